@@ -1,0 +1,65 @@
+"""The trace data model and its JSON format; imports nothing else of tapetui."""
+
+from __future__ import annotations
+
+from tapetui.trace.events import (
+    AssignEvent,
+    BackwardStepEvent,
+    BoundaryEvent,
+    ErrorEvent,
+    Event,
+    GradientCallEvent,
+    GradientSumEvent,
+    OpEvent,
+    OutputEvent,
+    ResumeRecordingEvent,
+    StopRecordingEvent,
+    TapeEnterEvent,
+    TapeExitEvent,
+    TapeResetEvent,
+    VariableCreatedEvent,
+    WatchEvent,
+    WatchItem,
+)
+from tapetui.trace.jsonio import TraceFormatError, load, save
+from tapetui.trace.model import (
+    FORMAT_VERSION,
+    ErrorInfo,
+    GradientCall,
+    Tape,
+    Tensor,
+    Trace,
+    ValueSummary,
+    Variable,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "AssignEvent",
+    "BackwardStepEvent",
+    "BoundaryEvent",
+    "ErrorEvent",
+    "ErrorInfo",
+    "Event",
+    "GradientCall",
+    "GradientCallEvent",
+    "GradientSumEvent",
+    "OpEvent",
+    "OutputEvent",
+    "ResumeRecordingEvent",
+    "StopRecordingEvent",
+    "Tape",
+    "TapeEnterEvent",
+    "TapeExitEvent",
+    "TapeResetEvent",
+    "Tensor",
+    "Trace",
+    "TraceFormatError",
+    "ValueSummary",
+    "Variable",
+    "VariableCreatedEvent",
+    "WatchEvent",
+    "WatchItem",
+    "load",
+    "save",
+]

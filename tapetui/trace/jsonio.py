@@ -1,0 +1,279 @@
+"""The versioned JSON format of a trace: save, load, and the record stream the recorder writes.
+
+JSON only: loading a trace never executes anything. Unknown fields are ignored so older readers
+tolerate additions; a trace from a newer format version is refused.
+
+The recorder streams *records*, one JSON object per line, as things happen, so that a scenario
+that dies still leaves a readable partial trace. Each record carries one key naming what it
+updates (``meta``, ``source``, ``tensor``, ``variable``, ``tape``, ``call``, ``event``); a later
+record for the same id replaces the earlier one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
+from tapetui.trace.model import (
+    FORMAT_VERSION,
+    ErrorInfo,
+    GradientCall,
+    Tape,
+    Tensor,
+    Trace,
+    ValueSummary,
+    Variable,
+)
+
+FORMAT_NAME = "tapetui-trace"
+
+T = TypeVar("T")
+
+
+class TraceFormatError(ValueError):
+    """The file is not a trace this version of tapetui can read. The message is one sentence."""
+
+
+def _build(cls: type[T], data: Any, what: str) -> T:
+    if not isinstance(data, dict):
+        raise TraceFormatError(f"{what} should be a JSON object, found {type(data).__name__}")
+    known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs = {k: v for k, v in data.items() if k in known}
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise TraceFormatError(f"{what} is missing fields ({exc})") from None
+
+
+def _summary(data: Any) -> ValueSummary | None:
+    return None if data is None else _build(ValueSummary, data, "a value summary")
+
+
+def _error(data: Any) -> ErrorInfo | None:
+    return None if data is None else _build(ErrorInfo, data, "an error")
+
+
+def tensor_from_dict(data: Any) -> Tensor:
+    t = _build(Tensor, data, "a tensor")
+    t.summary = _summary(t.summary)
+    return t
+
+
+def variable_from_dict(data: Any) -> Variable:
+    v = _build(Variable, data, "a variable")
+    v.summary = _summary(v.summary)
+    return v
+
+
+def tape_from_dict(data: Any) -> Tape:
+    return _build(Tape, data, "a tape")
+
+
+def call_from_dict(data: Any) -> GradientCall:
+    c = _build(GradientCall, data, "a gradient call")
+    c.error = _error(c.error)
+    return c
+
+
+def event_from_dict(data: Any) -> Event:
+    if not isinstance(data, dict):
+        raise TraceFormatError("an event should be a JSON object")
+    cls = EVENT_TYPES.get(data.get("kind", ""))
+    if cls is None:
+        raise TraceFormatError(f"unknown event kind {data.get('kind')!r}")
+    event = _build(cls, data, f"a {cls.kind} event")
+    if isinstance(event, WatchEvent):
+        event.items = [_build(WatchItem, i, "a watch item") for i in event.items]
+    return event
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    return {"kind": event.kind, **dataclasses.asdict(event)}
+
+
+def trace_to_dict(trace: Trace) -> dict[str, Any]:
+    return {
+        "format": FORMAT_NAME,
+        "version": trace.version,
+        "scenario": trace.scenario,
+        "seed": trace.seed,
+        "status": trace.status,
+        "exit_code": trace.exit_code,
+        "error": None if trace.error is None else dataclasses.asdict(trace.error),
+        "meta": trace.meta,
+        "sources": trace.sources,
+        "tapes": [dataclasses.asdict(t) for t in trace.tapes.values()],
+        "variables": [dataclasses.asdict(v) for v in trace.variables.values()],
+        "tensors": [dataclasses.asdict(t) for t in trace.tensors.values()],
+        "gradient_calls": [dataclasses.asdict(c) for c in trace.gradient_calls.values()],
+        "events": [event_to_dict(e) for e in trace.events],
+    }
+
+
+def _check_header(data: Any, where: str) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise TraceFormatError(f"{where} is not a tapetui trace")
+    version = data.get("version")
+    if not isinstance(version, int):
+        raise TraceFormatError(f"{where} has no valid format version")
+    if version > FORMAT_VERSION:
+        raise TraceFormatError(
+            f"{where} uses trace format {version}, newer than the {FORMAT_VERSION} this tapetui "
+            "reads; upgrade tapetui to open it"
+        )
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise TraceFormatError(f"'{key}' should be a list")
+    return value
+
+
+def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
+    """Build a Trace from its JSON form; raises TraceFormatError naming ``where``."""
+    _check_header(data, where)
+    try:
+        trace = Trace(scenario=str(data.get("scenario", "")), version=data["version"])
+        trace.seed = int(data.get("seed", 0))
+        trace.status = str(data.get("status", "finished"))
+        trace.exit_code = data.get("exit_code")
+        trace.error = _error(data.get("error"))
+        trace.meta = dict(data.get("meta") or {})
+        trace.sources = {str(k): str(v) for k, v in dict(data.get("sources") or {}).items()}
+        for tape in map(tape_from_dict, _list(data, "tapes")):
+            trace.tapes[tape.id] = tape
+        for var in map(variable_from_dict, _list(data, "variables")):
+            trace.variables[var.id] = var
+        for tensor in map(tensor_from_dict, _list(data, "tensors")):
+            trace.tensors[tensor.id] = tensor
+        for call in map(call_from_dict, _list(data, "gradient_calls")):
+            trace.gradient_calls[call.id] = call
+        trace.events = [event_from_dict(e) for e in _list(data, "events")]
+    except TraceFormatError as exc:
+        raise TraceFormatError(f"{where} is damaged: {exc}") from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise TraceFormatError(f"{where} is damaged: {exc}") from None
+    trace.reindex()
+    return trace
+
+
+def dumps(trace: Trace) -> str:
+    return json.dumps(trace_to_dict(trace), separators=(",", ":"), default=_jsonable)
+
+
+def save(trace: Trace, path: str | Path) -> None:
+    """Write ``trace`` to ``path`` as JSON."""
+    Path(path).write_text(dumps(trace), encoding="utf-8")
+
+
+def load(path: str | Path) -> Trace:
+    """Read a trace file; raises TraceFormatError with one sentence naming the file."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TraceFormatError(f"{where} does not exist") from None
+    except IsADirectoryError:
+        raise TraceFormatError(f"{where} is a directory, not a trace file") from None
+    except UnicodeDecodeError:
+        raise TraceFormatError(f"{where} is not a tapetui trace (it is not UTF-8 text)") from None
+    except OSError as exc:
+        raise TraceFormatError(f"{where} cannot be read: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TraceFormatError(
+            f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}); "
+            "it may be truncated or corrupt"
+        ) from None
+    except RecursionError:
+        raise TraceFormatError(f"{where} is nested too deeply to be a tapetui trace") from None
+    return trace_from_dict(data, where)
+
+
+# --- the record stream -------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"cannot write {type(value).__name__} into a trace")
+
+
+def encode_float(x: float) -> float | str:
+    """A float as JSON can carry it: non-finite values become ``"nan"``, ``"inf"``, ``"-inf"``."""
+    if math.isfinite(x):
+        return x
+    if math.isnan(x):
+        return "nan"
+    return "inf" if x > 0 else "-inf"
+
+
+def record_line(key: str, value: Any) -> str:
+    """One stream record, newline-terminated."""
+    if isinstance(value, Event):
+        value = event_to_dict(value)
+    return json.dumps({key: value}, separators=(",", ":"), default=_jsonable) + "\n"
+
+
+def write_record(stream: IO[str], key: str, value: Any) -> None:
+    stream.write(record_line(key, value))
+    stream.flush()
+
+
+def _apply(trace: Trace, record: dict[str, Any]) -> None:
+    ((key, value),) = record.items()
+    if key == "meta":
+        for name in ("scenario", "seed", "status", "exit_code"):
+            if name in value:
+                setattr(trace, name, value[name])
+        if "error" in value:
+            trace.error = _error(value["error"])
+        trace.meta.update(value.get("meta") or {})
+    elif key == "source":
+        trace.sources[value["file"]] = value["text"]
+    elif key == "tensor":
+        tensor = tensor_from_dict(value)
+        trace.tensors[tensor.id] = tensor
+    elif key == "variable":
+        var = variable_from_dict(value)
+        trace.variables[var.id] = var
+    elif key == "tape":
+        tape = tape_from_dict(value)
+        trace.tapes[tape.id] = tape
+    elif key == "call":
+        call = call_from_dict(value)
+        trace.gradient_calls[call.id] = call
+    elif key == "event":
+        trace.events.append(event_from_dict(value))
+    else:
+        raise TraceFormatError(f"unknown record {key!r}")
+
+
+def iter_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Parse stream lines, stopping quietly at a truncated last line (the writer died)."""
+    for line in lines:
+        if not line.endswith("\n"):
+            return
+        if line.strip():
+            yield json.loads(line)
+
+
+def trace_from_records(records: Iterable[dict[str, Any]], scenario: str = "") -> Trace:
+    """Assemble a Trace from stream records; a partial stream gives a partial trace."""
+    trace = Trace(scenario=scenario)
+    for record in records:
+        _apply(trace, record)
+    trace.reindex()
+    return trace
+
+
+def read_stream(path: str | Path, scenario: str = "") -> Trace:
+    with open(path, encoding="utf-8") as f:
+        return trace_from_records(iter_records(f), scenario)

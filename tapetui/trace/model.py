@@ -1,0 +1,175 @@
+"""The recorded trace: tapes, tensors, variables, gradient calls and the event timeline.
+
+Plain dataclasses with no behaviour beyond lookups; the recorder fills them, the explainer and the
+UI read them. Tensor and variable ids share one namespace: a variable's id is the id of its
+resource handle tensor, so a reference anywhere in the trace is a plain ``int``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tapetui.trace.events import Event, GradientCallEvent, OpEvent, OutputEvent
+
+FORMAT_VERSION = 1
+
+Structure = Any
+"""A JSON-able nesting of lists/dicts whose leaves are ids (``int``) or ``None``."""
+
+
+@dataclass
+class ValueSummary:
+    """What is kept of a tensor too large to store whole."""
+
+    size: int
+    preview: list[Any]
+    """The first few elements, flattened."""
+    min: float | None = None
+    max: float | None = None
+    mean: float | None = None
+    nan: int = 0
+    inf: int = 0
+
+
+@dataclass
+class Tensor:
+    """A tensor the scenario made or TensorFlow produced (gradients included)."""
+
+    id: int
+    dtype: str
+    shape: list[int] | None
+    data: Any = None
+    """The whole value as nested lists (a bare number for a scalar) when small, else ``None``.
+    Non-finite floats are the strings ``"nan"``, ``"inf"``, ``"-inf"``."""
+    summary: ValueSummary | None = None
+    """Set instead of ``data`` for large tensors."""
+    name: str | None = None
+    """The scenario's own Python name for it (``z1``), where it bound one."""
+    producer: int | None = None
+    """Id of the op that produced it; ``None`` for constants and values entering TensorFlow."""
+    variable: int | None = None
+    """Set when this tensor is a variable's value or handle: the variable's id."""
+    file: str | None = None
+    line: int | None = None
+    """Where the scenario first saw it."""
+
+
+@dataclass
+class Variable:
+    """A ``tf.Variable`` (or the ``tf.Variable`` under a Keras ``Variable``)."""
+
+    id: int
+    """The id of its resource handle tensor."""
+    name: str
+    """TensorFlow's name, e.g. ``weight`` or ``dense/kernel``."""
+    dtype: str
+    shape: list[int] | None
+    trainable: bool
+    pyname: str | None = None
+    """The scenario's own Python name for it (``W``), where it bound one."""
+    keras: bool = False
+    """True when the scenario holds it as a Keras ``Variable``."""
+    data: Any = None
+    """Initial value (same encoding as ``Tensor.data``)."""
+    summary: ValueSummary | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Tape:
+    """One ``tf.GradientTape``."""
+
+    id: int
+    file: str | None
+    line: int | None
+    persistent: bool
+    watch_accessed_variables: bool
+    parent: int | None = None
+    """The tape that was recording when this one was entered (nesting)."""
+    enter_seq: int | None = None
+    exit_seq: int | None = None
+    watched: list[int] = field(default_factory=list)
+    """Ids the tape was watching when it exited (variables and tensors)."""
+    label: str | None = None
+    """The scenario's Python name for the tape (``tape``, ``outer``)."""
+
+
+@dataclass
+class ErrorInfo:
+    """An exception, with the scenario's own line where it can be found."""
+
+    type: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    traceback: str = ""
+    """Formatted traceback restricted to the scenario's own frames."""
+
+
+@dataclass
+class GradientCall:
+    """A ``gradient`` / ``jacobian`` / ``batch_jacobian`` call and what it returned."""
+
+    id: int
+    tape: int
+    method: str
+    """``gradient``, ``jacobian`` or ``batch_jacobian``."""
+    file: str | None
+    line: int | None
+    seq: int
+    target: Structure
+    sources: Structure
+    output_gradients: Structure = None
+    unconnected_gradients: str = "none"
+    """``none`` or ``zero``."""
+    results: Structure = None
+    """Same structure as ``sources``; leaves are result tensor ids or ``None``."""
+    error: ErrorInfo | None = None
+    inside_context: bool = False
+    """True when called inside the tape's ``with`` block while it was recording."""
+    target_ids: list[int] = field(default_factory=list)
+    source_ids: list[int] = field(default_factory=list)
+    result_ids: list[int | None] = field(default_factory=list)
+    """Flattened ``results``, aligned with ``source_ids``."""
+
+
+@dataclass
+class Trace:
+    """Everything recorded from one run of one scenario."""
+
+    scenario: str
+    """The scenario as the user named it, relative where possible (no absolute paths)."""
+    version: int = FORMAT_VERSION
+    seed: int = 0
+    status: str = "running"
+    """``running``, ``finished``, ``raised``, ``exited``, ``died``, ``timeout``, ``cancelled``."""
+    exit_code: int | None = None
+    error: ErrorInfo | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    """Source text of every scenario file that appears in the trace, by relative name."""
+    events: list[Event] = field(default_factory=list)
+    tensors: dict[int, Tensor] = field(default_factory=dict)
+    variables: dict[int, Variable] = field(default_factory=dict)
+    tapes: dict[int, Tape] = field(default_factory=dict)
+    gradient_calls: dict[int, GradientCall] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Recorder settings (value budget, TensorFlow version) and truncation notes."""
+    ops: dict[int, OpEvent] = field(default_factory=dict, repr=False, compare=False)
+    """Index of op events by op id; rebuilt from ``events``."""
+
+    def reindex(self) -> None:
+        """Rebuild the derived indexes after ``events`` changed."""
+        self.ops = {e.op: e for e in self.events if isinstance(e, OpEvent)}
+
+    def output(self, stream: str | None = None) -> str:
+        """What the scenario printed: one stream, or both interleaved as it happened."""
+        return "".join(
+            e.text
+            for e in self.events
+            if isinstance(e, OutputEvent) and (stream is None or e.stream == stream)
+        )
+
+    def gradient_call_events(self) -> list[GradientCallEvent]:
+        return [e for e in self.events if isinstance(e, GradientCallEvent)]
