@@ -1,0 +1,84 @@
+"""The plain-text report, readable in a CI log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tapetui.report.build import build_report
+from tapetui.trace import Trace
+from tapetui.trace.labels import format_data
+
+ENDINGS = {
+    "raised": "the scenario raised {type} at line {line}: {message}",
+    "exited": "the scenario called sys.exit({code}); what ran before is recorded",
+    "died": "the scenario's process died ({message}); what ran before is recorded",
+    "timeout": "the scenario was stopped after the time limit; what ran before is recorded",
+    "cancelled": "the scenario was cancelled; what ran before is recorded",
+}
+
+
+def ending_sentence(trace: Trace, target: str) -> str:
+    """One sentence on how the run ended, or "" when it finished normally with tapes."""
+    error = trace.error
+    template = ENDINGS.get(trace.status)
+    if template is not None and not (trace.status == "exited" and trace.exit_code == 0):
+        return f"{target}: " + template.format(
+            type=error.type if error else "an exception",
+            line=error.line if error else "?",
+            message=error.message if error else "",
+            code=trace.exit_code,
+        )
+    if not trace.tapes:
+        return f"{target} created no tf.GradientTape, so there is no gradient to show"
+    return ""
+
+
+def _value_text(result: dict[str, Any]) -> str:
+    if result.get("summary"):
+        s = result["summary"]
+        return f"tensor of {s['size']} values, min {s['min']:.4g}, max {s['max']:.4g}"
+    return "None" if result["none"] else format_data(result["value"])
+
+
+def _call_lines(call: dict[str, Any]) -> list[str]:
+    lines = [
+        f"gradient call {call['id']} · line {call['line']} · tape {call['tape']} · "
+        f"{call['method']}({call['target']}, …)"
+    ]
+    for note, text in zip(call["notes"], call["note_texts"], strict=False):
+        lines.append(f"  note [{note}] {text}")
+    if call["error"]:
+        err = call["error"]
+        lines.append(f"  ✗ raised {err['type']}: {err['message']}")
+        if err.get("cause"):
+            lines += [f"    cause [{err['cause']}] {err['explanation']}", f"    fix: {err['fix']}"]
+    for result in call["results"]:
+        mark = "✗" if result["cause"] else "✓"
+        lines.append(f"  {mark} d{call['target']}/d{result['source']} = {_value_text(result)}")
+        if result["cause"]:
+            lines.append(f"    cause [{result['cause']}] {result['explanation']}")
+            lines.append(f"    fix: {result['fix']}")
+            if result["evidence_lines"]:
+                lines.append(f"    evidence: lines {', '.join(map(str, result['evidence_lines']))}")
+    return lines
+
+
+def render_text(trace: Trace) -> str:
+    report = build_report(trace)
+    lines = [f"scenario {report['scenario']} · {report['status']}"]
+    for tape in report["tapes"]:
+        flags = ["persistent" if tape["persistent"] else "non-persistent"]
+        if not tape["watch_accessed_variables"]:
+            flags.append("watch_accessed_variables=False")
+        watched = ", ".join(tape["watched"]) or "nothing"
+        lines.append(
+            f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
+        )
+    for call in report["gradient_calls"]:
+        lines += _call_lines(call)
+    if report["error"]:
+        err = report["error"]
+        lines.append(f"error: {err['type']} at line {err['line']}: {err['message']}")
+    if not report["tapes"]:
+        lines.append("no tf.GradientTape was created")
+    return "\n".join(lines) + "\n"
