@@ -39,11 +39,51 @@ class TraceFormatError(ValueError):
     """The file is not a trace this version of tapetui can read. The message is one sentence."""
 
 
+def _is_structure(value: Any, depth: int = 0) -> bool:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return True
+    if depth > 32:
+        return False
+    if isinstance(value, list):
+        return all(_is_structure(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(_is_structure(v, depth + 1) for v in value.values())
+    return False
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_CHECKS: dict[str, Any] = {
+    "int": _is_int,
+    "int | None": lambda v: v is None or _is_int(v),
+    "str": lambda v: isinstance(v, str),
+    "str | None": lambda v: v is None or isinstance(v, str),
+    "bool": lambda v: isinstance(v, bool),
+    "float | None": lambda v: v is None or (isinstance(v, int | float) and not isinstance(v, bool)),
+    "list[int]": lambda v: isinstance(v, list) and all(map(_is_int, v)),
+    "list[int] | None": lambda v: v is None or (isinstance(v, list) and all(map(_is_int, v))),
+    "list[int | None]": lambda v: isinstance(v, list) and all(x is None or _is_int(x) for x in v),
+    "list[Any]": lambda v: isinstance(v, list),
+    "list[WatchItem]": lambda v: isinstance(v, list),
+    "dict[str, str]": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    "Structure": _is_structure,
+    "ValueSummary | None": lambda v: v is None or isinstance(v, dict),
+    "ErrorInfo | None": lambda v: v is None or isinstance(v, dict),
+}
+"""Type checks by annotation, so a damaged file fails here with a sentence, not later."""
+
+
 def _build(cls: type[T], data: Any, what: str) -> T:
     if not isinstance(data, dict):
         raise TraceFormatError(f"{what} should be a JSON object, found {type(data).__name__}")
-    known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    kwargs = {k: v for k, v in data.items() if k in known}
+    fields = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs = {k: v for k, v in data.items() if k in fields}
+    for name, value in kwargs.items():
+        check = _CHECKS.get(str(fields[name]))
+        if check is not None and not check(value):
+            raise TraceFormatError(f"{what} has an invalid '{name}' ({value!r:.40})")
     try:
         return cls(**kwargs)
     except TypeError as exc:
@@ -143,6 +183,8 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
         trace.seed = int(data.get("seed", 0))
         trace.status = str(data.get("status", "finished"))
         trace.exit_code = data.get("exit_code")
+        if not _CHECKS["int | None"](trace.exit_code):
+            raise TraceFormatError("'exit_code' should be a whole number")
         trace.error = _error(data.get("error"))
         trace.meta = dict(data.get("meta") or {})
         trace.sources = {str(k): str(v) for k, v in dict(data.get("sources") or {}).items()}

@@ -216,3 +216,12 @@ def test_labels_use_the_scenarios_names_else_readable_fallbacks() -> None:
     trace.variables[1].pyname = None
     assert label(trace, 1) == "Variable 'Variable'"
     assert label(trace, 5) == "constant 8.0"
+
+
+def test_a_field_of_the_wrong_type_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    data = trace_to_dict(small_trace())
+    data["events"][2]["inputs"] = "not a list"
+    path = tmp_path / "wrong.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(TraceFormatError, match="invalid 'inputs'"):
+        load(path)
