@@ -298,6 +298,11 @@ def _apply(trace: Trace, record: dict[str, Any]) -> None:
         raise TraceFormatError(f"unknown record {key!r}")
 
 
+def apply_record(trace: Trace, record: dict[str, Any]) -> None:
+    """Apply one stream record to ``trace`` as it arrives; call ``trace.reindex()`` when done."""
+    _apply(trace, record)
+
+
 def iter_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """Parse stream lines, stopping quietly at a truncated last line (the writer died)."""
     for line in lines:

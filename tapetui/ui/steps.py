@@ -78,7 +78,10 @@ def _tape_of(trace: Trace, event: Event) -> int | None:
         call = trace.gradient_calls.get(call_id) if call_id is not None else None
         return call.tape if call is not None else None
     if isinstance(event, OpEvent) and event.recorded_by:
-        return max(event.recorded_by, key=lambda t: trace.tapes[t].enter_seq or 0 if t in trace.tapes else 0)
+        return max(
+            event.recorded_by,
+            key=lambda t: trace.tapes[t].enter_seq or 0 if t in trace.tapes else 0,
+        )
     return _open_tape(trace, event.seq)
 
 
@@ -161,10 +164,18 @@ class Stepper:
             return None
         if step.kind == BACKWARD:
             op = getattr(step.event, "op", None)
-            matches = [s.index for s in self.steps if s.kind == FORWARD and getattr(s.event, "op", None) == op]
+            matches = [
+                s.index
+                for s in self.steps
+                if s.kind == FORWARD and getattr(s.event, "op", None) == op
+            ]
         elif step.kind == FORWARD:
             op = getattr(step.event, "op", None)
-            matches = [s.index for s in self.steps if s.kind == BACKWARD and getattr(s.event, "op", None) == op]
+            matches = [
+                s.index
+                for s in self.steps
+                if s.kind == BACKWARD and getattr(s.event, "op", None) == op
+            ]
             later = [i for i in matches if i > step.index]
             matches = later or matches
         else:

@@ -1,0 +1,92 @@
+"""What the why-None explainer returns: causes, their evidence, notes, and the code vocabulary.
+
+The codes are a public contract (documented in the README, printed by ``tapetui report``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CAUSE_CODES: dict[str, str] = {
+    "no_path": "nothing the scenario computed from the source reaches the target",
+    "left_tensorflow": "the value left TensorFlow (.numpy(), float(), NumPy) on the way to the target",
+    "stateful_assign": "the value reached the target only through a variable assign/assign_add/assign_sub",
+    "stop_gradient": "tf.stop_gradient sits on every path from the source to the target",
+    "non_float_dtype": "an integer/bool/string value is on the path, or the source itself is not floating point",
+    "non_differentiable_op": "an op with no gradient (tf.round, tf.argmax, comparisons …) is on every path",
+    "not_watched": "the source is a plain tensor the tape never watched",
+    "watch_accessed_off": "watch_accessed_variables=False and the variable was not watched explicitly",
+    "not_trainable": "the variable has trainable=False, so the tape does not watch it",
+    "variable_rebound": "the name now holds a Tensor made from a Variable (x = x + 1), not the Variable",
+    "outside_tape": "the computation ran before the tape's with block or after it closed",
+    "stop_recording": "the computation ran inside tape.stop_recording()",
+    "tape_reset": "tape.reset() erased the recorded computation before the gradient call",
+    "other_tape": "another tape recorded the computation, not the one asked",
+    "persistent_reuse": "a non-persistent tape was asked for gradients a second time",
+    "no_gradient_registered": "TensorFlow has no gradient function registered for an op on the tape",
+    "watch_rejected": "tape.watch() refused its argument (e.g. a Keras 3 Variable: watch .value)",
+    "exception": "the gradient call raised an exception",
+}
+"""Every cause code, with a one-line meaning (for the README and the help screen)."""
+
+NOTE_CODES: dict[str, str] = {
+    "gradient_inside_context": "gradient() was called inside the tape's with block, so the tape "
+    "also recorded its own backward pass",
+    "non_scalar_target": "the target is not a scalar: the result is the gradient of its sum",
+    "zeros_instead_of_none": "unconnected_gradients=ZERO turned a missing gradient into zeros",
+}
+"""Remarks about a gradient call that are not causes of a missing gradient."""
+
+
+@dataclass
+class Evidence:
+    """One thing that happened in the scenario and helps prove a cause."""
+
+    file: str | None
+    line: int | None
+    text: str
+    """What happened there, e.g. ``y1 = x * x computed outside any tape``."""
+    seq: int | None = None
+    """The timeline event, for the UI to jump to."""
+
+
+@dataclass
+class Cause:
+    """Why one gradient is missing (or why a gradient call raised)."""
+
+    code: str
+    sentence: str
+    """Plain words naming the scenario's own variables and lines."""
+    fix: str
+    evidence: list[Evidence] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    """Other codes that also apply; fixing the primary one alone may not be enough."""
+
+    @property
+    def evidence_lines(self) -> list[int]:
+        """The scenario lines the evidence points at, in order, without repeats."""
+        lines: list[int] = []
+        for item in self.evidence:
+            if item.line is not None and item.line not in lines:
+                lines.append(item.line)
+        return lines
+
+
+@dataclass
+class Note:
+    """A remark about a gradient call that is not a cause, e.g. a non-scalar target."""
+
+    code: str
+    sentence: str
+
+
+@dataclass
+class CallExplanation:
+    """Everything the explainer says about one gradient call."""
+
+    call: int
+    results: list[Cause | None] = field(default_factory=list)
+    """Aligned with ``GradientCall.source_ids``; ``None`` where the gradient is fine."""
+    error: Cause | None = None
+    """For a call that raised."""
+    notes: list[Note] = field(default_factory=list)

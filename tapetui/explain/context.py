@@ -1,0 +1,73 @@
+"""One gradient call as the explainer sees it, with the scenario's own words for what it refers to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tapetui.explain.causes import Evidence
+from tapetui.explain.dataflow import Dataflow
+from tapetui.explain.recording import TapeView
+from tapetui.trace.events import Event
+from tapetui.trace.labels import label, structure_label
+from tapetui.trace.model import GradientCall, Tape, Trace
+
+
+@dataclass
+class CallContext:
+    """A gradient call, the dataflow of the whole run, and the asked tape's view of it."""
+
+    trace: Trace
+    flow: Dataflow
+    call: GradientCall
+    view: TapeView
+    targets: set[int] = field(default_factory=set)
+    _views: dict[int, TapeView] = field(default_factory=dict)
+
+    def view_of(self, tape: Tape) -> TapeView:
+        if tape.id not in self._views:
+            self._views[tape.id] = TapeView.of(self.trace, tape, self.call.seq)
+        return self._views[tape.id]
+
+    def name(self, ref: int | None) -> str:
+        """The scenario's name for a tensor or variable, in backticks."""
+        return f"`{label(self.trace, ref)}`"
+
+    @property
+    def target_name(self) -> str:
+        return f"`{structure_label(self.trace, self.call.target)}`"
+
+    @property
+    def tape_name(self) -> str:
+        return tape_name(self.view.tape)
+
+    def call_evidence(self) -> Evidence:
+        """The gradient call itself, as the last piece of evidence."""
+        call, tape = self.call, self.tape_name.strip("`")
+        return Evidence(call.file, call.line, f"{tape}.{call.method}() called here", call.seq)
+
+    def code(self, file: str | None, line: int | None) -> str | None:
+        """The scenario's source line, stripped, or ``None`` when it is not available."""
+        text = self.trace.sources.get(file or self.trace.scenario) if line else None
+        if text is None and line and len(self.trace.sources) == 1:
+            text = next(iter(self.trace.sources.values()))
+        lines = text.splitlines() if text else []
+        if line and 0 < line <= len(lines):
+            return lines[line - 1].strip() or None
+        return None
+
+    def statement(self, event: Event) -> str:
+        """``\\`y1 = x * x\\` (line 3)`` or ``line 3`` when the source text is missing."""
+        code = self.code(event.file, event.line)
+        where = at(event.line)
+        return f"`{code}` ({where})" if code else where
+
+    def evidence(self, event: Event, text: str) -> Evidence:
+        return Evidence(event.file, event.line, text, event.seq)
+
+
+def tape_name(tape: Tape) -> str:
+    return f"`{tape.label}`" if tape.label else f"tape {tape.id}"
+
+
+def at(line: int | None) -> str:
+    return f"line {line}" if line is not None else "an unknown line"

@@ -1,0 +1,235 @@
+"""The scenario's dataflow: every op it ran, recorded or not, plus the links gradients cannot cross.
+
+Nodes are tensor ids (a variable is its handle id) and, for each assignment, the variable's new
+value. A link carries ``code`` when a gradient cannot cross it (``stop_gradient``,
+``non_float_dtype``, ``non_differentiable_op``, ``left_tensorflow``, ``stateful_assign``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from tapetui.explain.values import value_keys
+from tapetui.trace.events import (
+    AssignEvent,
+    BackwardStepEvent,
+    BoundaryEvent,
+    Event,
+    OpEvent,
+)
+from tapetui.trace.model import Trace
+
+Node = int | tuple[str, int]
+"""A tensor/variable id, or ``("assigned", seq)`` for the value an assignment stored."""
+
+STOP_GRADIENT_OPS = frozenset({"StopGradient", "PreventGradient"})
+
+NON_DIFFERENTIABLE_OPS = frozenset(
+    {
+        # Gradient functions that return None (TensorFlow's math_grad / array_grad).
+        "ArgMax", "ArgMin", "Round", "Rint", "Floor", "Ceil", "FloorDiv", "TruncateDiv",
+        # Registered with ops.NotDifferentiable.
+        "Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual", "ApproximateEqual",
+        "LogicalAnd", "LogicalOr", "LogicalNot", "OneHot", "OnesLike", "ZerosLike", "Shape",
+        "ShapeN", "Size", "Rank", "Range", "LinSpace", "RandomUniform", "RandomStandardNormal",
+        "TruncatedNormal", "Multinomial", "RandomShuffle", "BitwiseAnd", "BitwiseOr",
+        "BitwiseXor", "Invert", "LeftShift", "RightShift", "PopulationCount", "StringToNumber",
+        "AsString", "EditDistance", "NonMaxSuppression", "NonMaxSuppressionV2",
+    }
+)  # fmt: skip
+"""Op types TensorFlow (2.21) treats as having no gradient."""
+
+_FLOWING_DTYPES = ("float", "bfloat", "complex", "half", "double")
+
+
+def carries_gradient(dtype: str | None) -> bool:
+    """Whether a gradient can flow through a value of this dtype (unknown dtypes: assume so)."""
+    if not dtype:
+        return True
+    return dtype.startswith(_FLOWING_DTYPES) or dtype in ("resource", "variant")
+
+
+@dataclass(eq=False)
+class Link:
+    """One step of dataflow: ``src`` was used to make ``dst``."""
+
+    src: Node
+    dst: Node
+    seq: int
+    op: OpEvent | None = None
+    code: str | None = None
+    """Why a gradient cannot cross this link; ``None`` when it can."""
+    evidence: list[Event] = field(default_factory=list)
+    """Events proving a non-crossable link (the boundary crossings, the assignment)."""
+
+
+@dataclass
+class Dataflow:
+    """Forward and backward adjacency over every link of one trace."""
+
+    trace: Trace
+    forward: dict[Node, list[Link]] = field(default_factory=dict)
+    backward: dict[Node, list[Link]] = field(default_factory=dict)
+
+    def add(self, link: Link) -> None:
+        self.forward.setdefault(link.src, []).append(link)
+        self.backward.setdefault(link.dst, []).append(link)
+
+    def dtype(self, node: Node) -> str | None:
+        """The dtype a gradient would have at this node (a variable's, not ``resource``)."""
+        if not isinstance(node, int):
+            return None
+        var = self.trace.variables.get(node)
+        if var is not None:
+            return var.dtype
+        tensor = self.trace.tensors.get(node)
+        if tensor is None:
+            return None
+        if tensor.dtype == "resource" and tensor.variable in self.trace.variables:
+            return self.trace.variables[tensor.variable].dtype
+        return tensor.dtype
+
+    def reaching(self, targets: Iterable[Node], allow: Callable[[Link], bool]) -> set[Node]:
+        """Every node from which some target can be reached through allowed links."""
+        seen = set(targets)
+        todo = deque(seen)
+        while todo:
+            for link in self.backward.get(todo.popleft(), ()):
+                if link.src not in seen and allow(link):
+                    seen.add(link.src)
+                    todo.append(link.src)
+        return seen
+
+    def cheapest_path(
+        self,
+        source: Node,
+        targets: set[Node],
+        cost: Callable[[Link], int | None],
+    ) -> tuple[int, list[Link]] | None:
+        """The path from ``source`` to a target of least total cost (``None`` cost = blocked)."""
+        useful = self.reaching(targets, lambda link: cost(link) is not None)
+        if source not in useful:
+            return None
+        best: dict[Node, int] = {source: 0}
+        parent: dict[Node, Link] = {}
+        todo: deque[Node] = deque([source])
+        while todo:
+            node = todo.popleft()
+            for link in self.forward.get(node, ()):
+                step = cost(link)
+                if step is None or link.dst not in useful:
+                    continue
+                total = best[node] + step
+                if total < best.get(link.dst, total + 1):
+                    best[link.dst] = total
+                    parent[link.dst] = link
+                    (todo.appendleft if step == 0 else todo.append)(link.dst)
+        reached = [t for t in targets if t in best]
+        end = min(reached, key=lambda t: best[t])
+        total = best[end]
+        path: list[Link] = []
+        while end != source:
+            link = parent[end]
+            path.append(link)
+            end = link.src
+        return total, path[::-1]
+
+
+def build(trace: Trace) -> Dataflow:
+    """The dataflow graph of everything the scenario ran."""
+    flow = Dataflow(trace)
+    blocked_inputs = _inputs_without_gradient(trace)
+    assigned: dict[int, list[tuple[str, int]]] = {}
+    for event in trace.events:
+        if isinstance(event, OpEvent):
+            _add_op(flow, event, assigned, blocked_inputs)
+        elif isinstance(event, AssignEvent) and event.value is not None:
+            node = ("assigned", event.seq)
+            flow.add(Link(event.value, node, event.seq, code="stateful_assign", evidence=[event]))
+            assigned.setdefault(event.variable, []).append(node)
+    for link in _boundary_links(trace):
+        flow.add(link)
+    return flow
+
+
+def _add_op(
+    flow: Dataflow,
+    op: OpEvent,
+    assigned: dict[int, list[tuple[str, int]]],
+    blocked_inputs: set[tuple[int, int]],
+) -> None:
+    for index, ref in enumerate(op.inputs):
+        sources: list[Node] = [ref, *assigned.get(_variable_of(flow.trace, ref), [])]
+        for out in op.outputs:
+            code = _op_code(flow, op, ref, out, (op.op, index) in blocked_inputs)
+            for src in sources:
+                flow.add(Link(src, out, op.seq, op=op, code=code))
+
+
+def _variable_of(trace: Trace, ref: int) -> int:
+    tensor = trace.tensors.get(ref)
+    if ref not in trace.variables and tensor is not None and tensor.variable is not None:
+        return tensor.variable
+    return ref
+
+
+def _op_code(flow: Dataflow, op: OpEvent, ref: int, out: int, no_gradient: bool) -> str | None:
+    if op.op_type in STOP_GRADIENT_OPS:
+        return "stop_gradient"
+    if op.op_type in NON_DIFFERENTIABLE_OPS:
+        return "non_differentiable_op"
+    if not carries_gradient(flow.dtype(ref)) or not carries_gradient(flow.dtype(out)):
+        return "non_float_dtype"
+    if no_gradient:
+        return "non_differentiable_op"
+    return None
+
+
+def _inputs_without_gradient(trace: Trace) -> set[tuple[int, int]]:
+    """(op, input index) pairs whose real backward step produced no gradient though one arrived."""
+    blocked: set[tuple[int, int]] = set()
+    for event in trace.events:
+        if not isinstance(event, BackwardStepEvent):
+            continue
+        if not any(g is not None for g in event.upstream):
+            continue
+        for index, grad in enumerate(event.produced):
+            if grad is None and index not in event.skipped:
+                blocked.add((event.op, index))
+    return blocked
+
+
+def _boundary_links(trace: Trace) -> list[Link]:
+    """Links from a value leaving TensorFlow to later values entering it that came from it."""
+    outs: dict[object, list[BoundaryEvent]] = {}
+    by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]] = {}
+    links: list[Link] = []
+    for event in trace.events:
+        if not isinstance(event, BoundaryEvent):
+            continue
+        tensor = trace.tensors.get(event.tensor)
+        if event.direction == "out":
+            for key in value_keys(tensor, derived=True):
+                outs.setdefault(key, []).append(event)
+            by_line.setdefault((event.file, event.line), []).append(event)
+            continue
+        found: dict[int, BoundaryEvent] = {}
+        for key in value_keys(tensor, derived=False):
+            for out in outs.get(key, ()):
+                found.setdefault(out.seq, out)
+        if event.line is not None:
+            for out in by_line.pop((event.file, event.line), ()):
+                found.setdefault(out.seq, out)
+        for out in found.values():
+            links.append(
+                Link(
+                    out.tensor,
+                    event.tensor,
+                    event.seq,
+                    code="left_tensorflow",
+                    evidence=[out, event],
+                )
+            )
+    return links

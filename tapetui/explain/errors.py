@@ -1,0 +1,131 @@
+"""Gradient calls that raised, and the notes about a call that are not causes."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from tapetui.explain.causes import Cause, Evidence, Note
+from tapetui.explain.context import CallContext, at
+from tapetui.trace.events import WatchEvent
+from tapetui.trace.model import GradientCall, Trace
+
+
+def error_cause(ctx: CallContext) -> Cause:
+    """Why the gradient call raised."""
+    call, error = ctx.call, ctx.call.error
+    assert error is not None
+    asked = Evidence(call.file, call.line, f"{error.type} raised here", call.seq)
+    earlier = [
+        c
+        for c in ctx.trace.gradient_calls.values()
+        if c.tape == call.tape and c.seq < call.seq and c.error is None
+    ]
+    tape = ctx.tape_name
+    if not ctx.view.tape.persistent and (earlier or "non-persistent" in error.message):
+        first = (
+            f" by the call at {at(earlier[0].line)}" if earlier else " by an earlier gradient call"
+        )
+        marks = [Evidence(c.file, c.line, f"{tape} used (and released)", c.seq) for c in earlier]
+        return Cause(
+            "persistent_reuse",
+            f"{tape} is not persistent and was already used{first}; a non-persistent tape "
+            f"releases its recording after one gradient call, so the call at {at(call.line)} "
+            "raised.",
+            f"Create it with `tf.GradientTape(persistent=True)` (and `del {tape.strip('`')}` "
+            "when done), or record a new tape for each gradient.",
+            [*marks, asked],
+        )
+    if error.type == "LookupError":
+        return _no_gradient(ctx, asked)
+    return Cause(
+        "exception",
+        f"`{tape.strip('`')}.{call.method}` at {at(call.line)} raised {error.type}: "
+        f"{error.message.strip().splitlines()[0] if error.message.strip() else ''}".rstrip(": "),
+        "Read the exception message; the traceback points at the scenario's line.",
+        [Evidence(error.file or call.file, error.line or call.line, error.type, call.seq)],
+    )
+
+
+def _no_gradient(ctx: CallContext, asked: Evidence) -> Cause:
+    error = ctx.call.error
+    assert error is not None
+    found = re.search(r"op type: (\w+)", error.message) or re.search(
+        r"operation '(\w+)'", error.message
+    )
+    op_type = found.group(1) if found else None
+    ops = [
+        op
+        for op in ctx.trace.ops.values()
+        if op_type in (op.op_type, op.function) and ctx.view.tape.id in op.recorded_by
+    ]
+    name = f"`{op_type}`" if op_type else "an op"
+    where = f" ({ctx.statement(ops[0])})" if ops else ""
+    marks = [ctx.evidence(op, f"{op_type} recorded here, without a gradient") for op in ops[:3]]
+    return Cause(
+        "no_gradient_registered",
+        f"TensorFlow has no gradient registered for {name}{where}, which {ctx.tape_name} "
+        f"recorded on the way to {ctx.target_name}.",
+        "Register one with `@tf.RegisterGradient`, wrap the computation in `tf.custom_gradient`, "
+        "or keep that op off the path to the target (`tf.stop_gradient` around it).",
+        [*marks, asked],
+    )
+
+
+def watch_causes(trace: Trace) -> dict[int, Cause]:
+    """``watch_rejected`` for every ``tape.watch()`` that raised, by the watch event's seq."""
+    causes: dict[int, Cause] = {}
+    for event in trace.events:
+        if isinstance(event, WatchEvent) and event.error:
+            causes[event.seq] = Cause(
+                "watch_rejected",
+                f"`watch()` at {at(event.line)} raised: {event.error.strip().splitlines()[0]}",
+                "With Keras 3, watch the underlying value (`tape.watch(layer.kernel.value)`) "
+                "or leave `watch_accessed_variables=True`.",
+                [Evidence(event.file, event.line, "watch() raised", event.seq)],
+            )
+    return causes
+
+
+def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
+    """Remarks on the call that are not causes of a missing gradient."""
+    call, tape, notes = ctx.call, ctx.tape_name, []
+    if call.inside_context:
+        notes.append(
+            Note(
+                "gradient_inside_context",
+                f"`{call.method}` at {at(call.line)} was called inside the `with` block of {tape},"
+                " so the tape also recorded the gradient computation itself (useful only for "
+                "higher-order gradients).",
+            )
+        )
+    for ref in call.target_ids if call.method == "gradient" else []:
+        shape = ctx.trace.tensors[ref].shape if ref in ctx.trace.tensors else None
+        if shape and math.prod(shape) > 1:
+            notes.append(
+                Note(
+                    "non_scalar_target",
+                    f"{ctx.name(ref)} has shape {tuple(shape)}: the result is the gradient of the "
+                    "sum of its elements.",
+                )
+            )
+    missing = [ctx.name(s) for s, c, r in _zipped(call, results) if c is not None and r is not None]
+    if call.unconnected_gradients == "zero" and missing:
+        notes.append(
+            Note(
+                "zeros_instead_of_none",
+                f"unconnected_gradients=ZERO turned the missing gradient of {', '.join(missing)} "
+                "into zeros; the cause is still shown.",
+            )
+        )
+    return notes
+
+
+def _zipped(
+    call: GradientCall, results: list[Cause | None]
+) -> list[tuple[int, Cause | None, int | None]]:
+    values = call.result_ids
+    return [
+        (source, cause, values[i] if i < len(values) else None)
+        for i, (source, cause) in enumerate(zip(call.source_ids, results, strict=False))
+    ]

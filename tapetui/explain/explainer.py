@@ -1,0 +1,97 @@
+"""The explainer's entry points: one gradient call, or every call of a trace."""
+
+from __future__ import annotations
+
+import weakref
+
+from tapetui.explain.causes import CallExplanation, Cause
+from tapetui.explain.context import CallContext
+from tapetui.explain.dataflow import Dataflow, build
+from tapetui.explain.errors import call_notes, error_cause
+from tapetui.explain.recording import TapeView
+from tapetui.explain.whynone import explain_source
+from tapetui.trace.events import BackwardStepEvent
+from tapetui.trace.model import Tape, Trace
+
+_flows: dict[int, tuple[weakref.ref[Trace], int, Dataflow]] = {}
+
+
+def explain(trace: Trace) -> dict[int, CallExplanation]:
+    """Every gradient call of the trace, explained, by call id."""
+    return {call_id: explain_call(trace, call_id) for call_id in sorted(trace.gradient_calls)}
+
+
+def explain_call(trace: Trace, call_id: int) -> CallExplanation:
+    """Why each source of one gradient call got no gradient, why the call raised, and notes."""
+    call = trace.gradient_calls[call_id]
+    tape = trace.tapes.get(call.tape) or Tape(call.tape, None, None, False, True)
+    ctx = CallContext(
+        trace,
+        _dataflow(trace),
+        call,
+        TapeView.of(trace, tape, call.seq),
+        targets={t for t in call.target_ids if t is not None},
+    )
+    if call.error is not None:
+        results: list[Cause | None] = [None] * len(call.source_ids)
+        return CallExplanation(call_id, results, error_cause(ctx), call_notes(ctx, results))
+    results = [
+        _result(ctx, source, call.result_ids[i] if i < len(call.result_ids) else None)
+        for i, source in enumerate(call.source_ids)
+    ]
+    return CallExplanation(call_id, results, None, call_notes(ctx, results))
+
+
+def _dataflow(trace: Trace) -> Dataflow:
+    """The trace's dataflow, built once per trace (and again if its timeline grew)."""
+    cached = _flows.get(id(trace))
+    if cached is not None and cached[0]() is trace and cached[1] == len(trace.events):
+        return cached[2]
+    if not trace.ops and any(True for _ in trace.events):
+        trace.reindex()
+    flow = build(trace)
+    _flows[id(trace)] = (weakref.ref(trace), len(trace.events), flow)
+    return flow
+
+
+def _result(ctx: CallContext, source: int, result: int | None) -> Cause | None:
+    if result is not None:
+        if ctx.call.unconnected_gradients != "zero" or not _all_zero(ctx, result):
+            return None
+        return explain_source(ctx, source)
+    return explain_source(ctx, source) or _unexplained(ctx, source)
+
+
+def _all_zero(ctx: CallContext, ref: int) -> bool:
+    tensor = ctx.trace.tensors.get(ref)
+    if tensor is None:
+        return False
+    if tensor.data is None:
+        summary = tensor.summary
+        return summary is not None and summary.min == 0 and summary.max == 0
+    flat = tensor.data if isinstance(tensor.data, list) else [tensor.data]
+    while flat and isinstance(flat[0], list):
+        flat = [x for row in flat for x in row]
+    return all(x == 0 for x in flat)
+
+
+def _unexplained(ctx: CallContext, source: int) -> Cause:
+    """The tape kept a clean path, yet TensorFlow returned None: point at where it stopped."""
+    stops = [
+        e
+        for e in ctx.trace.events
+        if isinstance(e, BackwardStepEvent)
+        and e.call == ctx.call.id
+        and any(g is not None for g in e.upstream)
+        and any(g is None for i, g in enumerate(e.produced) if i not in e.skipped)
+    ]
+    marks = [ctx.evidence(e, f"{e.op_type}: the backward pass produced no gradient") for e in stops]
+    marks.append(ctx.call_evidence())
+    where = f" at {ctx.statement(stops[0])}" if stops else ""
+    return Cause(
+        "non_differentiable_op" if stops else "no_path",
+        f"{ctx.tape_name} recorded a path from {ctx.name(source)} to {ctx.target_name}, but "
+        f"TensorFlow's backward pass stopped{where} and returned None.",
+        "Step through the backward pass (key b) to see where the gradient stops.",
+        marks,
+    )

@@ -1,0 +1,137 @@
+"""Causes on the source's side: the tape was recording, but it did not watch the source."""
+
+from __future__ import annotations
+
+from tapetui.explain.causes import Cause, Evidence
+from tapetui.explain.context import CallContext, at
+from tapetui.trace.events import OpEvent, VariableCreatedEvent
+
+
+def rebound_variable(ctx: CallContext, source: int) -> int | None:
+    """The variable a source tensor was made from, when the scenario's name moved to the tensor."""
+    trace = ctx.trace
+    tensor = trace.tensors.get(source)
+    if tensor is None:
+        return None
+    if tensor.variable in trace.variables:
+        return tensor.variable
+    for node in ctx.flow.reaching([source], lambda link: link.code is None):
+        variable = trace.variables.get(node) if isinstance(node, int) else None
+        if variable is not None and tensor.name is not None and variable.pyname == tensor.name:
+            return variable.id
+    return None
+
+
+def unwatched_cause(ctx: CallContext, source: int, code: str, op: OpEvent | None) -> Cause:
+    """Why the tape, recording at the time, did not watch ``source`` before ``op`` used it."""
+    s, tape = ctx.name(source), ctx.tape_name
+    used = f"{ctx.statement(op)} ran" if op is not None else f"{ctx.target_name} was computed"
+    marks: list[Evidence | None] = [_created(ctx, source)]
+    if op is not None:
+        marks.append(ctx.evidence(op, f"{s} used here, not recorded by {tape}"))
+    if code == "non_float_dtype":
+        sentence, fix = _integer(ctx, source, marks)
+    elif code == "not_trainable":
+        sentence = f"{s} is a non-trainable variable (trainable=False), so {tape} does not watch it"
+        sentence += f" when it is read; {used} without it being watched."
+        fix = (
+            f"If {s} should learn, create it with `trainable=True`; otherwise ask only for the "
+            "trainable variables (`model.trainable_variables`)."
+        )
+    elif code == "watch_accessed_off":
+        sentence, fix = _watch_accessed_off(ctx, source, used, marks)
+    elif code == "variable_rebound":
+        sentence, fix = _rebound(ctx, source, used, marks)
+    else:
+        sentence, fix = _not_watched(ctx, source, used, op, marks)
+    marks.append(ctx.call_evidence())
+    return Cause(code, sentence, fix, [m for m in marks if m is not None])
+
+
+def _created(ctx: CallContext, source: int) -> Evidence | None:
+    for event in ctx.trace.events:
+        if isinstance(event, VariableCreatedEvent) and event.variable == source:
+            return ctx.evidence(event, f"{ctx.name(source)} created")
+    tensor = ctx.trace.tensors.get(source)
+    op = ctx.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
+    if op is not None:
+        return ctx.evidence(op, f"{ctx.name(source)} computed")
+    if tensor is not None and tensor.line is not None:
+        return Evidence(tensor.file, tensor.line, f"{ctx.name(source)} created", None)
+    return None
+
+
+def _integer(ctx: CallContext, source: int, marks: list[Evidence | None]) -> tuple[str, str]:
+    s, dtype = ctx.name(source), ctx.flow.dtype(source)
+    sentence = f"{s} has dtype {dtype}; gradients exist only for floating-point values"
+    ignored = ctx.view.ignored_watch_of(source)
+    if ignored is not None:
+        sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line)} ignored it"
+        marks.append(ctx.evidence(ignored, f"watch ignored {s}: {dtype} is not floating point"))
+    sentence += "."
+    fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({s.strip('`')}, tf.float32)`."
+    return sentence, fix
+
+
+def _watch_accessed_off(
+    ctx: CallContext, source: int, used: str, marks: list[Evidence | None]
+) -> tuple[str, str]:
+    s, tape, view = ctx.name(source), ctx.tape_name, ctx.view
+    sentence = (
+        f"{tape} was created with `watch_accessed_variables=False` ({at(view.tape.line)}) and "
+        f"{s} was never passed to `watch()`"
+    )
+    marks.append(Evidence(view.tape.file, view.tape.line, "watch_accessed_variables=False", None))
+    empty = view.empty_watch()
+    if empty is not None:
+        sentence += (
+            f"; {ctx.statement(empty)} watched an empty list, because the layer had not "
+            "created its variables yet"
+        )
+        marks.append(ctx.evidence(empty, "watch() got an empty list: nothing watched"))
+    sentence += f". {used[0].upper()}{used[1:]} without {s} being watched."
+    fix = (
+        "Create the variables before watching them (call the layer once or `layer.build(shape)` "
+        "before `watch()`), or leave `watch_accessed_variables=True`."
+    )
+    return sentence, fix
+
+
+def _rebound(
+    ctx: CallContext, source: int, used: str, marks: list[Evidence | None]
+) -> tuple[str, str]:
+    s = ctx.name(source)
+    variable = rebound_variable(ctx, source)
+    var = ctx.trace.variables.get(variable) if variable is not None else None
+    created = f" created at {at(var.line)}" if var is not None and var.line else ""
+    tensor = ctx.trace.tensors.get(source)
+    maker = ctx.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
+    made = f"{ctx.statement(maker)} replaced it" if maker is not None else "it was replaced"
+    sentence = (
+        f"{s} is no longer the tf.Variable{created}: {made} with a new Tensor computed from the "
+        f"variable, and a tape does not watch plain tensors; {used} with that tensor."
+    )
+    name = s.strip("`")
+    fix = (
+        f"Update the variable in place (`{name}.assign(...)`, `{name}.assign_sub(...)`) instead "
+        f"of rebinding the name `{name}` to a new tensor."
+    )
+    return sentence, fix
+
+
+def _not_watched(
+    ctx: CallContext, source: int, used: str, op: OpEvent | None, marks: list[Evidence | None]
+) -> tuple[str, str]:
+    s, tape = ctx.name(source), ctx.tape_name
+    is_variable = source in ctx.trace.variables
+    kind = "variable" if is_variable else "plain tensor, not a tf.Variable,"
+    sentence = f"{s} is a {kind} and {tape} was not watching it when {used}"
+    late = ctx.view.watch_of(source)
+    if late is not None and op is not None and late.seq > op.seq:
+        sentence += f"; `watch` at {at(late.line)} came too late"
+        marks.append(ctx.evidence(late, f"{s} watched only here, after it was used"))
+    sentence += "."
+    when = f" before {at(op.line)}" if op is not None else ""
+    fix = f"Call `{tape.strip('`')}.watch({s.strip('`')})` inside the `with` block{when}"
+    fix += "." if is_variable else f", or make {s} a `tf.Variable`."
+    return sentence, fix

@@ -1,0 +1,219 @@
+"""Gradient calls and the real backward pass TensorFlow ran for each of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tapetui.record import tf_hooks as tfh
+from tapetui.record.tapes import flatten
+from tapetui.record.values import capture
+from tapetui.trace.events import BackwardStepEvent, GradientCallEvent, GradientSumEvent, OpEvent
+from tapetui.trace.model import ErrorInfo, GradientCall, Tensor
+
+if TYPE_CHECKING:
+    from tapetui.record.recorder import Recorder
+
+_SUM_OPS = frozenset({"AddN", "AddV2", "Add"})
+"""Ops TensorFlow's backward pass uses to add up several gradients of one tensor."""
+
+
+@dataclass
+class CallState:
+    """One gradient call in progress: its record and what the backward pass produced so far."""
+
+    record: GradientCall
+    grad_for: dict[int, list[int]] = field(default_factory=dict)
+    """Gradient tensor id -> the forward tensors it is the gradient of."""
+    contributions: dict[int, list[int]] = field(default_factory=dict)
+    """Forward tensor id -> the gradients flowing into it, in order."""
+    summed: set[int] = field(default_factory=set)
+    stepped: set[int] = field(default_factory=set)
+
+    def add(self, forward: int, grad: int) -> None:
+        self.contributions.setdefault(forward, []).append(grad)
+        self.grad_for.setdefault(grad, []).append(forward)
+
+
+class GradientBook:
+    """Numbers gradient calls, tracks the one running, and maps backward steps to forward ops."""
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self.depth = 0
+        self.count = 0
+        self.current: CallState | None = None
+
+    def _refs(self, structure: Any) -> Any:
+        """The structure with every leaf replaced by its trace id (``None`` stays ``None``)."""
+        if isinstance(structure, dict):
+            return {str(k): self._refs(v) for k, v in structure.items()}
+        if isinstance(structure, (list, tuple)):
+            return [self._refs(v) for v in structure]
+        if structure is None:
+            return None
+        leaf = _dense(structure)
+        self.rec.ensure_tensor(leaf, boundary=True)
+        return tfh.ref_of(leaf)
+
+    def begin(self, gt: Any, method: str, arguments: dict[str, Any], inside: bool) -> CallState:
+        where = self.rec.where()
+        tape = self.rec.tapes.state_of(gt)
+        sources = arguments.get("sources", arguments.get("source"))
+        unconnected = arguments.get("unconnected_gradients", "none")
+        self.count += 1
+        record = GradientCall(
+            id=self.count,
+            tape=tape.id,
+            method=method,
+            file=where[0],
+            line=where[1],
+            seq=-1,
+            target=self._refs(arguments.get("target")),
+            sources=self._refs(sources),
+            output_gradients=self._refs(arguments.get("output_gradients")),
+            unconnected_gradients=str(getattr(unconnected, "value", unconnected)).lower(),
+            inside_context=inside,
+        )
+        record.target_ids = [r for r in flatten(record.target) if r is not None]
+        record.source_ids = flatten(record.sources)
+        self.current = CallState(record)
+        return self.current
+
+    def end(self, call: CallState | None, result: Any, error: BaseException | None) -> None:
+        self.current = None
+        if call is None:
+            return
+        record = call.record
+        self._finish_sums(call)
+        if error is not None:
+            record.error = ErrorInfo(type(error).__name__, str(error), record.file, record.line)
+        else:
+            record.results = self._refs(result)
+            record.result_ids = flatten(record.results)
+        record.seq = self.rec.seq
+        self.rec.emit("call", record)
+        self.rec.event(GradientCallEvent, (record.file, record.line), call=record.id)
+
+    # --- the backward pass ---------------------------------------------------------------------
+
+    def backward_step(self, op_name: str, inputs: Any, outputs: Any, out_grads: Any, skip: Any,
+                      produced: list[Any]) -> None:  # fmt: skip
+        call = self.current
+        if call is None:
+            return
+        upstream = [self._grad_ref(g) for g in out_grads or ()]
+        made = [self._grad_ref(g) for g in produced]
+        op = self._forward_op(call, op_name, _ids(inputs), _ids(outputs), upstream)
+        forward = self.rec.ops.get(op)
+        skipped = sorted(int(i) for i in (skip or ()))
+        if forward is not None:
+            call.stepped.add(op)
+            for i, grad in enumerate(made):
+                if grad is not None and i < len(forward.inputs) and i not in skipped:
+                    call.add(forward.inputs[i], grad)
+        where = (forward.file, forward.line) if forward is not None else (None, None)
+        self.rec.event(
+            BackwardStepEvent,
+            where,
+            call=call.record.id,
+            op=op,
+            op_type=op_name,
+            upstream=upstream,
+            produced=made,
+            skipped=skipped,
+        )
+
+    def _grad_ref(self, grad: Any) -> int | None:
+        if grad is None:
+            return None
+        grad = _dense(grad)
+        self.rec.ensure_tensor(grad, boundary=False)
+        return tfh.ref_of(grad)
+
+    def _forward_op(self, call: CallState, op_name: str, in_ids: list[int | None] | None,
+                    out_ids: list[int | None] | None, upstream: list[int | None]) -> int:  # fmt: skip
+        """Our id of the forward op a backward step differentiates (0 when it cannot be told).
+
+        TF hands the step the forward outputs or inputs only when the gradient needs them, so
+        fall back on the gradients arriving: they were produced for known forward tensors.
+        """
+        rec = self.rec
+        for ref in out_ids or ():
+            if ref in rec.producer:
+                return rec.producer[ref]
+        if in_ids and None not in in_ids:
+            candidates = rec.op_index.get((op_name, tuple(in_ids)), [])  # type: ignore[arg-type]
+            fresh = [op for op in candidates if op not in call.stepped]
+            if fresh or candidates:
+                return (fresh or candidates)[-1]
+        wanted = [f for g in upstream if g is not None for f in call.grad_for.get(g, [])]
+        for ref in [*wanted, *call.record.target_ids]:
+            op = rec.producer.get(ref)
+            if op and rec.ops[op].op_type == op_name and op not in call.stepped:
+                return op
+        return 0
+
+    def on_backward_op(self, event: OpEvent) -> None:
+        """An op the backward pass ran: when it adds gradients of one tensor, that is a sum."""
+        call = self.current
+        if call is None or event.op_type not in _SUM_OPS or len(event.inputs) < 2:
+            return
+        targets = [set(call.grad_for.get(g, ())) for g in event.inputs]
+        common = set.intersection(*targets) if targets else set()
+        for forward in common:
+            call.summed.add(forward)
+            call.grad_for.setdefault(event.outputs[0], []).append(forward)
+            self._emit_sum(call, forward, list(event.inputs), event.outputs[0])
+
+    def _finish_sums(self, call: CallState) -> None:
+        """Sums of a source's gradient TF did not run as an op we saw: computed from the values.
+
+        Only sources: a tensor TF was not asked about may get contributions it never adds up.
+        """
+        for forward, grads in call.contributions.items():
+            if len(grads) < 2 or forward in call.summed or forward not in call.record.source_ids:
+                continue
+            self._emit_sum(call, forward, grads, self._computed_sum(grads))
+
+    def _computed_sum(self, grads: list[int]) -> int | None:
+        records = [self.rec.tensors.get(g) for g in grads]
+        if any(r is None or r.data is None for r in records):
+            return None
+        total = sum(np.asarray(_decode(r.data), dtype=np.float64) for r in records)  # type: ignore[union-attr]
+        first = records[0]
+        data, summary = capture(np.asarray(total))
+        tensor = Tensor(self.rec.synthetic_id(), first.dtype, first.shape, data, summary)  # type: ignore[union-attr]
+        self.rec.tensors[tensor.id] = tensor
+        self.rec.emit("tensor", tensor)
+        return tensor.id
+
+    def _emit_sum(self, call: CallState, forward: int, grads: list[int], total: int | None) -> None:
+        origin = self.rec.tensors.get(forward) or self.rec.variables.get(forward)
+        where = (origin.file, origin.line) if origin is not None else (None, None)
+        self.rec.event(
+            GradientSumEvent, where, call=call.record.id, tensor=forward, contributions=grads,
+            total=total,
+        )  # fmt: skip
+
+
+def _dense(value: Any) -> Any:
+    """The values tensor of an ``IndexedSlices`` gradient; anything else unchanged."""
+    if tfh.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
+        return value.values
+    return value
+
+
+def _ids(tensors: Any) -> list[int | None] | None:
+    if tensors is None:
+        return None
+    return [None if t is None else tfh.ref_of(t) for t in tensors]
+
+
+def _decode(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_decode(d) for d in data]
+    return float(data) if isinstance(data, str) else data
+

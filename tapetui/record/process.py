@@ -1,0 +1,186 @@
+"""Parent side of recording: check a scenario, run it in a child process, read its trace stream.
+
+Never imports TensorFlow: only the child (``python -m tapetui.record``) does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from tapetui.trace.jsonio import apply_record
+from tapetui.trace.model import ErrorInfo, Trace
+
+POLL_SECONDS = 0.05
+
+
+class ScenarioError(ValueError):
+    """The scenario cannot be run at all; the message is one sentence naming the path."""
+
+
+def check_scenario(path: str | Path) -> Path:
+    """The scenario's path if it is a readable Python file that compiles; else ScenarioError.
+
+    Compiling never runs the file.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError(f"{path} does not exist")
+    if p.is_dir():
+        raise ScenarioError(f"{path} is a directory, not a Python file")
+    if not p.is_file():
+        raise ScenarioError(f"{path} is not a regular file")
+    try:
+        source = p.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path} is not a Python file (it is not UTF-8 text)") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path} cannot be read: {exc.strerror}") from None
+    if "\0" in source:
+        raise ScenarioError(f"{path} is not a Python file (it contains binary data)")
+    try:
+        compile(source, str(path), "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise ScenarioError(f"{path}:{exc.lineno}: {exc.msg}") from None
+    return p
+
+
+def child_command(scenario: str | Path, stream: Path, seed: int) -> list[str]:
+    return [sys.executable, "-m", "tapetui.record", str(scenario), "--stream", str(stream),
+            "--seed", str(seed)]  # fmt: skip
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+class _StreamReader:
+    """Reads the records a child appends to its stream file, complete lines only."""
+
+    def __init__(self, path: Path, trace: Trace, on_record: Callable[[dict], None] | None) -> None:
+        self.path = path
+        self.trace = trace
+        self.on_record = on_record
+        self.file: IO[str] | None = None
+        self.pending = ""
+
+    def poll(self) -> None:
+        if self.file is None:
+            if not self.path.exists():
+                return
+            self.file = open(self.path, encoding="utf-8")  # noqa: SIM115 - closed in close()
+        chunk = self.file.read()
+        if not chunk:
+            return
+        lines = (self.pending + chunk).split("\n")
+        self.pending = lines.pop()
+        for line in lines:
+            if line.strip():
+                self._take(json.loads(line))
+
+    def _take(self, record: dict[str, Any]) -> None:
+        apply_record(self.trace, record)
+        if self.on_record is not None:
+            self.on_record(record)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def record(
+    scenario: str | Path,
+    *,
+    seed: int = 0,
+    timeout: float | None = None,
+    stream_to: Path | None = None,
+    on_record: Callable[[dict], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Trace:
+    """Record ``scenario`` in a child process and return its trace, partial if it failed.
+
+    Raises ScenarioError for a scenario that cannot run at all (missing, not Python).
+    """
+    check_scenario(scenario)
+    trace = Trace(scenario=str(scenario), seed=seed)
+    with tempfile.TemporaryDirectory(prefix="tapetui-") as tmp:
+        stream = Path(stream_to) if stream_to is not None else Path(tmp) / "trace.jsonl"
+        stream.unlink(missing_ok=True)
+        with open(Path(tmp) / "stderr.txt", "w+", encoding="utf-8", errors="replace") as err:
+            child = subprocess.Popen(
+                child_command(scenario, stream, seed),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=child_env(),
+            )
+            outcome = _follow(child, _StreamReader(stream, trace, on_record), timeout, cancel)
+            err.seek(0)
+            _conclude(trace, child.returncode, outcome, err.read())
+    trace.scenario = str(scenario)
+    trace.reindex()
+    return trace
+
+
+def _follow(child: subprocess.Popen[bytes], reader: _StreamReader, timeout: float | None,
+            cancel: threading.Event | None) -> str:  # fmt: skip
+    """Read the stream until the child ends; ``exited``, ``timeout`` or ``cancelled``."""
+    start = time.monotonic()
+    outcome = "exited"
+    try:
+        while child.poll() is None:
+            reader.poll()
+            if cancel is not None and cancel.is_set():
+                outcome = "cancelled"
+            elif timeout is not None and time.monotonic() - start > timeout:
+                outcome = "timeout"
+            if outcome != "exited":
+                child.kill()
+                child.wait()
+                break
+            time.sleep(POLL_SECONDS)
+        reader.poll()
+    finally:
+        reader.close()
+    return outcome
+
+
+def _conclude(trace: Trace, returncode: int, outcome: str, stderr: str) -> None:
+    if outcome == "timeout":
+        trace.status = "timeout"
+        trace.error = ErrorInfo("Timeout", "The scenario ran too long and was stopped.")
+    elif outcome == "cancelled":
+        trace.status = "cancelled"
+    elif returncode < 0:
+        trace.status = "died"
+        trace.exit_code = returncode
+        trace.error = ErrorInfo("Died", _death_sentence(trace, -returncode))
+    elif trace.status == "running":
+        trace.status = "died"
+        trace.exit_code = returncode
+        last = stderr.strip().splitlines()[-1:] or ["no message"]
+        trace.error = ErrorInfo(
+            "Died", f"The recording process stopped before the scenario ended ({last[0]})."
+        )
+
+
+def _death_sentence(trace: Trace, signum: int) -> str:
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    lines = [e.line for e in trace.events if e.line is not None]
+    after = f" after line {lines[-1]} of {trace.scenario}" if lines else ""
+    return f"The scenario's process died with {name}{after}; the trace stops there."

@@ -1,0 +1,157 @@
+"""Run one scenario file as ``__main__`` in this process with the hooks installed."""
+
+from __future__ import annotations
+
+import os
+import random
+import runpy
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from tapetui.record import tf_hooks as tfh
+from tapetui.record.frames import ScenarioFiles
+from tapetui.record.output import CapturedOutput
+from tapetui.record.recorder import Recorder, Sink
+from tapetui.record.values import VALUE_BUDGET
+from tapetui.trace.events import ErrorEvent
+from tapetui.trace.model import ErrorInfo
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    tfh.tf.random.set_seed(seed)
+
+
+@contextmanager
+def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
+    """The hooks installed, and the scenario's output reported, for the duration of the block."""
+    hooks = tfh.Hooks(rec)
+    if output is not None:
+        output.report_to(lambda stream, text: _report_output(rec, stream, text))
+    try:
+        yield hooks
+    finally:
+        if output is not None:
+            output.report_to(None)
+        hooks.remove()
+
+
+def _report_output(rec: Recorder, stream: str, text: str) -> None:
+    with rec.guard():
+        rec.on_output(stream, text)
+
+
+def start_meta(scenario: str, seed: int) -> dict[str, Any]:
+    return {
+        "scenario": scenario,
+        "seed": seed,
+        "status": "running",
+        "meta": {"tensorflow": tfh.tf_version(), "value_budget": VALUE_BUDGET},
+    }
+
+
+def record_file(scenario: str, sink: Sink, seed: int = 0,
+                output: CapturedOutput | None = None) -> int:  # fmt: skip
+    """Record one run of ``scenario`` (named as the user gave it); returns its exit code."""
+    path = os.path.abspath(scenario)
+    files = ScenarioFiles(path, shown_as=scenario)
+    sink("meta", start_meta(scenario, seed))
+    sink("source", {"file": scenario, "text": Path(path).read_text(encoding="utf-8")})
+    rec = Recorder(sink, files)
+    seed_everything(seed)
+    status, code, error, scope = "finished", 0, None, None
+    saved_argv, saved_path = sys.argv, list(sys.path)
+    sys.argv = [scenario]
+    sys.path.insert(0, os.path.dirname(path))
+    with hooked(rec, output):
+        try:
+            scope = runpy.run_path(path, run_name="__main__")
+        except SystemExit as exc:
+            status, code = "exited", _exit_code(exc.code)
+        except BaseException as exc:  # the scenario's own failure, reported like Python does
+            status, code = "raised", 1
+            error = _error_info(files, exc)
+            _print_traceback(files, exc)
+            with rec.guard():
+                rec.event(ErrorEvent, (error.file, error.line), type=error.type, message=error.message)
+                _scan_last_frame(rec, files, exc.__traceback__)
+        finally:
+            sys.argv, sys.path[:] = saved_argv, saved_path
+        if scope is not None:
+            with rec.guard():
+                _scan_scope(rec, scope)
+    notes = {k: v for k, v in rec.notes.items() if v}
+    final: dict[str, Any] = {"status": status, "exit_code": code, "meta": notes}
+    if error is not None:
+        final["error"] = error
+    sink("meta", final)
+    return code
+
+
+def _exit_code(code: Any) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def scenario_frames(files: ScenarioFiles, tb: TracebackType | None) -> list[traceback.FrameSummary]:
+    return [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if files.name(frame.filename) is not None
+    ]
+
+
+def _error_info(files: ScenarioFiles, exc: BaseException) -> ErrorInfo:
+    frames = scenario_frames(files, exc.__traceback__)
+    shown = [
+        traceback.FrameSummary(files.name(f.filename) or f.filename, f.lineno, f.name, line=f.line)
+        for f in frames
+    ]
+    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(shown))
+    text += "".join(traceback.format_exception_only(type(exc), exc))
+    last = frames[-1] if frames else None
+    return ErrorInfo(
+        type=type(exc).__name__,
+        message=str(exc),
+        file=files.name(last.filename) if last else None,
+        line=last.lineno if last else None,
+        traceback=text,
+    )
+
+
+def _print_traceback(files: ScenarioFiles, exc: BaseException) -> None:
+    """What ``python scenario.py`` prints: the traceback from the scenario's first frame on."""
+    tb = exc.__traceback__
+    while tb is not None and files.name(tb.tb_frame.f_code.co_filename) is None:
+        tb = tb.tb_next
+    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, tb)))
+    sys.stderr.flush()
+
+
+def _scan_last_frame(rec: Recorder, files: ScenarioFiles, tb: TracebackType | None) -> None:
+    frame = None
+    while tb is not None:
+        if files.name(tb.tb_frame.f_code.co_filename) is not None:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    if frame is not None:
+        rec.scan_names(frame)
+
+
+def _scan_scope(rec: Recorder, scope: dict[str, Any]) -> None:
+    class _Scope:
+        f_locals = scope
+
+    rec.scan_names(_Scope)  # type: ignore[arg-type]

@@ -1,0 +1,197 @@
+"""Which tapes exist, which are recording, and what each one watches — tracked as TF does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tapetui.record import tf_hooks as tfh
+from tapetui.trace.events import (
+    ResumeRecordingEvent,
+    StopRecordingEvent,
+    TapeEnterEvent,
+    TapeExitEvent,
+    TapeResetEvent,
+    WatchEvent,
+    WatchItem,
+)
+from tapetui.trace.model import Tape
+
+if TYPE_CHECKING:
+    from tapetui.record.recorder import Recorder
+
+Where = tuple[str | None, int | None]
+
+NEVER_RECORDED = frozenset({"StopGradient"})
+"""Ops TensorFlow never puts on a tape, whatever their inputs."""
+
+_ATTR = "_tapetui_tape"
+
+
+@dataclass
+class TapeState:
+    """Our mirror of one ``tf.GradientTape``: its record and the tensor ids it is tracing."""
+
+    record: Tape
+    members: set[int] = field(default_factory=set)
+    """Watched ids and outputs of the ops this tape recorded (TF's tensor_tape, by id)."""
+    watched: list[int] = field(default_factory=list)
+    active: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    def watch(self, ref: int) -> None:
+        self.members.add(ref)
+        if ref not in self.watched:
+            self.watched.append(ref)
+
+
+class TapeBook:
+    """All tapes of the run, and the ones currently in TensorFlow's tape set, in order."""
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self.count = 0
+        self.active: list[TapeState] = []
+
+    def state_of(self, gt: Any) -> TapeState:
+        state = getattr(gt, _ATTR, None)
+        if state is None:
+            state = self.created(gt, *tfh.tape_flags(gt))
+        return state
+
+    def innermost_active(self) -> TapeState | None:
+        return self.active[-1] if self.active else None
+
+    def created(self, gt: Any, persistent: bool, watch_accessed: bool, where: Where = (None, None)
+                ) -> TapeState:  # fmt: skip
+        self.count += 1
+        record = Tape(self.count, where[0], where[1], persistent, watch_accessed)
+        state = TapeState(record)
+        setattr(gt, _ATTR, state)
+        self.rec.emit("tape", record)
+        return state
+
+    def name_tape(self, gt: Any, name: str) -> None:
+        state = getattr(gt, _ATTR, None)
+        if state is not None and state.record.label is None:
+            state.record.label = name
+            self.rec.emit("tape", state.record)
+
+    # --- TensorFlow's tape set ---------------------------------------------------------------
+
+    def pushed(self, gt: Any, *_: Any) -> None:
+        state = self.state_of(gt)
+        state.active = True
+        if state not in self.active:
+            self.active.append(state)
+
+    def popped(self, gt: Any, *_: Any) -> None:
+        state = self.state_of(gt)
+        state.active = False
+        if state in self.active:
+            self.active.remove(state)
+
+    def record_op(self, op_type: str, inputs: list[Any], in_ids: list[int], out_ids: list[int],
+                  is_function: bool) -> list[int]:  # fmt: skip
+        """Ids of the tapes that record this op; their traced ids grow by its outputs.
+
+        A function call runs with recording stopped and is put on the tapes afterwards, so the
+        stop flag does not apply to it.
+        """
+        if not self.active or op_type in NEVER_RECORDED:
+            return []
+        if not is_function and tfh.recording_stopped():
+            return []
+        traced = [i for t, i in zip(inputs, in_ids, strict=True) if tfh.is_differentiable_dtype(t.dtype)]
+        recording = [s for s in self.active if any(i in s.members for i in traced)]
+        for state in recording:
+            state.members.update(out_ids)
+        if not is_function and bool(recording) != tfh.tf_would_record(inputs):
+            self.rec.notes["tf_disagreements"] += 1
+        return [s.id for s in recording]
+
+    # --- the scenario's tape calls --------------------------------------------------------------
+
+    def entered(self, gt: Any, parent: TapeState | None, where: Where) -> None:
+        state = self.state_of(gt)
+        event = self.rec.event(TapeEnterEvent, where, tape=state.id)
+        if state.record.enter_seq is None:
+            state.record.enter_seq = event.seq
+            state.record.parent = parent.id if parent is not None else None
+        self.rec.emit("tape", state.record)
+
+    def exited(self, gt: Any, where: Where) -> None:
+        state = self.state_of(gt)
+        event = self.rec.event(TapeExitEvent, where, tape=state.id)
+        state.record.exit_seq = event.seq
+        watched = list(state.watched)
+        watched += [r for r in tfh.watched_variable_refs(gt) if r not in watched]
+        state.record.watched = watched
+        self.rec.emit("tape", state.record)
+
+    def reset(self, gt: Any, where: Where) -> None:
+        state = self.state_of(gt)
+        state.members.clear()
+        state.watched.clear()
+        self.rec.event(TapeResetEvent, where, tape=state.id)
+
+    def stop_recording(self, gt: Any, stopped: bool, where: Where) -> None:
+        cls = StopRecordingEvent if stopped else ResumeRecordingEvent
+        self.rec.event(cls, where, tape=self.state_of(gt).id)
+
+    def watch(self, gt: Any, structure: Any, error: BaseException | None, where: Where) -> None:
+        state = self.state_of(gt)
+        leaves = flatten(structure)
+        items = [self._watch_item(state, leaf, error) for leaf in leaves]
+        self.rec.event(
+            WatchEvent,
+            where,
+            tape=state.id,
+            items=items,
+            explicit=True,
+            empty=not leaves,
+            error=None if error is None else f"{type(error).__name__}: {error}",
+        )
+
+    def _watch_item(self, state: TapeState, leaf: Any, error: BaseException | None) -> WatchItem:
+        self.rec.ensure_tensor(leaf, boundary=True)
+        ref = tfh.ref_of(leaf)
+        label = self.rec.label(leaf, ref)
+        if tfh.is_keras_variable(leaf):
+            return WatchItem(ref, label, "ignored", "a Keras Variable, not a tf.Variable")
+        if ref is None:
+            return WatchItem(None, label, "ignored", "not a tensor or variable")
+        if error is not None:
+            return WatchItem(ref, label, "ignored", "watch() raised")
+        if not tfh.is_differentiable_dtype(leaf.dtype):
+            state.members.add(ref)
+            return WatchItem(ref, label, "ignored", f"{leaf.dtype.name} is not a floating-point dtype")
+        state.watch(ref)
+        return WatchItem(ref, label, "watched")
+
+    def variables_accessed(self, variables: list[Any]) -> None:
+        """Automatic watches: TF watches a trainable variable read on a tape watching accesses."""
+        if tfh.recording_stopped():
+            return
+        for var in variables:
+            ref = tfh.ref_of(var)
+            for state in self.active:
+                if ref is None or not state.record.watch_accessed_variables:
+                    continue
+                if ref in state.watched:
+                    continue
+                state.watch(ref)
+                item = WatchItem(ref, self.rec.label(var, ref), "watched")
+                self.rec.event(WatchEvent, self.rec.where(), tape=state.id, items=[item], explicit=False)
+
+
+def flatten(structure: Any) -> list[Any]:
+    """The leaves of nested lists, tuples and dicts (what ``tape.watch`` and ``gradient`` take)."""
+    if isinstance(structure, dict):
+        return [leaf for v in structure.values() for leaf in flatten(v)]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for v in structure for leaf in flatten(v)]
+    return [structure]

@@ -1,0 +1,448 @@
+"""Every hook into TensorFlow, and every use of its private APIs, in one module.
+
+Pinned to TensorFlow 2.21 (see ``PRIVATE_APIS``; ``tests/record/test_tf_hooks.py`` checks them).
+The hooks only observe: each wrapper calls the original and returns or raises exactly what it did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import tensorflow as tf
+from tensorflow.python import pywrap_tfe
+from tensorflow.python.eager import backprop, backprop_util, context, record
+from tensorflow.python.eager import tape as tape_lib
+from tensorflow.python.framework import op_callbacks, ops
+from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
+
+if TYPE_CHECKING:
+    from tapetui.record.recorder import Recorder
+
+SUPPORTED_TF = ((2, 21), (2, 22))
+"""TensorFlow versions (from, to exclusive) whose private APIs the hooks were written for."""
+
+EagerTensor = ops.EagerTensor
+TFVariable = resource_variable_ops.BaseResourceVariable
+GradientTape = backprop.GradientTape
+
+PRIVATE_APIS: dict[str, Callable[[], object]] = {
+    "op_callbacks.add_op_callback": lambda: op_callbacks.add_op_callback,
+    "op_callbacks.remove_op_callback": lambda: op_callbacks.remove_op_callback,
+    "record.should_record_backprop": lambda: record.should_record_backprop,
+    "backprop._gradient_function": lambda: backprop._gradient_function,
+    "pywrap_tfe.TFE_Py_RegisterGradientFunction": lambda: (
+        pywrap_tfe.TFE_Py_RegisterGradientFunction
+    ),
+    "pywrap_tfe.TFE_Py_FastPathExecute": lambda: pywrap_tfe.TFE_Py_FastPathExecute,
+    "pywrap_tfe.TFE_Py_TapeSetIsStopped": lambda: pywrap_tfe.TFE_Py_TapeSetIsStopped,
+    "tape.variable_accessed": lambda: tape_lib.variable_accessed,
+    "tape.variables_accessed": lambda: tape_lib.variables_accessed,
+    "GradientTape._push_tape": lambda: GradientTape._push_tape,
+    "GradientTape._pop_tape": lambda: GradientTape._pop_tape,
+    "GradientTape._recording": lambda: GradientTape()._recording,
+    "EagerTensor._id": lambda: tf.constant(1.0)._id,
+    "EagerTensor._numpy": lambda: ops._EagerTensorBase._numpy,
+    "backprop_util.IsTrainable": lambda: backprop_util.IsTrainable,
+    "gen_resource_variable_ops.read_variable_op": lambda: (
+        gen_resource_variable_ops.read_variable_op
+    ),
+}
+
+
+def missing_private_apis() -> list[str]:
+    """Names of the private APIs above that this TensorFlow lacks (empty when supported)."""
+    missing = []
+    for name, get in PRIVATE_APIS.items():
+        try:
+            get()
+        except (AttributeError, TypeError):
+            missing.append(name)
+    return missing
+
+
+def tf_version() -> str:
+    return str(tf.__version__)
+
+
+# --- reading TensorFlow objects --------------------------------------------------------------
+
+
+def as_tf_variable(obj: Any) -> Any:
+    """The ``tf.Variable`` behind ``obj`` (itself, or the one a Keras ``Variable`` wraps)."""
+    if isinstance(obj, TFVariable):
+        return obj
+    inner = getattr(obj, "_value", None) if is_keras_variable(obj) else None
+    return inner if isinstance(inner, TFVariable) else None
+
+
+def is_keras_variable(obj: Any) -> bool:
+    cls = type(obj)
+    return cls.__module__.startswith("keras") and hasattr(obj, "_value") and hasattr(obj, "assign")
+
+
+def layer_variables(obj: Any) -> list[tuple[str, Any]]:
+    """``[("kernel", var), ("bias", var)]`` for a Keras layer (built or not), else ``[]``."""
+    if not type(obj).__module__.startswith("keras") or not hasattr(obj, "trainable_variables"):
+        return []
+    try:
+        weights = list(obj.weights)
+    except Exception:  # a half-built layer; nothing to name yet
+        return []
+    return [(str(getattr(w, "name", "")).split("/")[-1], w) for w in weights]
+
+
+def ref_of(obj: Any) -> int | None:
+    """The trace id of a tensor or variable (a variable's id is its handle's), else ``None``."""
+    if isinstance(obj, EagerTensor):
+        return obj._id
+    var = as_tf_variable(obj)
+    if var is not None and isinstance(var.handle, EagerTensor):
+        return var.handle._id
+    return None
+
+
+def value_of(tensor: Any) -> Any:
+    """The NumPy value of an eager tensor without counting as the scenario reading it."""
+    if tensor.dtype in (tf.resource, tf.variant):
+        return None
+    return tensor._numpy()
+
+
+def read_variable(var: Any) -> Any:
+    """A variable's current value as NumPy (the caller mutes the recorder around this)."""
+    return gen_resource_variable_ops.read_variable_op(var.handle, var.dtype)._numpy()
+
+
+def is_differentiable_dtype(dtype: Any) -> bool:
+    """What TensorFlow's tape accepts: floating, complex, resource and variant dtypes."""
+    return bool(backprop_util.IsTrainable(dtype))
+
+
+def recording_stopped() -> bool:
+    return bool(pywrap_tfe.TFE_Py_TapeSetIsStopped())
+
+
+def tf_would_record(inputs: Any) -> bool:
+    """TensorFlow's own answer to "does any active tape record an op with these inputs"."""
+    return bool(record.should_record_backprop(inputs))
+
+
+def eager() -> bool:
+    return bool(context.executing_eagerly())
+
+
+def readable_attrs(attrs: Any) -> dict[str, str]:
+    """The op attributes a reader cares about, as text (``T: float32``)."""
+    wanted = ("T", "DstT", "SrcT", "dtype", "transpose_a", "transpose_b", "axis", "keep_dims")
+    pairs = dict(zip(attrs[::2], attrs[1::2], strict=False))
+    readable = {}
+    for key in wanted:
+        if key in pairs:
+            value = pairs[key]
+            if key in ("T", "DstT", "SrcT", "dtype") and isinstance(value, (int, tf.DType)):
+                value = tf.dtypes.as_dtype(value).name
+            readable[key] = str(value)
+    return readable
+
+
+def tape_flags(gt: Any) -> tuple[bool, bool]:
+    """``(persistent, watch_accessed_variables)`` of a tape."""
+    return bool(gt._persistent), bool(gt._watch_accessed_variables)
+
+
+def tape_is_recording(gt: Any) -> bool:
+    return bool(gt._recording)
+
+
+def watched_variable_refs(gt: Any) -> list[int]:
+    return [r for r in (ref_of(v) for v in gt.watched_variables()) if r is not None]
+
+
+# --- installing the hooks --------------------------------------------------------------------
+
+
+class Hooks:
+    """Patches TensorFlow to report to a Recorder; ``remove()`` restores everything."""
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self._saved: list[tuple[Any, str, Any]] = []
+        self._op_callback = functools.partial(_op_callback, rec)
+        op_callbacks.add_op_callback(self._op_callback)
+        pywrap_tfe.TFE_Py_RegisterGradientFunction(functools.partial(_gradient_function, rec))
+        self._patch(pywrap_tfe, "TFE_Py_FastPathExecute", _fast_path)
+        self._patch(tape_lib, "variable_accessed", _variable_accessed(rec))
+        self._patch(tape_lib, "variables_accessed", _variables_accessed(rec))
+        _patch_tape(self, rec)
+        _patch_variables(self, rec)
+        _patch_boundaries(self, rec)
+
+    def _patch(self, owner: Any, name: str, make: Callable[[Any], Any]) -> None:
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        self._saved.append((owner, name, original))
+        setattr(owner, name, make(original))
+
+    def remove(self) -> None:
+        op_callbacks.remove_op_callback(self._op_callback)
+        pywrap_tfe.TFE_Py_RegisterGradientFunction(backprop._gradient_function)
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
+        self._saved.clear()
+
+
+def _op_callback(
+    rec: Recorder, op_type: str, inputs: Any, attrs: Any, outputs: Any, op_name: Any = None,
+    graph: Any = None,
+) -> None:  # fmt: skip
+    if graph is None and op_name is None and not rec.muted:
+        with rec.guard():
+            rec.on_op(op_type, list(inputs or ()), attrs or (), list(outputs or ()))
+
+
+def _gradient_function(rec: Recorder, *args: Any) -> Any:
+    op_name, _attrs, _num_inputs, inputs, outputs, out_grads, skip, _scope = args
+    produced = backprop._gradient_function(*args)
+    if not rec.muted and eager():
+        flat = list(produced) if isinstance(produced, (list, tuple)) else [produced]
+        with rec.guard():
+            rec.on_backward_step(op_name, inputs, outputs, out_grads, skip, flat)
+    return produced
+
+
+def _fast_path(original: Any) -> Any:
+    """Reads variables in Python before the C fast path would read them unseen."""
+
+    def convert(arg: Any) -> Any:
+        if isinstance(arg, TFVariable):
+            return arg.value()
+        if isinstance(arg, (list, tuple)) and any(isinstance(a, TFVariable) for a in arg):
+            return type(arg)(convert(a) for a in arg)
+        return arg
+
+    def fast_path_execute(*args: Any) -> Any:
+        return original(*args[:3], *(convert(a) for a in args[3:]))
+
+    return fast_path_execute
+
+
+def _variable_accessed(rec: Recorder) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        def variable_accessed(variable: Any) -> Any:
+            result = original(variable)
+            if not rec.muted:
+                with rec.guard():
+                    rec.on_variables_accessed([variable])
+            return result
+
+        return variable_accessed
+
+    return make
+
+
+def _variables_accessed(rec: Recorder) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        def variables_accessed(variables: Any) -> Any:
+            variables = list(variables)
+            result = original(variables)
+            if not rec.muted:
+                with rec.guard():
+                    rec.on_variables_accessed([v for v in variables if v.trainable])
+            return result
+
+        return variables_accessed
+
+    return make
+
+
+def _after(rec: Recorder, hook: Callable[..., None]) -> Callable[[Any], Any]:
+    """Wrap a method: call the original, then ``hook(self, *args)``; return the original's result."""
+
+    def make(original: Any) -> Any:
+        @functools.wraps(original)
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(self, *args, **kwargs)
+            with rec.guard():
+                hook(self, *args, **kwargs)
+            return result
+
+        return method
+
+    return make
+
+
+def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
+    def init(original: Any) -> Any:
+        def __init__(self: Any, persistent: bool = False, watch_accessed_variables: bool = True):
+            original(self, persistent, watch_accessed_variables)
+            with rec.guard():
+                rec.on_tape_created(self, bool(persistent), bool(watch_accessed_variables))
+
+        return __init__
+
+    def enter(original: Any) -> Any:
+        def __enter__(self: Any) -> Any:
+            parent = rec.tapes.innermost_active()
+            result = original(self)
+            with rec.guard():
+                rec.on_tape_enter(self, parent)
+            return result
+
+        return __enter__
+
+    hooks._patch(GradientTape, "__init__", init)
+    hooks._patch(GradientTape, "__enter__", enter)
+    hooks._patch(GradientTape, "__exit__", _after(rec, rec.on_tape_exit))
+    hooks._patch(GradientTape, "_push_tape", _after(rec, rec.tapes.pushed))
+    hooks._patch(GradientTape, "_pop_tape", _after(rec, rec.tapes.popped))
+    hooks._patch(GradientTape, "reset", _around_reset(rec))
+    hooks._patch(GradientTape, "watch", _around_watch(rec))
+    hooks._patch(GradientTape, "stop_recording", _around_stop(rec))
+    for method in ("gradient", "jacobian", "batch_jacobian"):
+        hooks._patch(GradientTape, method, _around_gradient(rec, method))
+
+
+def _around_reset(rec: Recorder) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        def reset(self: Any) -> Any:
+            result = original(self)
+            with rec.guard():
+                rec.on_tape_reset(self)
+            return result
+
+        return reset
+
+    return make
+
+
+def _around_watch(rec: Recorder) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        def watch(self: Any, tensor: Any) -> Any:
+            try:
+                result = original(self, tensor)
+            except BaseException as exc:
+                with rec.guard():
+                    rec.on_watch(self, tensor, exc)
+                raise
+            with rec.guard():
+                rec.on_watch(self, tensor, None)
+            return result
+
+        return watch
+
+    return make
+
+
+def _around_stop(rec: Recorder) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        @contextlib.contextmanager
+        def stop_recording(self: Any) -> Iterator[None]:
+            with original(self):
+                with rec.guard():
+                    rec.on_stop_recording(self, stopped=True)
+                try:
+                    yield
+                finally:
+                    with rec.guard():
+                        rec.on_stop_recording(self, stopped=False)
+
+        return stop_recording
+
+    return make
+
+
+def _around_gradient(rec: Recorder, method: str) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        signature = inspect.signature(original)
+
+        @functools.wraps(original)
+        def gradient(self: Any, *args: Any, **kwargs: Any) -> Any:
+            book = rec.gradients
+            if rec.muted or book.depth or not eager():
+                return original(self, *args, **kwargs)
+            bound = signature.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            call = None
+            with rec.guard():
+                call = book.begin(self, method, bound.arguments, tape_is_recording(self))
+            book.depth += 1
+            try:
+                result = original(self, *args, **kwargs)
+            except BaseException as exc:
+                book.depth -= 1
+                with rec.guard():
+                    book.end(call, None, exc)
+                raise
+            book.depth -= 1
+            with rec.guard():
+                book.end(call, result, None)
+            return result
+
+        return gradient
+
+    return make
+
+
+def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
+    hooks._patch(
+        resource_variable_ops.ResourceVariable,
+        "__init__",
+        _after(rec, lambda var, *a, **k: rec.on_variable_created(var)),
+    )
+    for method in ("assign", "assign_add", "assign_sub"):
+        hooks._patch(TFVariable, method, _around_assign(rec, method))
+    hooks._patch(TFVariable, "numpy", _boundary(rec, "numpy"))
+
+
+def _around_assign(rec: Recorder, method: str) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        @functools.wraps(original)
+        def assign(self: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+            outer = rec.assigning
+            rec.assigning = True
+            try:
+                result = original(self, value, *args, **kwargs)
+            finally:
+                rec.assigning = outer
+            if not outer and eager():
+                with rec.guard():
+                    rec.on_assign(self, method, value)
+            return result
+
+        return assign
+
+    return make
+
+
+def _boundary(rec: Recorder, how: str) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        @functools.wraps(original)
+        def leave(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(self, *args, **kwargs)
+            if not rec.muted:
+                caller = sys._getframe(1)
+                with rec.guard():
+                    rec.on_boundary(self, how, caller)
+            return result
+
+        return leave
+
+    return make
+
+
+def _patch_boundaries(hooks: Hooks, rec: Recorder) -> None:
+    ways = {
+        "numpy": "numpy",
+        "__float__": "float",
+        "__int__": "int",
+        "__bool__": "bool",
+        "__index__": "int",
+        "__array__": "array",
+        "__format__": "format",
+    }
+    for attr, how in ways.items():
+        hooks._patch(ops._EagerTensorBase, attr, _boundary(rec, how))

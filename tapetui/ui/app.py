@@ -1,0 +1,55 @@
+"""The Textual app: opens the picker for several scenarios, else the debugger on one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tapetui.trace import Trace
+from tapetui.ui.scenarios import ScenarioEntry
+from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.screens.picker import PickerScreen
+
+
+class TapeTuiApp(App[int]):
+    """tapetui: step through what tf.GradientTape recorded."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tapetui"
+    ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(
+        self,
+        *,
+        scenarios: list[ScenarioEntry] | None = None,
+        trace: Trace | None = None,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.scenarios = scenarios or []
+        self.trace = trace
+        self.seed = seed
+
+    def on_mount(self) -> None:
+        if self.trace is not None:
+            self.push_screen(DebuggerScreen(trace=self.trace))
+        elif len(self.scenarios) == 1:
+            self.push_screen(DebuggerScreen(scenario=self.scenarios[0].path, seed=self.seed))
+        else:
+            self.push_screen(PickerScreen(self.scenarios, seed=self.seed))
+
+    @property
+    def ready(self) -> bool:
+        """True when nothing is still recording (what a headless screenshot waits for)."""
+        screen = self.screen
+        return not isinstance(screen, DebuggerScreen) or screen.ready
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, DebuggerScreen):
+            for title, help_text, action in screen.PALETTE:
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))

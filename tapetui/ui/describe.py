@@ -1,0 +1,211 @@
+"""What the step-detail pane says about the current step, as styled lines; no Textual here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tapetui.explain.rules import agrees, local_partial
+from tapetui.trace import (
+    BackwardStepEvent,
+    ErrorEvent,
+    GradientCallEvent,
+    GradientSumEvent,
+    OpEvent,
+    Trace,
+)
+from tapetui.trace.labels import format_data, label
+from tapetui.ui.steps import Step
+from tapetui.ui.values import call_name, data_of, short, type_text, value_text
+
+Line = tuple[str, str]
+"""Text and a Rich style (``""`` for plain)."""
+
+
+def source_line(trace: Trace, file: str | None, line: int | None) -> str:
+    text = trace.sources.get(file or "", "")
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return ""
+    return lines[line - 1].strip()
+
+
+def _where(trace: Trace, step: Step) -> list[Line]:
+    text = source_line(trace, step.file, step.line)
+    where = f"line {step.line}" if step.line is not None else "no scenario line"
+    return [(f"{where}  {short(text, 40)}".rstrip(), "bold")]
+
+
+def _tensor_row(trace: Trace, role: str, ref: int | None, width: int) -> Line:
+    name = short(label(trace, ref), width)
+    return (f"{role:<4}{name:<{width}} {value_text(trace, ref)}  {type_text(trace, ref)}", "")
+
+
+def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
+    lines = _where(trace, step)
+    width = min(12, max((len(label(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
+    lines += [_tensor_row(trace, "in", ref, width) for ref in op.inputs]
+    lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
+    lines.append(("", ""))
+    lines.append(_recorded_text(trace, step, op))
+    return lines
+
+
+def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:
+    if op.recorded_by:
+        tapes = ", ".join(_tape_name(trace, t) for t in op.recorded_by)
+        return (f"recorded by {tapes}", "green")
+    if step.tape is None:
+        return ("recorded by no tape: no tape was open here", "yellow")
+    return (
+        f"not recorded: {_tape_name(trace, step.tape)} was open but no input was watched",
+        "yellow",
+    )
+
+
+def _tape_name(trace: Trace, tape_id: int) -> str:
+    tape = trace.tapes.get(tape_id)
+    name = f" ({tape.label})" if tape is not None and tape.label else ""
+    return f"tape {tape_id}{name}"
+
+
+def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> list[Line]:
+    call = trace.gradient_calls.get(event.call)
+    target = label(trace, call.target_ids[0]) if call and call.target_ids else "target"
+    op = trace.ops.get(event.op)
+    lines = _where(trace, step)
+    lines.append(
+        (f"backward of {event.op_type}" + (f" for {call_name(trace, call)}" if call else ""), "dim")
+    )
+    upstream = event.upstream[0] if event.upstream else None
+    out_name = label(trace, op.outputs[0]) if op and op.outputs else "out"
+    lines.append((f"upstream ∂{target}/∂{out_name} = {value_text(trace, upstream)}", ""))
+    if op is None:
+        return lines
+    inputs = [data_of(trace, ref) for ref in op.inputs]
+    outputs = [data_of(trace, ref) for ref in op.outputs]
+    for index, ref in enumerate(op.inputs):
+        lines += _input_lines(
+            trace, event, op, index, ref, inputs, outputs, data_of(trace, upstream), target
+        )
+    return lines
+
+
+def _input_lines(
+    trace: Trace,
+    event: BackwardStepEvent,
+    op: OpEvent,
+    index: int,
+    ref: int,
+    inputs: list[Any],
+    outputs: list[Any],
+    upstream: Any,
+    target: str,
+) -> list[Line]:
+    name = label(trace, ref)
+    head = (f"input {index}: {name}", "bold")
+    if index in event.skipped:
+        return [head, ("  skipped: no gradient needed here", "dim")]
+    produced = event.produced[index] if index < len(event.produced) else None
+    partial = local_partial(op.op_type, index, inputs, outputs, upstream, op.attrs)
+    lines = [head]
+    if partial is None:
+        lines.append((f"  local partial: no rule for {op.op_type}", "dim"))
+    else:
+        local = "" if partial.local is None else f" = {short(format_data(partial.local), 24)}"
+        lines.append((f"  {partial.rule}{local}", "cyan"))
+        if partial.product is not None and partial.local is not None:
+            factors = f"{format_data(upstream)} × {format_data(partial.local)} = "
+            factors = factors if len(factors) < 24 else ""
+            product = short(format_data(partial.product), 30)
+            lines.append((f"  upstream × local = {factors}{product}", ""))
+    lines.append(
+        _produced_line(trace, name, target, produced, partial.product if partial else None)
+    )
+    return lines
+
+
+def _produced_line(
+    trace: Trace, name: str, target: str, produced: int | None, computed: Any
+) -> Line:
+    if produced is None:
+        return (f"  ∂{target}/∂{name}: no gradient", "yellow")
+    text = f"  ∂{target}/∂{name} = {value_text(trace, produced)}"
+    check = agrees(computed, data_of(trace, produced))
+    if check is True:
+        return (text + "  ✓ matches TF", "green")
+    if check is False:
+        return (text + "  (TensorFlow's value differs from the rule)", "yellow")
+    return (text, "")
+
+
+def describe_sum(trace: Trace, step: Step, event: GradientSumEvent) -> list[Line]:
+    name = label(trace, event.tensor)
+    parts = " + ".join(value_text(trace, ref) for ref in event.contributions)
+    total = f" = {value_text(trace, event.total)}" if event.total is not None else ""
+    return [
+        (f"sum of gradients into {name}", "bold"),
+        (f"{name} feeds {len(event.contributions)} places, so its gradient adds up:", "dim"),
+        (f"{parts}{total}", "cyan"),
+    ]
+
+
+def describe_call(
+    trace: Trace, step: Step, event: GradientCallEvent, explanation: Any
+) -> list[Line]:
+    call = trace.gradient_calls.get(event.call)
+    if call is None:
+        return _where(trace, step)
+    lines = _where(trace, step)
+    lines.append(
+        (f"{call.method} {call_name(trace, call)} on {_tape_name(trace, call.tape)}", "dim")
+    )
+    if call.error is not None:
+        lines.append((f"raised {call.error.type}: {short(call.error.message, 60)}", "red"))
+    causes = list(getattr(explanation, "results", []) or [])
+    for i, ref in enumerate(call.source_ids):
+        result = call.result_ids[i] if i < len(call.result_ids) else None
+        lines.append(_result_line(trace, ref, result, causes[i] if i < len(causes) else None))
+    error = getattr(explanation, "error", None)
+    if error is not None:
+        lines.append((f"cause: {error.code} — {error.sentence}", "yellow"))
+    for note in getattr(explanation, "notes", []) or []:
+        lines.append((f"note: {getattr(note, 'sentence', note)}", "dim"))
+    return lines
+
+
+def _result_line(trace: Trace, source: int, result: int | None, cause: Any) -> Line:
+    name = label(trace, source)
+    if result is None:
+        code = f"  {cause.code}" if cause is not None else ""
+        return (f"✗ {name}: None{code}", "red")
+    text = f"✓ {name}: {value_text(trace, result)}"
+    if cause is not None:  # zeros under unconnected_gradients=ZERO
+        return (f"{text}  {cause.code}", "yellow")
+    return (text, "green")
+
+
+def describe_error(trace: Trace, step: Step, event: ErrorEvent) -> list[Line]:
+    lines: list[Line] = [(f"the scenario raised {event.type}", "bold red"), (event.message, "red")]
+    error = trace.error
+    if error is not None and error.traceback:
+        lines.append(("", ""))
+        lines += [(row, "") for row in error.traceback.rstrip().splitlines()]
+    return lines
+
+
+def describe(trace: Trace, step: Step | None, explanations: dict[int, Any]) -> list[Line]:
+    """The lines for the step-detail pane."""
+    if step is None:
+        return [("nothing to step through: the scenario ran no TensorFlow ops", "yellow")]
+    event = step.event
+    if isinstance(event, OpEvent):
+        return describe_forward(trace, step, event)
+    if isinstance(event, BackwardStepEvent):
+        return describe_backward(trace, step, event)
+    if isinstance(event, GradientSumEvent):
+        return describe_sum(trace, step, event)
+    if isinstance(event, GradientCallEvent):
+        return describe_call(trace, step, event, explanations.get(event.call))
+    if isinstance(event, ErrorEvent):
+        return describe_error(trace, step, event)
+    return _where(trace, step)

@@ -1,0 +1,391 @@
+"""The step-debugger screen for one scenario or trace: panes, stepping keys, recording worker."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+from textual.worker import Worker, WorkerState
+
+from tapetui.trace import Trace
+from tapetui.ui.describe import Line, describe
+from tapetui.ui.screens.help import HelpScreen
+from tapetui.ui.screens.overview import OverviewScreen
+from tapetui.ui.status import output_lines, status_text
+from tapetui.ui.steps import GRADIENT, Stepper
+from tapetui.ui.tapes import tapes_pane_lines
+from tapetui.ui.values import step_name
+from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
+from tapetui.ui.widgets.lines_view import LinesView
+from tapetui.ui.widgets.source_view import SourceView
+from tapetui.ui.widgets.status_line import StatusLine
+from tapetui.ui.widgets.timeline import Timeline
+
+
+def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
+    """The pane's lines, or one line saying why they cannot be shown (a damaged trace)."""
+    try:
+        return lines(*args)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
+
+
+class DebuggerScreen(Screen[None]):
+    """Step through what the tapes recorded.
+
+    | Key | Action |
+    | :- | :- |
+    | n / p | next / previous step (forward op, backward step, gradient call) |
+    | g / G | next / previous gradient call |
+    | b | jump between a forward op and its backward step |
+    | home / end | first / last step |
+    | ] / [ | next / previous tape |
+    | v | per-tape overview (loss and gradient norms across tapes) |
+    | w | why is a gradient None (next one on each press) |
+    | o | the scenario's printed output and traceback |
+    | s | back to the step detail |
+    | r | re-run the scenario (after editing it) |
+    | escape / ctrl+c | cancel a running scenario |
+    | ? | help |
+    | q | quit |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "n", "next", "Next", tooltip="next step: forward op, backward step or gradient call"
+        ),
+        Binding("p", "previous", "Prev", tooltip="previous step"),
+        Binding(
+            "b", "partner", "Fwd/Bwd", tooltip="jump between a forward op and its backward step"
+        ),
+        Binding("g", "next_call", "Grad", tooltip="next gradient call"),
+        Binding("G", "previous_call", "Prev grad", show=False, tooltip="previous gradient call"),
+        Binding("w", "why", "Why", tooltip="why is a gradient None (each press: the next one)"),
+        Binding("o", "output", "Output", tooltip="what the scenario printed, and its traceback"),
+        Binding("s", "detail", "Step", show=False, tooltip="back to the step detail"),
+        Binding("v", "overview", "Tapes", tooltip="all tapes: target and gradient norms"),
+        Binding("right_square_bracket", "next_tape", "Next tape", show=False, tooltip="next tape"),
+        Binding(
+            "left_square_bracket", "previous_tape", "Prev tape", show=False, tooltip="previous tape"
+        ),
+        Binding("home", "first", "First", show=False, priority=True, tooltip="first step"),
+        Binding("end", "last", "Last", show=False, priority=True, tooltip="last step"),
+        Binding("r", "rerun", "Rerun", tooltip="record the scenario again (after you edit it)"),
+        Binding(
+            "escape,ctrl+c", "cancel", "Cancel", show=False, tooltip="cancel a running scenario"
+        ),
+        Binding("question_mark", "help", "Help", tooltip="this help"),
+        Binding("q", "app.quit", "Quit", tooltip="quit tapetui"),
+    ]
+
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Next step", "Move to the next step (n)", "next"),
+        ("Previous step", "Move to the previous step (p)", "previous"),
+        ("Next gradient call", "Jump to the next gradient call (g)", "next_call"),
+        ("Forward ↔ backward", "Jump between an op and its backward step (b)", "partner"),
+        ("Why None", "Explain the next missing gradient (w)", "why"),
+        ("Output", "Show what the scenario printed (o)", "output"),
+        ("Tape overview", "Compare tapes: target and gradient norms (v)", "overview"),
+        ("Re-run", "Record the scenario again after editing it (r)", "rerun"),
+    ]
+    """Debugger commands offered in the command palette (title, help, action)."""
+
+    class Recorded(Message):
+        """The child process finished (in any way) and left this trace."""
+
+        def __init__(self, trace: Trace) -> None:
+            super().__init__()
+            self.trace = trace
+
+    class Progress(Message):
+        """The child started sending records: TensorFlow is imported and the scenario runs."""
+
+    def __init__(
+        self, scenario: str | None = None, trace: Trace | None = None, seed: int = 0
+    ) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.seed = seed
+        self.trace = trace
+        self.stepper: Stepper | None = None
+        self.explanations: dict[int, Any] = {}
+        self.missing: list[Missing] = []
+        self.why_position = -1
+        self.recording = False
+        self.failure: str | None = None
+        self._cancel = threading.Event()
+        self._heard_from_child = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="panes"):
+            yield LinesView(id="tapes")
+            yield SourceView(id="source")
+            with ContentSwitcher(initial="detail", id="right"):
+                yield LinesView(id="detail")
+                yield LinesView(id="why")
+                yield LinesView(id="output")
+        yield Timeline(id="timeline")
+        yield Footer()
+
+    # typed views of the panes
+    @property
+    def source_view(self) -> SourceView:
+        return self.query_one("#source", SourceView)
+
+    @property
+    def detail(self) -> LinesView:
+        return self.query_one("#detail", LinesView)
+
+    @property
+    def why_pane(self) -> LinesView:
+        return self.query_one("#why", LinesView)
+
+    @property
+    def output_pane(self) -> LinesView:
+        return self.query_one("#output", LinesView)
+
+    @property
+    def tapes_pane(self) -> LinesView:
+        return self.query_one("#tapes", LinesView)
+
+    @property
+    def switcher(self) -> ContentSwitcher:
+        return self.query_one("#right", ContentSwitcher)
+
+    @property
+    def ready(self) -> bool:
+        """True once there is something to show (a trace, or a failure to explain)."""
+        return not self.recording and (self.trace is not None or self.failure is not None)
+
+    def on_mount(self) -> None:
+        self.tapes_pane.border_title = "tapes / sources"
+        self.why_pane.border_title = "why None"
+        self.output_pane.border_title = "output"
+        if self.trace is not None:
+            self.load(self.trace)
+        elif self.scenario is not None:
+            self.start_recording()
+
+    # recording ------------------------------------------------------------------------------
+
+    def start_recording(self) -> None:
+        assert self.scenario is not None
+        self.recording, self.failure, self._heard_from_child = True, None, False
+        self._cancel = threading.Event()
+        self.set_status(f"{Path(self.scenario).name}: importing TensorFlow… (esc cancels)", "-busy")
+        if self.trace is None:
+            self._show_source_from_disk(self.scenario)
+        self.record_scenario(self.scenario, self.seed, self._cancel)
+
+    def _show_source_from_disk(self, scenario: str) -> None:
+        """Show the scenario's text while it records (read, never executed here)."""
+        try:
+            text = Path(scenario).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        self.source_view.show(text, None, title=Path(scenario).name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def record_scenario(self, scenario: str, seed: int, cancel: threading.Event) -> None:
+        from tapetui.record.process import record
+
+        trace = record(scenario, seed=seed, on_record=self._on_record, cancel=cancel)
+        self.post_message(self.Recorded(trace))
+
+    def _on_record(self, *_: object, **__: object) -> None:
+        if not self._heard_from_child:
+            self._heard_from_child = True
+            self.post_message(self.Progress())
+
+    def on_debugger_screen_progress(self, _: Progress) -> None:
+        if self.recording:
+            self.set_status(
+                f"{Path(self.scenario or '').name}: running the scenario… (esc cancels)", "-busy"
+            )
+
+    def on_debugger_screen_recorded(self, message: Recorded) -> None:
+        self.recording = False
+        self.load(message.trace)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.recording = False
+            self.failure = f"recording failed: {event.worker.error}"
+            self.set_status(self.failure, "-failed")
+
+    def set_status(self, text: str, state: str = "") -> None:
+        status = self.query_one("#status", StatusLine)
+        status.set_classes(state)
+        status.message = text
+
+    # showing a trace ------------------------------------------------------------------------
+
+    def load(self, trace: Trace) -> None:
+        """Show ``trace``, keeping the cursor where it was on a re-run."""
+        previous = self.stepper.index if self.stepper is not None else None
+        self.trace = trace
+        self.stepper = Stepper(trace)
+        self.explanations = explanations_for(trace)
+        self.missing = missing_gradients(trace, self.explanations)
+        self.why_position = -1
+        if previous is not None:
+            self.stepper.go(previous)
+        elif trace.status == "raised" or (
+            self.stepper.steps and self.stepper.steps[-1].kind == "error"
+        ):
+            self.stepper.last()
+        text, state = status_text(trace)
+        self.set_status(text, state)
+        self.output_pane.show(output_lines(trace))
+        self.show_step()
+
+    def show_step(self) -> None:
+        if self.trace is None or self.stepper is None:
+            return
+        trace, stepper, step = self.trace, self.stepper, self.stepper.current
+        file = step.file if step is not None and step.file in trace.sources else trace.scenario
+        missing = self._shown_missing()
+        self.source_view.show(
+            trace.sources.get(file, ""),
+            step.line if step is not None else None,
+            evidence_lines(missing, file),
+            title=Path(file).name if file else "source",
+        )
+        position = f"step {stepper.index + 1}/{len(stepper.steps)}" if step else "no steps"
+        detail = safely(describe, trace, step, self.explanations)
+        self.detail.show(detail, f"{position} · {step_name(trace, step)}")
+        tape = step.tape if step else None
+        self.tapes_pane.show(safely(tapes_pane_lines, trace, self.explanations, tape))
+        self.query_one(Timeline).show(trace, stepper.steps, stepper.index)
+
+    def _shown_missing(self) -> Missing | None:
+        if self.switcher.current != "why" or not self.missing or self.why_position < 0:
+            return None
+        return self.missing[self.why_position % len(self.missing)]
+
+    def _move(self, moved: object, nothing: str) -> None:
+        if moved is None:
+            self.notify(nothing, timeout=2)
+        if self.switcher.current != "detail" and moved is not None:
+            self.switcher.current = "detail"
+        self.show_step()
+
+    # actions --------------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.next(), "no steps")
+
+    def action_previous(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.previous(), "no steps")
+
+    def action_first(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.first(), "no steps")
+
+    def action_last(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.last(), "no steps")
+
+    def action_next_call(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.next_gradient_call(), "no later gradient call")
+
+    def action_previous_call(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.next_gradient_call(forward=False), "no earlier gradient call")
+
+    def action_partner(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.partner(), "this step has no forward/backward partner")
+
+    def action_next_tape(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.next_tape(), "no later tape")
+
+    def action_previous_tape(self) -> None:
+        if self.stepper:
+            self._move(self.stepper.next_tape(forward=False), "no earlier tape")
+
+    def action_why(self) -> None:
+        """Show the next missing gradient's explanation, moving to its gradient call."""
+        if self.trace is None or self.stepper is None:
+            return
+        self.why_position = self._next_why_position()
+        if self.missing:
+            self.stepper.go_to_call(self.missing[self.why_position].call)
+        self.switcher.current = "why"
+        self.why_pane.show(safely(why_lines, self.trace, self.missing, max(self.why_position, 0)))
+        self.show_step()
+
+    def _next_why_position(self) -> int:
+        if not self.missing:
+            return -1
+        if self.switcher.current == "why":
+            return (self.why_position + 1) % len(self.missing)
+        step = self.stepper.current if self.stepper else None
+        if step is not None and step.kind == GRADIENT:
+            call = getattr(step.event, "call", None)
+            for i, item in enumerate(self.missing):
+                if item.call == call:
+                    return i
+        return 0
+
+    def action_output(self) -> None:
+        self.switcher.current = "output" if self.switcher.current != "output" else "detail"
+        self.show_step()
+
+    def action_detail(self) -> None:
+        self.switcher.current = "detail"
+        self.show_step()
+
+    def action_overview(self) -> None:
+        if self.trace is None or not self.trace.tapes:
+            self.notify("no tapes to compare", timeout=2)
+            return
+        self.app.push_screen(OverviewScreen(self.trace), self._go_to_tape)
+
+    def _go_to_tape(self, tape: int | None) -> None:
+        if tape is not None and self.stepper is not None:
+            self._move(self.stepper.go_to_tape(tape), "that tape recorded no steps")
+
+    def action_rerun(self) -> None:
+        if self.scenario is None:
+            self.notify(
+                "a trace file cannot be re-run; open the scenario itself to re-run it", timeout=3
+            )
+            return
+        if not self.recording:
+            self.start_recording()
+
+    def action_cancel(self) -> None:
+        if self.recording:
+            self._cancel.set()
+            self.set_status("cancelling the scenario…", "-busy")
+        elif len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.active_bindings_table()))
+
+    def active_bindings_table(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding):
+                keys = " / ".join(
+                    self.app.get_key_display(Binding(k, binding.action))
+                    for k in binding.key.split(",")
+                )
+                rows.append((keys, binding.tooltip or binding.description))
+        return rows

@@ -1,0 +1,69 @@
+"""The many-tape overview: target value and gradient norms across tapes, then pick one to step into."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Sparkline
+
+from tapetui.trace import Trace
+from tapetui.trace.labels import format_data
+from tapetui.ui.overview import TapeSummary, series, summarize
+
+
+def _number(value: float | None) -> str:
+    return "None" if value is None else format_data(value, 4)
+
+
+class OverviewScreen(Screen[int | None]):
+    """One row per tape; the sparklines show each series across tapes.
+
+    | Key | Action |
+    | :- | :- |
+    | enter | step into the selected tape |
+    | escape / v | back to the debugger |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,v", "back", "Back"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, trace: Trace) -> None:
+        super().__init__()
+        self.summaries: list[TapeSummary] = summarize(trace)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sparklines"):
+            for name, values in series(self.summaries).items():
+                if not values:
+                    continue
+                with Horizontal(classes="series"):
+                    yield Label(f"{name:<10}", classes="series-name")
+                    yield Sparkline(values, classes="series-line")
+                    yield Label(
+                        f"{_number(values[0])} → {_number(values[-1])}", classes="series-range"
+                    )
+        yield DataTable(id="tape-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sparklines").border_title = f"{len(self.summaries)} tapes"
+        table = self.query_one("#tape-table", DataTable)
+        names = list(dict.fromkeys(n for s in self.summaries for n in s.norms))
+        table.add_columns("tape", "line", "target", *(f"|∇{n}|" for n in names))
+        for s in self.summaries:
+            norms = [_number(s.norms.get(n)) if n in s.norms else "" for n in names]
+            line = "" if s.line is None else str(s.line)
+            table.add_row(str(s.tape), line, _number(s.target), *norms, key=str(s.tape))
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(int(event.row_key.value or 0))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

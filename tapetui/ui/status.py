@@ -1,0 +1,46 @@
+"""The status line's sentence for a finished recording, and the output pane's lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tapetui.trace import Trace
+from tapetui.ui.describe import Line
+
+_ENDINGS = {
+    "exited": "the scenario called sys.exit({code}); what ran before is shown",
+    "died": "the scenario's process died (exit code {code}); what ran before is shown",
+    "timeout": "the scenario ran too long and was stopped; what ran before is shown",
+    "cancelled": "the scenario was cancelled; what ran before is shown",
+    "running": "the recording stopped early; what ran before is shown",
+}
+
+
+def status_text(trace: Trace) -> tuple[str, str]:
+    """One sentence about how the recording ended, and a CSS class (``-failed`` when it went wrong)."""
+    name = Path(trace.scenario).name or "trace"
+    calls, tapes = len(trace.gradient_calls), len(trace.tapes)
+    counts = f"{tapes} tape{'s' * (tapes != 1)}, {calls} gradient call{'s' * (calls != 1)}"
+    if trace.status == "raised" and trace.error is not None:
+        where = f" on line {trace.error.line}" if trace.error.line is not None else ""
+        return (
+            f"{name} raised {trace.error.type}{where}; partial trace shown (o: output)",
+            "-failed",
+        )
+    if trace.status in _ENDINGS:
+        return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
+    if not trace.tapes:
+        return f"{name}: the scenario created no tape, so no gradient was recorded", "-failed"
+    return f"{name} · {counts} · ? help", ""
+
+
+def output_lines(trace: Trace) -> list[Line]:
+    """What the scenario printed, then its traceback if it raised."""
+    lines: list[Line] = [(row, "") for row in trace.output().rstrip("\n").splitlines()]
+    if not lines:
+        lines.append(("(the scenario printed nothing)", "dim"))
+    if trace.error is not None:
+        lines.append(("", ""))
+        tb = trace.error.traceback.rstrip() or f"{trace.error.type}: {trace.error.message}"
+        lines += [(row, "red") for row in tb.splitlines()]
+    return lines

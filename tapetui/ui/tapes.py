@@ -1,0 +1,117 @@
+"""What the tapes pane says: each tape's watched sources and the gradient calls with results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tapetui.trace import OpEvent, Tape, Trace, WatchEvent
+from tapetui.trace.labels import label
+from tapetui.ui.describe import Line
+from tapetui.ui.values import call_name, short, value_text
+
+FULL_LISTING = 6
+"""Up to this many tapes are all shown in full; beyond it only the current one is."""
+
+
+def _watch_lines(trace: Trace, tape: Tape) -> list[Line]:
+    lines: list[Line] = []
+    for event in trace.events:
+        if not isinstance(event, WatchEvent) or event.tape != tape.id:
+            continue
+        how = "explicit" if event.explicit else "auto"
+        where = f"l.{event.line}" if event.line is not None else ""
+        if event.error:
+            lines.append((f"  watch() raised, {where}: {short(event.error, 40)}", "red"))
+        if event.empty:
+            lines.append((f"  watch([]) got nothing, {where}", "yellow"))
+        for item in event.items:
+            if item.status == "watched":
+                lines.append((f"  ◉ {item.label} ({how}, {where})", "green"))
+            else:
+                lines.append(
+                    (f"  ○ {item.label} ignored, {where}: {item.reason or ''}".rstrip(), "yellow")
+                )
+    return lines
+
+
+def watched_ids(trace: Trace, tape: Tape) -> set[int]:
+    ids = set(tape.watched)
+    for event in trace.events:
+        if isinstance(event, WatchEvent) and event.tape == tape.id:
+            ids.update(i.ref for i in event.items if i.ref is not None and i.status == "watched")
+    return ids
+
+
+def accessed_not_watched(trace: Trace, tape: Tape) -> list[int]:
+    """Variables read while the tape was open that it never watched."""
+    if tape.enter_seq is None:
+        return []
+    end = tape.exit_seq if tape.exit_seq is not None else len(trace.events)
+    watched = watched_ids(trace, tape)
+    found: list[int] = []
+    for event in trace.events[tape.enter_seq : end + 1]:
+        if isinstance(event, OpEvent) and event.op_type == "ReadVariableOp" and event.inputs:
+            ref = event.inputs[0]
+            var = trace.tensors[ref].variable if ref in trace.tensors else ref
+            if var in trace.variables and var not in watched and var not in found:
+                found.append(var)
+    return found
+
+
+def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
+    name = f" “{tape.label}”" if tape.label and tape.label != "tape" else ""
+    where = f" · l.{tape.line}" if tape.line is not None else ""
+    lines: list[Line] = [(f"▾ tape {tape.id}{name}{where}", "bold")]
+    lines.append(("  persistent" if tape.persistent else "  one-shot (not persistent)", ""))
+    mark = "✓" if tape.watch_accessed_variables else "✗ (off)"
+    lines.append((f"  watches accessed {mark}", ""))
+    lines += _watch_lines(trace, tape)
+    for var in accessed_not_watched(trace, tape):
+        lines.append((f"  ○ {label(trace, var)} accessed, not watched", "yellow"))
+    return lines
+
+
+def call_lines(trace: Trace, explanations: dict[int, Any], tape: int | None = None) -> list[Line]:
+    lines: list[Line] = []
+    for call in trace.gradient_calls.values():
+        if tape is not None and call.tape != tape:
+            continue
+        explanation = explanations.get(call.id)
+        causes = list(getattr(explanation, "results", []) or [])
+        where = f"l.{call.line}" if call.line is not None else ""
+        if call.error is not None:
+            lines.append((f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"))
+            continue
+        values = [value_text(trace, r) for r in call.result_ids]
+        missing = [i for i, r in enumerate(call.result_ids) if r is None]
+        text = f"{call_name(trace, call)} = {short(', '.join(values), 24)}  {where}"
+        if missing:
+            codes = {causes[i].code for i in missing if i < len(causes) and causes[i] is not None}
+            lines.append((f"✗ {text}  {' '.join(sorted(codes))}".rstrip(), "red"))
+        else:
+            lines.append((f"✓ {text}", "green"))
+    return lines
+
+
+def tapes_pane_lines(trace: Trace, explanations: dict[int, Any], current: int | None) -> list[Line]:
+    """Every tape (or just the current one when there are many) and the gradient calls."""
+    tapes = list(trace.tapes.values())
+    if not tapes:
+        return [("no tape was created", "yellow")]
+    many = len(tapes) > FULL_LISTING
+    shown = [t for t in tapes if t.id == current] if many else tapes
+    lines: list[Line] = []
+    if many:
+        position = next((i for i, t in enumerate(tapes) if t.id == current), None)
+        where = (
+            f"tape {position + 1} of {len(tapes)}"
+            if position is not None
+            else f"{len(tapes)} tapes"
+        )
+        lines.append((f"{where}  ([ ] switch, v overview)", "dim"))
+    for tape in shown or tapes[:1]:
+        lines += tape_lines(trace, tape)
+    lines.append(("", ""))
+    lines.append(("gradient calls", "bold"))
+    calls = call_lines(trace, explanations, current if many else None)
+    return lines + (calls or [("  none", "dim")])

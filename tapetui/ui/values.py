@@ -1,0 +1,132 @@
+"""How tensors, gradient calls and their results read on screen; plain Python, no Textual."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from tapetui.trace import (
+    BackwardStepEvent,
+    GradientCall,
+    GradientCallEvent,
+    GradientSumEvent,
+    OpEvent,
+    Tensor,
+    Trace,
+)
+from tapetui.trace.labels import format_data, label, structure_label
+
+if TYPE_CHECKING:
+    from tapetui.ui.steps import Step
+
+MAX_WIDTH = 48
+
+
+def short(text: str, width: int = MAX_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def tensor_of(trace: Trace, ref: int | None) -> Tensor | None:
+    return None if ref is None else trace.tensors.get(ref)
+
+
+def data_of(trace: Trace, ref: int | None) -> Any:
+    """The stored value of a tensor or variable (initial value), ``None`` when not kept."""
+    if ref is None:
+        return None
+    tensor = trace.tensors.get(ref)
+    if tensor is not None:
+        if tensor.data is None and tensor.variable is not None:
+            return data_of(trace, tensor.variable) if tensor.variable != ref else None
+        return tensor.data
+    var = trace.variables.get(ref)
+    return None if var is None else var.data
+
+
+def value_text(trace: Trace, ref: int | None) -> str:
+    """``9.0``, ``[1.0, 2.0]``, ``[1000] mean 0.5 (0.1…0.9)`` or ``?`` when not kept."""
+    if ref is None:
+        return "None"
+    data = data_of(trace, ref)
+    if data is not None:
+        return short(format_data(data))
+    holder = trace.tensors.get(ref) or trace.variables.get(ref)
+    if getattr(holder, "dtype", "") == "resource":
+        return "(handle)"
+    summary = getattr(holder, "summary", None)
+    if summary is None:
+        return "?"
+    if summary.mean is None:
+        return f"{summary.size} values"
+    return f"{summary.size} values, mean {format_data(summary.mean)}"
+
+
+def type_text(trace: Trace, ref: int | None) -> str:
+    """``float32 ()`` or ``float32 (2, 3)``."""
+    holder = None if ref is None else trace.tensors.get(ref) or trace.variables.get(ref)
+    if holder is None:
+        return ""
+    shape = "?" if holder.shape is None else "(" + ", ".join(map(str, holder.shape)) + ")"
+    return f"{holder.dtype} {shape}"
+
+
+def call_name(trace: Trace, call: GradientCall) -> str:
+    """``dz/dx`` for one target and one source, ``d loss/d[W, b]`` for structures."""
+    target = structure_label(trace, call.target)
+    sources = structure_label(trace, call.sources)
+    sep = " " if len(target) > 1 and not target.isidentifier() else ""
+    return f"d{sep}{target}/d{sources}"
+
+
+def source_names(trace: Trace, call: GradientCall) -> list[str]:
+    return [label(trace, ref) for ref in call.source_ids]
+
+
+def norm(data: Any) -> float | None:
+    """The L2 norm of a stored value; ``None`` when it is unknown or not numeric."""
+    try:
+        return math.sqrt(_sum_squares(data))
+    except (TypeError, ValueError):
+        return None
+
+
+def _sum_squares(data: Any) -> float:
+    if isinstance(data, list):
+        return sum(_sum_squares(d) for d in data)
+    if data is None or isinstance(data, bool):
+        raise TypeError("no value")
+    return float(data) ** 2
+
+
+def mean(data: Any) -> float | None:
+    """The mean of a stored value; ``None`` when unknown."""
+    flat = list(_flatten(data))
+    try:
+        return sum(float(x) for x in flat) / len(flat) if flat else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _flatten(data: Any) -> Any:
+    if isinstance(data, list):
+        for d in data:
+            yield from _flatten(d)
+    elif data is not None:
+        yield data
+
+
+def step_name(trace: Trace, step: Step | None) -> str:
+    """``Mul``, ``∂Mul``, ``Σx``, ``grad dz/dx``, ``raised``."""
+    if step is None:
+        return "no steps"
+    event = step.event
+    if isinstance(event, OpEvent):
+        return event.function or event.op_type
+    if isinstance(event, BackwardStepEvent):
+        return f"∂{event.op_type}"
+    if isinstance(event, GradientSumEvent):
+        return f"Σ{label(trace, event.tensor)}"
+    if isinstance(event, GradientCallEvent):
+        call = trace.gradient_calls.get(event.call)
+        return f"grad {call_name(trace, call)}" if call else "grad"
+    return "raised"

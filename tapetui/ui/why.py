@@ -1,0 +1,99 @@
+"""The why-None pane: every missing gradient (or failed call) with its cause, evidence and fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tapetui.trace import Trace
+from tapetui.trace.labels import label
+from tapetui.ui.describe import Line, source_line
+from tapetui.ui.values import call_name
+
+try:
+    from tapetui.explain import explain
+except ImportError:  # the explainer is optional: without it the UI shows results without causes
+    explain = None
+
+
+def explanations_for(trace: Trace) -> dict[int, Any]:
+    """``explain(trace)``, or no explanations when the explainer is missing or fails."""
+    if explain is None:
+        return {}
+    try:
+        return dict(explain(trace))
+    except Exception:  # a bug in the explainer must not take the debugger down
+        return {}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A ``None`` gradient (``index`` is the source's position) or a call that raised."""
+
+    call: int
+    index: int | None
+    cause: Any
+
+
+def missing_gradients(trace: Trace, explanations: dict[int, Any]) -> list[Missing]:
+    """Every missing gradient and failed call, in call order."""
+    found: list[Missing] = []
+    for call in trace.gradient_calls.values():
+        explanation = explanations.get(call.id)
+        causes = list(getattr(explanation, "results", []) or [])
+        if call.error is not None:
+            found.append(Missing(call.id, None, getattr(explanation, "error", None)))
+            continue
+        for i, result in enumerate(call.result_ids):
+            cause = causes[i] if i < len(causes) else None
+            if result is None or cause is not None:
+                found.append(Missing(call.id, i, cause))
+    return found
+
+
+def evidence_lines(missing: Missing | None, file: str | None) -> frozenset[int]:
+    cause = None if missing is None else missing.cause
+    if cause is None:
+        return frozenset()
+    return frozenset(
+        e.line for e in cause.evidence if e.line is not None and e.file in (None, file)
+    )
+
+
+def _title(trace: Trace, missing: Missing) -> str:
+    call = trace.gradient_calls[missing.call]
+    where = f" (line {call.line})" if call.line is not None else ""
+    if missing.index is None:
+        error = call.error.type if call.error else "an error"
+        return f"why did {call_name(trace, call)} raise {error}?{where}"
+    source = label(trace, call.source_ids[missing.index])
+    target = label(trace, call.target_ids[0]) if call.target_ids else "target"
+    return f"why is d{target}/d{source} None?{where}"
+
+
+def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]:
+    """The explanation of ``missing[position]``."""
+    if not missing:
+        return [("every gradient call returned a value for every source", "green")]
+    item = missing[position % len(missing)]
+    lines: list[Line] = [
+        (_title(trace, item), "bold"),
+        (f"{position % len(missing) + 1} of {len(missing)} · w next", "dim"),
+    ]
+    cause = item.cause
+    call = trace.gradient_calls[item.call]
+    if call.error is not None:
+        lines.append((f"{call.error.type}: {call.error.message}", "red"))
+    if cause is None:
+        return [*lines, ("", ""), ("no explanation available for this one", "yellow")]
+    lines += [("", ""), (f"cause: {cause.code}", "bold red"), (cause.sentence, "")]
+    if cause.evidence:
+        lines += [("", ""), ("evidence", "bold")]
+        for ev in cause.evidence:
+            where = f"l.{ev.line}" if ev.line is not None else "  "
+            code = source_line(trace, ev.file, ev.line)
+            lines.append((f"{where:>5}  {ev.text or code}", "yellow"))
+    lines += [("", ""), ("fix", "bold"), (cause.fix, "green")]
+    if cause.others:
+        lines.append((f"also: {', '.join(cause.others)}", "dim"))
+    return lines

@@ -1,0 +1,43 @@
+"""A scrollable pane of styled lines: the tapes pane, the step detail, the why and output panes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tapetui.ui.describe import Line
+
+
+def render_lines(lines: list[Line]) -> Text:
+    text = Text(no_wrap=False, overflow="fold")
+    for i, (row, style) in enumerate(lines):
+        if i:
+            text.append("\n")
+        text.append(row, style=style or None)
+    return text
+
+
+class LinesView(VerticalScroll):
+    """Shows a list of ``(text, style)`` lines; set them with :meth:`show`."""
+
+    DEFAULT_CSS = """
+    LinesView { height: 1fr; }
+    LinesView > Static { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lines")
+
+    def show(self, lines: list[Line], title: str | None = None) -> None:
+        self.query_one("#lines", Static).update(render_lines(lines))
+        if title is not None:
+            self.border_title = title
+        self.scroll_home(animate=False)
+
+    @property
+    def plain(self) -> str:
+        """The pane's text, for tests and the screenshot checks."""
+        content = self.query_one("#lines", Static).content
+        return content.plain if isinstance(content, Text) else str(content)

@@ -1,0 +1,67 @@
+"""A one-line strip of steps around the cursor: forward ops, gradient calls, backward steps."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from tapetui.trace import Trace
+from tapetui.ui.steps import Step
+from tapetui.ui.values import step_name
+
+
+class Timeline(Widget):
+    """The steps around the current one; the current step is shown reversed."""
+
+    DEFAULT_CSS = """
+    Timeline { height: 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.trace: Trace | None = None
+        self.steps: list[Step] = []
+        self.index = 0
+
+    def show(self, trace: Trace, steps: list[Step], index: int) -> None:
+        self.trace, self.steps, self.index = trace, steps, index
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.trace is None or not self.steps:
+            return Text("timeline: no steps yet", style="dim")
+        width = max(20, self.size.width)
+        names = [step_name(self.trace, s) for s in self.steps]
+        lo = hi = self.index
+        used = len(names[self.index]) + 2
+        while True:
+            grew = False
+            if hi + 1 < len(names) and used + len(names[hi + 1]) + 3 < width:
+                hi, used, grew = hi + 1, used + len(names[hi + 1]) + 3, True
+            if lo > 0 and used + len(names[lo - 1]) + 3 < width:
+                lo, used, grew = lo - 1, used + len(names[lo - 1]) + 3, True
+            if not grew:
+                break
+        return self._strip(names, lo, hi)
+
+    def _strip(self, names: list[str], lo: int, hi: int) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("◂ " if lo > 0 else "  ", style="dim")
+        for i in range(lo, hi + 1):
+            if i > lo:
+                text.append(" · ", style="dim")
+            kind = self.steps[i].kind
+            style = (
+                "reverse bold"
+                if i == self.index
+                else {
+                    "backward": "magenta",
+                    "gradient": "cyan",
+                    "sum": "magenta",
+                    "error": "red",
+                }.get(kind, "")
+            )
+            text.append(names[i], style=style or None)
+        if hi + 1 < len(names):
+            text.append(" ▸", style="dim")
+        return text

@@ -1,0 +1,129 @@
+"""Keyboard flows on a hand-built trace, and bad input that must not crash the app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from tapetui.trace import save
+from tapetui.ui import build_app, run
+from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.screens.help import HelpScreen
+from tapetui.ui.screens.overview import OverviewScreen
+from tests.ui.handmade import square_twice
+
+
+@pytest.fixture(scope="module")
+def trace_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("traces") / "square_twice.json"
+    save(square_twice(), path)
+    return str(path)
+
+
+def test_b_jumps_from_the_op_to_its_backward_step(trace_file: str) -> None:
+    async def flow() -> None:
+        app = build_app([trace_file])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("n", "b")
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            assert screen.source_view.current == 8
+            assert "upstream ∂z/∂z = 1.0" in screen.detail.plain
+            await pilot.press("b")
+            assert "out z 81.0  float32 ()" in screen.detail.plain
+
+    asyncio.run(flow())
+
+
+def test_end_and_home_reach_the_last_and_first_steps(trace_file: str) -> None:
+    async def flow() -> None:
+        app = build_app([trace_file])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("end")
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            assert screen.source_view.current == 10
+            await pilot.press("home")
+            assert screen.source_view.current == 7
+
+    asyncio.run(flow())
+
+
+def test_help_and_overview_open_and_close(trace_file: str) -> None:
+    async def flow() -> None:
+        app = build_app([trace_file])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape", "v")
+            assert isinstance(app.screen, OverviewScreen)
+            await pilot.press("enter")
+            assert isinstance(app.screen, DebuggerScreen)
+
+    asyncio.run(flow())
+
+
+def test_a_corrupt_trace_is_refused_with_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "tapetui-trace", "version": 1, "events": [', encoding="utf-8")
+    assert run([str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "is not valid JSON" in err and err.count("\n") == 1
+
+
+def test_a_trace_with_a_broken_event_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "tapetui-trace", "version": 1, "events": [{"kind": "?"}]}))
+    assert run([str(bad)]) == 2
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_a_missing_scenario_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["no/such/scenario.py"]) == 2
+    assert "scenario.py" in capsys.readouterr().err
+
+
+def test_a_trace_with_dangling_references_still_shows_every_step(tmp_path: Path) -> None:
+    trace = square_twice()
+    trace.tensors.pop(21)  # a gradient the backward step points at
+    trace.gradient_calls.pop(2)  # a call whose event is still in the timeline
+    path = tmp_path / "dangling.json"
+    save(trace, path)
+
+    async def flow() -> None:
+        app = build_app([str(path)])
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            for _ in range(len(screen.stepper.steps) if screen.stepper else 0):
+                await pilot.press("n")
+                assert screen.detail.plain
+            await pilot.press("w", "o", "v")
+            assert isinstance(app.screen, OverviewScreen)
+
+    asyncio.run(flow())
+
+
+def test_a_trace_without_events_says_there_is_nothing_to_step_through(tmp_path: Path) -> None:
+    from tapetui.trace import Trace
+
+    path = tmp_path / "empty.json"
+    save(Trace(scenario="empty.py", status="finished", sources={"empty.py": "pass\n"}), path)
+
+    async def flow() -> None:
+        app = build_app([str(path)])
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n", "b", "g", "w", "end")
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            assert "no tape" in str(screen.query_one("#status").render())
+            assert "nothing to step through" in screen.detail.plain
+
+    asyncio.run(flow())
