@@ -1,5 +1,4 @@
-"""gradient()'s other arguments: output_gradients weights the target, unconnected_gradients
-chooses None or zeros.
+"""gradient() arguments: output_gradients weights the target; unconnected_gradients picks None or 0.
 
 From the second tutorial's list of `gradient` arguments: `target` and `sources` may be nested
 structures (the result has the structure of `sources`), `output_gradients` gives one upstream
@@ -26,6 +25,7 @@ print(tape.gradient(y, x, output_gradients=tf.constant([1.0, 10.0])))
 print(tape.gradient(y, {"x": x, "unused": unused}))
 
 # ... or zeros with unconnected_gradients=ZERO.
-print(tape.gradient(y, {"x": x, "unused": unused},
-                    unconnected_gradients=tf.UnconnectedGradients.ZERO))  # fmt: skip
+print(
+    tape.gradient(y, {"x": x, "unused": unused}, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+)
 del tape

@@ -1,4 +1,4 @@
-"""A real second derivative needs nested tapes: d²z/dx² of z = x⁴ at 3.0 is 108.0, d²y/dx² = 2.0.
+"""Second derivatives need nested tapes: d²z/dx² of x⁴ at 3.0 is 108.0 and d²y/dx² of x² is 2.0.
 
 The second tutorial computes dz/dx and dy/dx for y = x², z = y² from one persistent tape and
 calls dy/dx a "second derivative"; it is the first derivative of y (6.0). A second derivative

@@ -1,4 +1,4 @@
-"""An integer tensor cannot be differentiated: watching it only logs a warning, the gradient is None.
+"""An integer tensor is not differentiable: watching it logs a warning and the gradient is None.
 
 From the second tutorial: inputs and variables must be floating point; with integers the
 gradient comes out None. TensorFlow warns when an int32 tensor is watched.

@@ -11,10 +11,12 @@ import tensorflow as tf
 tf.random.set_seed(0)  # the same initial W on every run, so runs can be compared
 
 # 1. The data
+# fmt: off
 X_raw = np.array([3.3, 4.4, 5.5, 6.71, 6.93, 4.168, 9.779, 6.182, 7.59, 2.167,
-                  7.042, 10.791, 5.313, 7.997, 5.654, 9.27, 3.1], dtype=np.float32)  # fmt: skip
+                  7.042, 10.791, 5.313, 7.997, 5.654, 9.27, 3.1], dtype=np.float32)
 y_raw = np.array([1.7, 2.76, 2.09, 3.19, 1.694, 1.573, 3.366, 2.596, 2.53, 1.221,
-                  2.827, 3.465, 1.65, 2.904, 2.42, 2.94, 1.3], dtype=np.float32)  # fmt: skip
+                  2.827, 3.465, 1.65, 2.904, 2.42, 2.94, 1.3], dtype=np.float32)
+# fmt: on
 
 X = tf.constant(X_raw)
 y_true = tf.constant(y_raw)
@@ -43,8 +45,10 @@ for epoch in range(epochs):
     b.assign_sub(learning_rate * db)
 
     if (epoch + 1) % 10 == 0:
-        print(f"Epoch [{epoch + 1}/{epochs}], Loss: {loss.numpy():.4f}, "
-              f"W: {W.numpy()[0]:.4f}, b: {b.numpy()[0]:.4f}")  # fmt: skip
+        print(
+            f"Epoch [{epoch + 1}/{epochs}], Loss: {loss.numpy():.4f}, "
+            f"W: {W.numpy()[0]:.4f}, b: {b.numpy()[0]:.4f}"
+        )
 
 print("\n训练完成!")
 print(f"最终模型: y = {W.numpy()[0]:.4f}x + {b.numpy()[0]:.4f}")

@@ -16,5 +16,5 @@ with tf.GradientTape() as tape:
     loss = tf.reduce_mean(tf.square(out))
 
 grads = tape.gradient(loss, model.variables)
-for variable, grad in zip(model.variables, grads):
+for variable, grad in zip(model.variables, grads, strict=True):
     print(variable.name, None if grad is None else grad.shape)

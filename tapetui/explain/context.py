@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
 from dataclasses import dataclass, field
 
 from tapetui.explain.causes import Evidence
@@ -25,11 +27,21 @@ class CallContext:
 
     def view_of(self, tape: Tape) -> TapeView:
         if tape.id not in self._views:
-            self._views[tape.id] = TapeView.of(self.trace, tape, self.call.seq)
+            events = self.flow.tape_events.get(tape.id, [])
+            self._views[tape.id] = TapeView.of(self.trace, tape, self.call.seq, events)
         return self._views[tape.id]
 
     def name(self, ref: int | None) -> str:
-        """The scenario's name for a tensor or variable, in backticks."""
+        """The scenario's name for a tensor or variable, in backticks.
+
+        A Keras variable also gets its layer path, since the scenario's name for it is often a
+        loop variable (``for variable in model.variables``).
+        """
+        var = self.trace.variables.get(ref) if ref is not None else None
+        if var is not None and var.keras and var.pyname:
+            short = var.name.split("/")[-1]
+            if not var.pyname.endswith(short):
+                return f"`{var.pyname}` ({var.name})"
         return f"`{label(self.trace, ref)}`"
 
     @property
@@ -45,6 +57,19 @@ class CallContext:
         call, tape = self.call, self.tape_name.strip("`")
         return Evidence(call.file, call.line, f"{tape}.{call.method}() called here", call.seq)
 
+    def origin(self, source: int) -> Evidence | None:
+        """Where the source came to be: its variable's creation, or the op that made it."""
+        created = self.flow.created.get(source)
+        if created is not None:
+            return self.evidence(created, f"{self.name(source)} created")
+        tensor = self.trace.tensors.get(source)
+        op = self.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
+        if op is not None:
+            return self.evidence(op, f"{self.name(source)} computed by {op.function or op.op_type}")
+        if tensor is not None and tensor.line is not None:
+            return Evidence(tensor.file, tensor.line, f"{self.name(source)} created", None)
+        return None
+
     def code(self, file: str | None, line: int | None) -> str | None:
         """The scenario's source line, stripped, or ``None`` when it is not available."""
         text = self.trace.sources.get(file or self.trace.scenario) if line else None
@@ -52,7 +77,7 @@ class CallContext:
             text = next(iter(self.trace.sources.values()))
         lines = text.splitlines() if text else []
         if line and 0 < line <= len(lines):
-            return lines[line - 1].strip() or None
+            return without_comment(lines[line - 1]).strip() or None
         return None
 
     def statement(self, event: Event) -> str:
@@ -63,6 +88,16 @@ class CallContext:
 
     def evidence(self, event: Event, text: str) -> Evidence:
         return Evidence(event.file, event.line, text, event.seq)
+
+
+def without_comment(line: str) -> str:
+    """The line without its trailing ``# comment`` (a ``#`` inside a string stays)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return line
+    comment = next((t for t in tokens if t.type == tokenize.COMMENT), None)
+    return line.strip()[: comment.start[1]] if comment else line
 
 
 def tape_name(tape: Tape) -> str:

@@ -11,18 +11,19 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tapetui.explain.values import value_keys
+from tapetui.explain.crossings import boundary_links
+from tapetui.explain.links import Link, Node
 from tapetui.trace.events import (
     AssignEvent,
     BackwardStepEvent,
-    BoundaryEvent,
     Event,
     OpEvent,
+    VariableCreatedEvent,
 )
 from tapetui.trace.model import Trace
 
-Node = int | tuple[str, int]
-"""A tensor/variable id, or ``("assigned", seq)`` for the value an assignment stored."""
+ASSIGN_OPS = frozenset({"AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp"})
+"""Ops that store their second input into the variable given as the first."""
 
 STOP_GRADIENT_OPS = frozenset({"StopGradient", "PreventGradient"})
 
@@ -51,20 +52,6 @@ def carries_gradient(dtype: str | None) -> bool:
     return dtype.startswith(_FLOWING_DTYPES) or dtype in ("resource", "variant")
 
 
-@dataclass(eq=False)
-class Link:
-    """One step of dataflow: ``src`` was used to make ``dst``."""
-
-    src: Node
-    dst: Node
-    seq: int
-    op: OpEvent | None = None
-    code: str | None = None
-    """Why a gradient cannot cross this link; ``None`` when it can."""
-    evidence: list[Event] = field(default_factory=list)
-    """Events proving a non-crossable link (the boundary crossings, the assignment)."""
-
-
 @dataclass
 class Dataflow:
     """Forward and backward adjacency over every link of one trace."""
@@ -72,6 +59,10 @@ class Dataflow:
     trace: Trace
     forward: dict[Node, list[Link]] = field(default_factory=dict)
     backward: dict[Node, list[Link]] = field(default_factory=dict)
+    created: dict[int, VariableCreatedEvent] = field(default_factory=dict)
+    """Where each variable was created, by variable id."""
+    tape_events: dict[int, list[Event]] = field(default_factory=dict)
+    """Each tape's own events (enter, watch, stop, reset, exit), in order."""
 
     def add(self, link: Link) -> None:
         self.forward.setdefault(link.src, []).append(link)
@@ -141,38 +132,44 @@ def build(trace: Trace) -> Dataflow:
     """The dataflow graph of everything the scenario ran."""
     flow = Dataflow(trace)
     blocked_inputs = _inputs_without_gradient(trace)
-    assigned: dict[int, list[tuple[str, int]]] = {}
+    assigned: dict[int, list[Node]] = {}
     for event in trace.events:
-        if isinstance(event, OpEvent):
+        tape = getattr(event, "tape", None)
+        if isinstance(tape, int) and not isinstance(event, OpEvent):
+            flow.tape_events.setdefault(tape, []).append(event)
+        if isinstance(event, VariableCreatedEvent):
+            flow.created.setdefault(event.variable, event)
+        if isinstance(event, OpEvent) and event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
+            _add_assignment(flow, event, event.inputs[0], event.inputs[1], assigned)
+        elif isinstance(event, OpEvent):
             _add_op(flow, event, assigned, blocked_inputs)
         elif isinstance(event, AssignEvent) and event.value is not None:
-            node = ("assigned", event.seq)
-            flow.add(Link(event.value, node, event.seq, code="stateful_assign", evidence=[event]))
-            assigned.setdefault(event.variable, []).append(node)
-    for link in _boundary_links(trace):
+            _add_assignment(flow, event, event.variable, event.value, assigned)
+    for link in boundary_links(trace):
         flow.add(link)
     return flow
+
+
+def _add_assignment(
+    flow: Dataflow, event: Event, variable: int, value: int, assigned: dict[int, list[Node]]
+) -> None:
+    node = ("assigned", event.seq)
+    flow.add(Link(value, node, event.seq, code="stateful_assign", evidence=[event]))
+    assigned.setdefault(variable, []).append(node)
 
 
 def _add_op(
     flow: Dataflow,
     op: OpEvent,
-    assigned: dict[int, list[tuple[str, int]]],
+    assigned: dict[int, list[Node]],
     blocked_inputs: set[tuple[int, int]],
 ) -> None:
     for index, ref in enumerate(op.inputs):
-        sources: list[Node] = [ref, *assigned.get(_variable_of(flow.trace, ref), [])]
+        sources: list[Node] = [ref, *assigned.get(ref, [])]
         for out in op.outputs:
             code = _op_code(flow, op, ref, out, (op.op, index) in blocked_inputs)
             for src in sources:
                 flow.add(Link(src, out, op.seq, op=op, code=code))
-
-
-def _variable_of(trace: Trace, ref: int) -> int:
-    tensor = trace.tensors.get(ref)
-    if ref not in trace.variables and tensor is not None and tensor.variable is not None:
-        return tensor.variable
-    return ref
 
 
 def _op_code(flow: Dataflow, op: OpEvent, ref: int, out: int, no_gradient: bool) -> str | None:
@@ -199,37 +196,3 @@ def _inputs_without_gradient(trace: Trace) -> set[tuple[int, int]]:
             if grad is None and index not in event.skipped:
                 blocked.add((event.op, index))
     return blocked
-
-
-def _boundary_links(trace: Trace) -> list[Link]:
-    """Links from a value leaving TensorFlow to later values entering it that came from it."""
-    outs: dict[object, list[BoundaryEvent]] = {}
-    by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]] = {}
-    links: list[Link] = []
-    for event in trace.events:
-        if not isinstance(event, BoundaryEvent):
-            continue
-        tensor = trace.tensors.get(event.tensor)
-        if event.direction == "out":
-            for key in value_keys(tensor, derived=True):
-                outs.setdefault(key, []).append(event)
-            by_line.setdefault((event.file, event.line), []).append(event)
-            continue
-        found: dict[int, BoundaryEvent] = {}
-        for key in value_keys(tensor, derived=False):
-            for out in outs.get(key, ()):
-                found.setdefault(out.seq, out)
-        if event.line is not None:
-            for out in by_line.pop((event.file, event.line), ()):
-                found.setdefault(out.seq, out)
-        for out in found.values():
-            links.append(
-                Link(
-                    out.tensor,
-                    event.tensor,
-                    event.seq,
-                    code="left_tensorflow",
-                    evidence=[out, event],
-                )
-            )
-    return links

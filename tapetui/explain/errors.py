@@ -99,6 +99,7 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
                 "higher-order gradients).",
             )
         )
+    weighted = " weighted by output_gradients" if call.output_gradients is not None else ""
     for ref in call.target_ids if call.method == "gradient" else []:
         shape = ctx.trace.tensors[ref].shape if ref in ctx.trace.tensors else None
         if shape and math.prod(shape) > 1:
@@ -106,7 +107,7 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
                 Note(
                     "non_scalar_target",
                     f"{ctx.name(ref)} has shape {tuple(shape)}: the result is the gradient of the "
-                    "sum of its elements.",
+                    f"sum of its elements{weighted}.",
                 )
             )
     missing = [ctx.name(s) for s, c, r in _zipped(call, results) if c is not None and r is not None]

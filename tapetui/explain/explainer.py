@@ -25,11 +25,12 @@ def explain_call(trace: Trace, call_id: int) -> CallExplanation:
     """Why each source of one gradient call got no gradient, why the call raised, and notes."""
     call = trace.gradient_calls[call_id]
     tape = trace.tapes.get(call.tape) or Tape(call.tape, None, None, False, True)
+    flow = _dataflow(trace)
     ctx = CallContext(
         trace,
-        _dataflow(trace),
+        flow,
         call,
-        TapeView.of(trace, tape, call.seq),
+        TapeView.of(trace, tape, call.seq, flow.tape_events.get(tape.id, [])),
         targets={t for t in call.target_ids if t is not None},
     )
     if call.error is not None:
@@ -47,9 +48,11 @@ def _dataflow(trace: Trace) -> Dataflow:
     cached = _flows.get(id(trace))
     if cached is not None and cached[0]() is trace and cached[1] == len(trace.events):
         return cached[2]
-    if not trace.ops and any(True for _ in trace.events):
+    if trace.events and not trace.ops:
         trace.reindex()
     flow = build(trace)
+    for key in [key for key, (ref, _, _) in _flows.items() if ref() is None]:
+        del _flows[key]
     _flows[id(trace)] = (weakref.ref(trace), len(trace.events), flow)
     return flow
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tapetui.trace.events import (
+    Event,
     OpEvent,
     ResumeRecordingEvent,
     StopRecordingEvent,
@@ -31,9 +33,12 @@ class TapeView:
     watches: list[WatchEvent] = field(default_factory=list)
 
     @classmethod
-    def of(cls, trace: Trace, tape: Tape, until: int) -> TapeView:
+    def of(
+        cls, trace: Trace, tape: Tape, until: int, events: Iterable[Event] | None = None
+    ) -> TapeView:
+        """The tape's view; ``events`` may be just this tape's events, to save a scan."""
         view = cls(trace, tape, until)
-        for event in trace.events:
+        for event in trace.events if events is None else events:
             if getattr(event, "tape", None) != tape.id:
                 continue
             if isinstance(event, TapeEnterEvent) and view.enter is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tapetui.explain.causes import Cause, Evidence
 from tapetui.explain.context import CallContext, at
-from tapetui.trace.events import OpEvent, VariableCreatedEvent
+from tapetui.explain.wording import in_order
+from tapetui.trace.events import OpEvent
 
 
 def rebound_variable(ctx: CallContext, source: int) -> int | None:
@@ -26,11 +27,11 @@ def unwatched_cause(ctx: CallContext, source: int, code: str, op: OpEvent | None
     """Why the tape, recording at the time, did not watch ``source`` before ``op`` used it."""
     s, tape = ctx.name(source), ctx.tape_name
     used = f"{ctx.statement(op)} ran" if op is not None else f"{ctx.target_name} was computed"
-    marks: list[Evidence | None] = [_created(ctx, source)]
+    marks: list[Evidence | None] = [ctx.origin(source)]
     if op is not None:
         marks.append(ctx.evidence(op, f"{s} used here, not recorded by {tape}"))
     if code == "non_float_dtype":
-        sentence, fix = _integer(ctx, source, marks)
+        sentence, fix = _integer(ctx, source, used, marks)
     elif code == "not_trainable":
         sentence = f"{s} is a non-trainable variable (trainable=False), so {tape} does not watch it"
         sentence += f" when it is read; {used} without it being watched."
@@ -45,30 +46,19 @@ def unwatched_cause(ctx: CallContext, source: int, code: str, op: OpEvent | None
     else:
         sentence, fix = _not_watched(ctx, source, used, op, marks)
     marks.append(ctx.call_evidence())
-    return Cause(code, sentence, fix, [m for m in marks if m is not None])
+    return Cause(code, sentence, fix, in_order([m for m in marks if m is not None]))
 
 
-def _created(ctx: CallContext, source: int) -> Evidence | None:
-    for event in ctx.trace.events:
-        if isinstance(event, VariableCreatedEvent) and event.variable == source:
-            return ctx.evidence(event, f"{ctx.name(source)} created")
-    tensor = ctx.trace.tensors.get(source)
-    op = ctx.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
-    if op is not None:
-        return ctx.evidence(op, f"{ctx.name(source)} computed")
-    if tensor is not None and tensor.line is not None:
-        return Evidence(tensor.file, tensor.line, f"{ctx.name(source)} created", None)
-    return None
-
-
-def _integer(ctx: CallContext, source: int, marks: list[Evidence | None]) -> tuple[str, str]:
+def _integer(
+    ctx: CallContext, source: int, used: str, marks: list[Evidence | None]
+) -> tuple[str, str]:
     s, dtype = ctx.name(source), ctx.flow.dtype(source)
     sentence = f"{s} has dtype {dtype}; gradients exist only for floating-point values"
     ignored = ctx.view.ignored_watch_of(source)
     if ignored is not None:
         sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line)} ignored it"
         marks.append(ctx.evidence(ignored, f"watch ignored {s}: {dtype} is not floating point"))
-    sentence += "."
+    sentence += f"; {used} without the tape recording it."
     fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({s.strip('`')}, tf.float32)`."
     return sentence, fix
 

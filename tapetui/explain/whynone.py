@@ -36,12 +36,15 @@ def explain_source(ctx: CallContext, source: int) -> Cause | None:
     if source in ctx.targets:
         return None
     flow = ctx.flow
-    if flow.cheapest_path(source, ctx.targets, lambda link: 0) is None:
-        return wording.no_path(ctx, source)
+    if flow.cheapest_path(source, ctx.targets, _proven) is None:
+        guess = flow.cheapest_path(source, ctx.targets, lambda link: int(link.weak))
+        return wording.no_path(ctx, source) if guess is None else _blocked(ctx, source, guess[1])
     if not carries_gradient(flow.dtype(source)):
         first = next((link.op for link in flow.forward.get(source, ()) if link.op), None)
         return unwatched_cause(ctx, source, "non_float_dtype", first)
-    found = flow.cheapest_path(source, ctx.targets, lambda link: 1 if link.code else 0)
+    found = flow.cheapest_path(
+        source, ctx.targets, lambda link: None if link.weak else int(link.code is not None)
+    )
     assert found is not None
     crossings, path = found
     if crossings:
@@ -55,6 +58,10 @@ def explain_source(ctx: CallContext, source: int) -> Cause | None:
     if misses == 0 and ctx.view.watches_ref(source):
         return None
     return _not_recorded(ctx, source, path)
+
+
+def _proven(link: Link) -> int | None:
+    return None if link.weak else 0
 
 
 def _cost_on(ctx: CallContext, link: Link) -> int | None:
@@ -75,13 +82,13 @@ def _blocked(ctx: CallContext, source: int, path: list[Link]) -> Cause:
 def _blocking_codes(ctx: CallContext, source: int) -> list[str]:
     """Codes of every uncrossable link on any path from the source to a target."""
     flow = ctx.flow
-    to_target = flow.reaching(ctx.targets, lambda link: True)
+    to_target = flow.reaching(ctx.targets, lambda link: not link.weak)
     from_source = {source}
     todo = [source]
     codes: list[str] = []
     while todo:
         for link in flow.forward.get(todo.pop(), ()):
-            if link.dst not in to_target:
+            if link.dst not in to_target or link.weak:
                 continue
             if link.code:
                 codes.append(link.code)
@@ -92,8 +99,13 @@ def _blocking_codes(ctx: CallContext, source: int) -> list[str]:
 
 
 def _other_tape(ctx: CallContext, source: int) -> Cause | None:
+    # A tape that kept a whole path recorded the op that produced the target.
+    producers = [ctx.trace.tensors[t].producer for t in ctx.targets if t in ctx.trace.tensors]
+    keepers = {
+        tape for p in producers if p in ctx.trace.ops for tape in ctx.trace.ops[p].recorded_by
+    }
     for tape in ctx.trace.tapes.values():
-        if tape.id == ctx.view.tape.id:
+        if tape.id == ctx.view.tape.id or tape.id not in keepers:
             continue
         view = ctx.view_of(tape)
         if not view.watches_ref(source):
@@ -113,7 +125,7 @@ def _other_tape(ctx: CallContext, source: int) -> Cause | None:
 def _not_recorded(ctx: CallContext, source: int, path: list[Link]) -> Cause:
     missed = [link.op for link in path if link.op is not None and not ctx.view.recorded(link.op)]
     reasons = [(op, op_reason(ctx, op)) for op in missed]
-    first_op, first_reason = reasons[0] if reasons else (None, None)
+    first_op, first_reason = reasons[0] if reasons else (path[0].op if path else None, None)
     if first_reason is not None and first_op is not None:
         cause = wording.not_kept(ctx, source, first_op, first_reason)
         unwatched = source_reason(ctx, source, before=None)
@@ -122,7 +134,8 @@ def _not_recorded(ctx: CallContext, source: int, path: list[Link]) -> Cause:
         code = source_reason(ctx, source, before=before) or "not_watched"
         cause = unwatched_cause(ctx, source, code, first_op)
         unwatched = None
-    cause.others = _unique([reason for _, reason in reasons[1:]] + [unwatched], cause.code)
+    later = [reason for _, reason in reasons[1:]]
+    cause.others = _unique([*later, unwatched, *_blocking_codes(ctx, source)], cause.code)
     return cause
 
 

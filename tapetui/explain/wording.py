@@ -6,7 +6,13 @@ from tapetui.explain.causes import Cause, Evidence
 from tapetui.explain.context import CallContext, at, tape_name
 from tapetui.explain.dataflow import Link
 from tapetui.explain.recording import TapeView
-from tapetui.trace.events import AssignEvent, BoundaryEvent, Event, OpEvent, VariableCreatedEvent
+from tapetui.trace.events import AssignEvent, BoundaryEvent, Event, OpEvent
+
+_ASSIGN_METHODS = {
+    "AssignVariableOp": "assign",
+    "AssignAddVariableOp": "assign_add",
+    "AssignSubVariableOp": "assign_sub",
+}
 
 _HOW = {
     "numpy": "`.numpy()`",
@@ -17,27 +23,23 @@ _HOW = {
 }
 
 
-def _origin(ctx: CallContext, source: int) -> Evidence | None:
-    """Where the source came to be: its variable's creation, or the op/constant that made it."""
-    for event in ctx.trace.events:
-        if isinstance(event, VariableCreatedEvent) and event.variable == source:
-            return ctx.evidence(event, f"{ctx.name(source)} created")
-    tensor = ctx.trace.tensors.get(source)
-    op = ctx.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
-    if op is not None:
-        return ctx.evidence(op, f"{ctx.name(source)} computed by {op.function or op.op_type}")
-    if tensor is not None and tensor.line is not None:
-        return Evidence(tensor.file, tensor.line, f"{ctx.name(source)} created", None)
-    return None
-
-
 def _cause(code: str, sentence: str, fix: str, *evidence: Evidence | None) -> Cause:
-    return Cause(code, sentence, fix, [e for e in evidence if e is not None])
+    return Cause(code, sentence, fix, in_order([e for e in evidence if e is not None]))
+
+
+def in_order(evidence: list[Evidence]) -> list[Evidence]:
+    """Evidence in timeline order (items without a seq go by line), without repeats."""
+    unique = list({(e.seq, e.line, e.text): e for e in evidence}.values())
+    return sorted(unique, key=lambda e: (e.seq if e.seq is not None else -1, e.line or 0))
 
 
 def no_path(ctx: CallContext, source: int) -> Cause:
     s, t = ctx.name(source), ctx.target_name
-    uses = [link.op for link in ctx.flow.forward.get(source, ()) if link.op is not None]
+    uses = [
+        link.op
+        for link in ctx.flow.forward.get(source, ())
+        if link.op is not None and not link.op.backward and link.op.seq < ctx.call.seq
+    ]
     used = (
         f" ({s} is used at {at(uses[0].line)}, but nothing from there reaches {t})" if uses else ""
     )
@@ -46,7 +48,7 @@ def no_path(ctx: CallContext, source: int) -> Cause:
         f"{t} does not depend on {s}: no operation the scenario ran connects them{used}.",
         f"Compute {t} from {s} (check it is the right variable or layer), "
         f"or leave {s} out of the sources.",
-        _origin(ctx, source),
+        ctx.origin(source),
         ctx.evidence(uses[0], f"{s} used here, not on the way to {t}") if uses else None,
         ctx.call_evidence(),
     )
@@ -81,19 +83,37 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         fix = "Use a differentiable stand-in (softmax/sigmoid instead of argmax/round, a "
         fix += "straight-through estimator `x + tf.stop_gradient(tf.round(x) - x)`)."
     where = ctx.evidence(op, f"{op.function or op.op_type}: the gradient stops here")
-    return _cause(code, sentence, fix, _origin(ctx, source), where, ctx.call_evidence())
+    return _cause(code, sentence, fix, ctx.origin(source), where, ctx.call_evidence())
 
 
 def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
-    out, back = (e for e in link.evidence if isinstance(e, BoundaryEvent))
-    how = _HOW.get(out.how, f"`{out.how}`" if out.how else "a conversion")
-    s, t = ctx.name(source), ctx.target_name
-    returned = ctx.name(back.tensor)
-    sentence = (
-        f"{ctx.name(out.tensor)} left TensorFlow through {how} in {ctx.statement(out)} and "
-        f"came back as the new constant {returned} in {ctx.statement(back)}; the tape cannot "
-        f"follow values through NumPy or Python, so nothing flows from {t} back to {s}."
-    )
+    out, back = link.evidence[0], link.evidence[-1]
+    assert isinstance(back, BoundaryEvent)
+    s, t, left = ctx.name(source), ctx.target_name, ctx.name(link.src)
+    if isinstance(out, BoundaryEvent):
+        how = _HOW.get(out.how, f"`{out.how}`" if out.how else "a conversion")
+        sentence = f"{left} left TensorFlow through {how} in {ctx.statement(out)} and "
+    else:
+        function = out.function if isinstance(out, OpEvent) else None
+        left = how = f"the result of `{function or 'a function'}`"
+        sentence = f"{left} in {ctx.statement(out)} went back to Python/NumPy and "
+    value = ctx.trace.tensors.get(back.tensor)
+    came = f"the new constant {ctx.name(back.tensor)}"
+    if value is None or not value.name:
+        came = "a new constant"
+    # A value first seen when the recorder scanned names carries the line it was seen on.
+    where = f" in {ctx.statement(back)}" if (back.line or 0) >= (out.line or 0) else ""
+    if link.weak:
+        sentence += (
+            f"{came} entered TensorFlow afterwards{where}; nothing else connects {s} to {t}, "
+            f"so {t} was most likely computed in NumPy or Python from {left}, where the tape "
+            "cannot follow it."
+        )
+    else:
+        sentence += (
+            f"came back as {came}{where}; the tape cannot follow values through NumPy or "
+            f"Python, so nothing flows from {t} back to {s}."
+        )
     fix = (
         "Keep the computation in TensorFlow between the source and the target: tf ops "
         "(`tf.reduce_mean`, `tf.square` …) instead of `.numpy()`, `float()`, `np.*`, and "
@@ -101,30 +121,33 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
     )
     return _cause(
         "left_tensorflow",
-        sentence,
+        sentence[0].upper() + sentence[1:],
         fix,
-        _origin(ctx, source),
-        ctx.evidence(out, f"{ctx.name(out.tensor)} left TensorFlow ({how})"),
-        ctx.evidence(back, f"{returned} entered TensorFlow as a new constant"),
+        ctx.origin(source),
+        ctx.evidence(out, f"{left} left TensorFlow ({how})"),
+        ctx.evidence(back, "a new constant entered TensorFlow"),
         ctx.call_evidence(),
     )
 
 
 def _assigned(ctx: CallContext, source: int, link: Link) -> Cause:
-    event = next(e for e in link.evidence if isinstance(e, AssignEvent))
-    s, t, v = ctx.name(source), ctx.target_name, ctx.name(event.variable)
+    event = link.evidence[0]
+    if isinstance(event, AssignEvent):
+        variable, method = event.variable, event.method
+    else:
+        assert isinstance(event, OpEvent)
+        variable, method = event.inputs[0], _ASSIGN_METHODS.get(event.op_type, "assign")
+    s, t, v = ctx.name(source), ctx.target_name, ctx.name(variable)
     sentence = (
         f"{s} reaches {t} only through {ctx.statement(event)}, which stores a value in {v} "
-        f"with `{event.method}`; gradients do not flow through assignments."
+        f"with `{method}`; gradients do not flow through assignments."
     )
     fix = (
         f"Use the expression itself in {t} (e.g. `{v.strip('`')} + ...` as a tensor) instead of "
         f"assigning it into {v} before computing {t}."
     )
-    where = ctx.evidence(event, f"{v}.{event.method}(...) cuts the gradient")
-    return _cause(
-        "stateful_assign", sentence, fix, _origin(ctx, source), where, ctx.call_evidence()
-    )
+    where = ctx.evidence(event, f"{v.strip('`')}.{method}(...) cuts the gradient")
+    return _cause("stateful_assign", sentence, fix, ctx.origin(source), where, ctx.call_evidence())
 
 
 def other_tape(ctx: CallContext, source: int, other: TapeView, path: list[Link]) -> Cause:
@@ -157,7 +180,7 @@ def not_kept(ctx: CallContext, source: int, op: OpEvent, code: str) -> Cause:
             f"it before the gradient call at {at(ctx.call.line)}."
         )
         fix = f"Compute {t} after `reset()`, or reset only after taking this gradient."
-        marks = [ctx.evidence(reset, f"{tape}.reset() dropped the recording")]
+        marks = [ctx.evidence(reset, f"{tape.strip('`')}.reset() dropped the recording")]
     elif code == "stop_recording":
         stop = view.stopped_at(op.seq)
         assert stop is not None
@@ -171,7 +194,7 @@ def not_kept(ctx: CallContext, source: int, op: OpEvent, code: str) -> Cause:
         sentence, marks = _outside(ctx, op)
         fix = f"Move it inside the `with` block of {tape} ({at(view.tape.line)})."
     marks.insert(0, ctx.evidence(op, f"not recorded by {tape}"))
-    return _cause(code, sentence, fix, _origin(ctx, source), *marks, ctx.call_evidence())
+    return _cause(code, sentence, fix, ctx.origin(source), *marks, ctx.call_evidence())
 
 
 def _outside(ctx: CallContext, op: OpEvent) -> tuple[str, list[Evidence]]:

@@ -29,9 +29,9 @@ def recording() -> Iterator[Trace]:
 
     The caller's file (and files in its folder) count as the scenario's own code.
     """
-    from tapetui.record.inprocess import recording_from
-
     import sys
+
+    from tapetui.record.inprocess import recording_from
 
     with recording_from(sys._getframe(2)) as trace:
         yield trace

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-import tapetui
-
-_TAPETUI_DIR = os.path.dirname(os.path.abspath(tapetui.__file__)) + os.sep
+# tapetui's own folder (not ``tapetui.__file__``: an editable install may make it a namespace).
+_TAPETUI_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _LIBRARY_MARKERS = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
 

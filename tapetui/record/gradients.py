@@ -99,8 +99,15 @@ class GradientBook:
 
     # --- the backward pass ---------------------------------------------------------------------
 
-    def backward_step(self, op_name: str, inputs: Any, outputs: Any, out_grads: Any, skip: Any,
-                      produced: list[Any]) -> None:  # fmt: skip
+    def backward_step(
+        self,
+        op_name: str,
+        inputs: Any,
+        outputs: Any,
+        out_grads: Any,
+        skip: Any,
+        produced: list[Any],
+    ) -> None:
         call = self.current
         if call is None:
             return
@@ -133,8 +140,14 @@ class GradientBook:
         self.rec.ensure_tensor(grad, boundary=False)
         return tfh.ref_of(grad)
 
-    def _forward_op(self, call: CallState, op_name: str, in_ids: list[int | None] | None,
-                    out_ids: list[int | None] | None, upstream: list[int | None]) -> int:  # fmt: skip
+    def _forward_op(
+        self,
+        call: CallState,
+        op_name: str,
+        in_ids: list[int | None] | None,
+        out_ids: list[int | None] | None,
+        upstream: list[int | None],
+    ) -> int:
         """Our id of the forward op a backward step differentiates (0 when it cannot be told).
 
         TF hands the step the forward outputs or inputs only when the gradient needs them, so
@@ -157,9 +170,13 @@ class GradientBook:
         return 0
 
     def on_backward_op(self, event: OpEvent) -> None:
-        """An op the backward pass ran: when it adds gradients of one tensor, that is a sum."""
+        """An op the backward pass ran: a function's gradient, or a sum of gradients."""
         call = self.current
-        if call is None or event.op_type not in _SUM_OPS or len(event.inputs) < 2:
+        if call is None:
+            return
+        if event.function is not None:
+            self._function_step(call, event)
+        if event.op_type not in _SUM_OPS or len(event.inputs) < 2:
             return
         targets = [set(call.grad_for.get(g, ())) for g in event.inputs]
         common = set.intersection(*targets) if targets else set()
@@ -167,6 +184,32 @@ class GradientBook:
             call.summed.add(forward)
             call.grad_for.setdefault(event.outputs[0], []).append(forward)
             self._emit_sum(call, forward, list(event.inputs), event.outputs[0])
+
+    def _function_step(self, call: CallState, event: OpEvent) -> None:
+        """A ``tf.function``'s gradient runs as one backward function op, not through the
+        gradient function TF calls per op: its inputs are the upstream gradients plus forward
+        outputs the forward call saved, its outputs the gradients of the call's inputs."""
+        rec = self.rec
+        forward_ids = {rec.producer.get(i) for i in event.inputs} - {None}
+        forwards = [rec.ops[o] for o in forward_ids if o is not None and not rec.ops[o].backward]
+        forwards = [f for f in forwards if f.function == event.function]
+        if len(forwards) != 1:
+            return
+        (forward,) = forwards
+        call.stepped.add(forward.op)
+        upstream = [i for i in event.inputs if i not in forward.outputs]
+        for ref, grad in zip(forward.inputs, event.outputs, strict=False):
+            call.add(ref, grad)
+        self.rec.event(
+            BackwardStepEvent,
+            (forward.file, forward.line),
+            call=call.record.id,
+            op=forward.op,
+            op_type=forward.op_type,
+            upstream=upstream[: len(forward.outputs)],
+            produced=list(event.outputs),
+            skipped=[],
+        )
 
     def _finish_sums(self, call: CallState) -> None:
         """Sums of a source's gradient TF did not run as an op we saw: computed from the values.
@@ -194,9 +237,13 @@ class GradientBook:
         origin = self.rec.tensors.get(forward) or self.rec.variables.get(forward)
         where = (origin.file, origin.line) if origin is not None else (None, None)
         self.rec.event(
-            GradientSumEvent, where, call=call.record.id, tensor=forward, contributions=grads,
+            GradientSumEvent,
+            where,
+            call=call.record.id,
+            tensor=forward,
+            contributions=grads,
             total=total,
-        )  # fmt: skip
+        )
 
 
 def _dense(value: Any) -> Any:
@@ -216,4 +263,3 @@ def _decode(data: Any) -> Any:
     if isinstance(data, list):
         return [_decode(d) for d in data]
     return float(data) if isinstance(data, str) else data
-

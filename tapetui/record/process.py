@@ -55,8 +55,16 @@ def check_scenario(path: str | Path) -> Path:
 
 
 def child_command(scenario: str | Path, stream: Path, seed: int) -> list[str]:
-    return [sys.executable, "-m", "tapetui.record", str(scenario), "--stream", str(stream),
-            "--seed", str(seed)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "tapetui.record",
+        str(scenario),
+        "--stream",
+        str(stream),
+        "--seed",
+        str(seed),
+    ]
 
 
 def child_env() -> dict[str, str]:
@@ -80,7 +88,7 @@ class _StreamReader:
         if self.file is None:
             if not self.path.exists():
                 return
-            self.file = open(self.path, encoding="utf-8")  # noqa: SIM115 - closed in close()
+            self.file = open(self.path, encoding="utf-8")
         chunk = self.file.read()
         if not chunk:
             return
@@ -128,14 +136,18 @@ def record(
             )
             outcome = _follow(child, _StreamReader(stream, trace, on_record), timeout, cancel)
             err.seek(0)
-            _conclude(trace, child.returncode, outcome, err.read())
+            _conclude(trace, child.returncode, outcome, err.read(), timeout)
     trace.scenario = str(scenario)
     trace.reindex()
     return trace
 
 
-def _follow(child: subprocess.Popen[bytes], reader: _StreamReader, timeout: float | None,
-            cancel: threading.Event | None) -> str:  # fmt: skip
+def _follow(
+    child: subprocess.Popen[bytes],
+    reader: _StreamReader,
+    timeout: float | None,
+    cancel: threading.Event | None,
+) -> str:
     """Read the stream until the child ends; ``exited``, ``timeout`` or ``cancelled``."""
     start = time.monotonic()
     outcome = "exited"
@@ -157,10 +169,14 @@ def _follow(child: subprocess.Popen[bytes], reader: _StreamReader, timeout: floa
     return outcome
 
 
-def _conclude(trace: Trace, returncode: int, outcome: str, stderr: str) -> None:
+def _conclude(
+    trace: Trace, returncode: int, outcome: str, stderr: str, timeout: float | None
+) -> None:
     if outcome == "timeout":
         trace.status = "timeout"
-        trace.error = ErrorInfo("Timeout", "The scenario ran too long and was stopped.")
+        trace.error = ErrorInfo(
+            "Timeout", f"The scenario ran longer than {timeout:g} s and was stopped."
+        )
     elif outcome == "cancelled":
         trace.status = "cancelled"
     elif returncode < 0:

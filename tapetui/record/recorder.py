@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -60,6 +61,7 @@ class Recorder:
         self.gradients = GradientBook(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
+        self._lock = threading.RLock()
 
     # --- plumbing ----------------------------------------------------------------------------
 
@@ -82,12 +84,14 @@ class Recorder:
             self._mute -= 1
 
     def emit(self, key: str, value: Any) -> None:
-        self.sink(key, value)
+        with self._lock:
+            self.sink(key, value)
 
     def event(self, cls: type[Event], where: tuple[str | None, int | None], **fields: Any) -> Any:
-        event = cls(seq=self.seq, file=where[0], line=where[1], **fields)
-        self.seq += 1
-        self.emit("event", event)
+        with self._lock:  # a scenario's thread may print while the main thread runs ops
+            event = cls(seq=self.seq, file=where[0], line=where[1], **fields)
+            self.seq += 1
+            self.sink("event", event)
         return event
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
@@ -161,8 +165,13 @@ class Recorder:
 
     # --- tensors -------------------------------------------------------------------------------
 
-    def tensor_record(self, t: Any, producer: int | None, where: tuple[str | None, int | None],
-                      variable: int | None = None) -> Tensor:  # fmt: skip
+    def tensor_record(
+        self,
+        t: Any,
+        producer: int | None,
+        where: tuple[str | None, int | None],
+        variable: int | None = None,
+    ) -> Tensor:
         value = tfh.value_of(t)
         data, summary = (None, None) if value is None else capture(value, self.budget)
         record = Tensor(
@@ -195,8 +204,9 @@ class Recorder:
 
     # --- ops -----------------------------------------------------------------------------------
 
-    def on_op(self, op_type: str | bytes, inputs: list[Any], attrs: Any, outputs: list[Any]
-              ) -> None:  # fmt: skip
+    def on_op(
+        self, op_type: str | bytes, inputs: list[Any], attrs: Any, outputs: list[Any]
+    ) -> None:
         op_type = op_type.decode() if isinstance(op_type, bytes) else op_type
         where = self.where()
         backward = self.gradients.depth > 0
@@ -207,7 +217,9 @@ class Recorder:
         function = function_name(op_type)
         recorded = self.tapes.record_op(op_type, inputs, in_ids, out_ids, function is not None)
         op_id = len(self.ops) + 1
-        variable = in_ids[0] if op_type == "ReadVariableOp" and in_ids[0] in self.variables else None
+        variable = (
+            in_ids[0] if op_type == "ReadVariableOp" and in_ids[0] in self.variables else None
+        )
         for t in outputs:
             self.tensor_record(t, op_id, where, variable)
             self.producer[tfh.ref_of(t) or 0] = op_id
@@ -259,6 +271,9 @@ class Recorder:
         where = self.where()
         self.ensure_tensor(value, boundary=True)
         value_ref = tfh.ref_of(value) if isinstance(value, tfh.EagerTensor) else None
+        last = self.ops.get(len(self.ops))
+        if value_ref is None and last is not None and last.inputs[:1] == [ref]:
+            value_ref = last.inputs[-1]  # a Python number, converted by the Assign op itself
         self.event(AssignEvent, where, variable=ref, method=method, value=value_ref)
 
     def on_boundary(self, obj: Any, how: str, caller: FrameType) -> None:

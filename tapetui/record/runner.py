@@ -58,8 +58,9 @@ def start_meta(scenario: str, seed: int) -> dict[str, Any]:
     }
 
 
-def record_file(scenario: str, sink: Sink, seed: int = 0,
-                output: CapturedOutput | None = None) -> int:  # fmt: skip
+def record_file(
+    scenario: str, sink: Sink, seed: int = 0, output: CapturedOutput | None = None
+) -> int:
     """Record one run of ``scenario`` (named as the user gave it); returns its exit code."""
     path = os.path.abspath(scenario)
     files = ScenarioFiles(path, shown_as=scenario)
@@ -81,7 +82,9 @@ def record_file(scenario: str, sink: Sink, seed: int = 0,
             error = _error_info(files, exc)
             _print_traceback(files, exc)
             with rec.guard():
-                rec.event(ErrorEvent, (error.file, error.line), type=error.type, message=error.message)
+                rec.event(
+                    ErrorEvent, (error.file, error.line), type=error.type, message=error.message
+                )
                 _scan_last_frame(rec, files, exc.__traceback__)
         finally:
             sys.argv, sys.path[:] = saved_argv, saved_path
@@ -106,11 +109,7 @@ def _exit_code(code: Any) -> int:
 
 
 def scenario_frames(files: ScenarioFiles, tb: TracebackType | None) -> list[traceback.FrameSummary]:
-    return [
-        frame
-        for frame in traceback.extract_tb(tb)
-        if files.name(frame.filename) is not None
-    ]
+    return [frame for frame in traceback.extract_tb(tb) if files.name(frame.filename) is not None]
 
 
 def _error_info(files: ScenarioFiles, exc: BaseException) -> ErrorInfo:

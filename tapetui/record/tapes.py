@@ -65,8 +65,9 @@ class TapeBook:
     def innermost_active(self) -> TapeState | None:
         return self.active[-1] if self.active else None
 
-    def created(self, gt: Any, persistent: bool, watch_accessed: bool, where: Where = (None, None)
-                ) -> TapeState:  # fmt: skip
+    def created(
+        self, gt: Any, persistent: bool, watch_accessed: bool, where: Where = (None, None)
+    ) -> TapeState:
         self.count += 1
         record = Tape(self.count, where[0], where[1], persistent, watch_accessed)
         state = TapeState(record)
@@ -94,8 +95,14 @@ class TapeBook:
         if state in self.active:
             self.active.remove(state)
 
-    def record_op(self, op_type: str, inputs: list[Any], in_ids: list[int], out_ids: list[int],
-                  is_function: bool) -> list[int]:  # fmt: skip
+    def record_op(
+        self,
+        op_type: str,
+        inputs: list[Any],
+        in_ids: list[int],
+        out_ids: list[int],
+        is_function: bool,
+    ) -> list[int]:
         """Ids of the tapes that record this op; their traced ids grow by its outputs.
 
         A function call runs with recording stopped and is put on the tapes afterwards, so the
@@ -105,7 +112,9 @@ class TapeBook:
             return []
         if not is_function and tfh.recording_stopped():
             return []
-        traced = [i for t, i in zip(inputs, in_ids, strict=True) if tfh.is_differentiable_dtype(t.dtype)]
+        traced = [
+            i for t, i in zip(inputs, in_ids, strict=True) if tfh.is_differentiable_dtype(t.dtype)
+        ]
         recording = [s for s in self.active if any(i in s.members for i in traced)]
         for state in recording:
             state.members.update(out_ids)
@@ -168,7 +177,9 @@ class TapeBook:
             return WatchItem(ref, label, "ignored", "watch() raised")
         if not tfh.is_differentiable_dtype(leaf.dtype):
             state.members.add(ref)
-            return WatchItem(ref, label, "ignored", f"{leaf.dtype.name} is not a floating-point dtype")
+            return WatchItem(
+                ref, label, "ignored", f"{leaf.dtype.name} is not a floating-point dtype"
+            )
         state.watch(ref)
         return WatchItem(ref, label, "watched")
 
@@ -176,6 +187,7 @@ class TapeBook:
         """Automatic watches: TF watches a trainable variable read on a tape watching accesses."""
         if tfh.recording_stopped():
             return
+        where = self.rec.where()
         for var in variables:
             ref = tfh.ref_of(var)
             for state in self.active:
@@ -185,7 +197,7 @@ class TapeBook:
                     continue
                 state.watch(ref)
                 item = WatchItem(ref, self.rec.label(var, ref), "watched")
-                self.rec.event(WatchEvent, self.rec.where(), tape=state.id, items=[item], explicit=False)
+                self.rec.event(WatchEvent, where, tape=state.id, items=[item], explicit=False)
 
 
 def flatten(structure: Any) -> list[Any]:

@@ -166,6 +166,9 @@ def watched_variable_refs(gt: Any) -> list[int]:
 # --- installing the hooks --------------------------------------------------------------------
 
 
+_ABSENT = object()
+
+
 class Hooks:
     """Patches TensorFlow to report to a Recorder; ``remove()`` restores everything."""
 
@@ -176,7 +179,9 @@ class Hooks:
         op_callbacks.add_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(functools.partial(_gradient_function, rec))
         self._patch(pywrap_tfe, "TFE_Py_FastPathExecute", _fast_path)
-        self._patch(tape_lib, "variable_accessed", _variable_accessed(rec))
+        self._patch(
+            tape_lib, "variable_accessed", _after(rec, lambda v: rec.on_variables_accessed([v]))
+        )
         self._patch(tape_lib, "variables_accessed", _variables_accessed(rec))
         _patch_tape(self, rec)
         _patch_variables(self, rec)
@@ -187,18 +192,30 @@ class Hooks:
         self._saved.append((owner, name, original))
         setattr(owner, name, make(original))
 
+    def _add(self, owner: type, name: str, value: Any) -> None:
+        self._saved.append((owner, name, _ABSENT))
+        setattr(owner, name, value)
+
     def remove(self) -> None:
         op_callbacks.remove_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(backprop._gradient_function)
         for owner, name, original in reversed(self._saved):
-            setattr(owner, name, original)
+            if original is _ABSENT:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
         self._saved.clear()
 
 
 def _op_callback(
-    rec: Recorder, op_type: str, inputs: Any, attrs: Any, outputs: Any, op_name: Any = None,
+    rec: Recorder,
+    op_type: str,
+    inputs: Any,
+    attrs: Any,
+    outputs: Any,
+    op_name: Any = None,
     graph: Any = None,
-) -> None:  # fmt: skip
+) -> None:
     if graph is None and op_name is None and not rec.muted:
         with rec.guard():
             rec.on_op(op_type, list(inputs or ()), attrs or (), list(outputs or ()))
@@ -230,20 +247,6 @@ def _fast_path(original: Any) -> Any:
     return fast_path_execute
 
 
-def _variable_accessed(rec: Recorder) -> Callable[[Any], Any]:
-    def make(original: Any) -> Any:
-        def variable_accessed(variable: Any) -> Any:
-            result = original(variable)
-            if not rec.muted:
-                with rec.guard():
-                    rec.on_variables_accessed([variable])
-            return result
-
-        return variable_accessed
-
-    return make
-
-
 def _variables_accessed(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         def variables_accessed(variables: Any) -> Any:
@@ -266,8 +269,9 @@ def _after(rec: Recorder, hook: Callable[..., None]) -> Callable[[Any], Any]:
         @functools.wraps(original)
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
             result = original(self, *args, **kwargs)
-            with rec.guard():
-                hook(self, *args, **kwargs)
+            if not rec.muted:
+                with rec.guard():
+                    hook(self, *args, **kwargs)
             return result
 
         return method
@@ -299,24 +303,11 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
     hooks._patch(GradientTape, "__exit__", _after(rec, rec.on_tape_exit))
     hooks._patch(GradientTape, "_push_tape", _after(rec, rec.tapes.pushed))
     hooks._patch(GradientTape, "_pop_tape", _after(rec, rec.tapes.popped))
-    hooks._patch(GradientTape, "reset", _around_reset(rec))
+    hooks._patch(GradientTape, "reset", _after(rec, rec.on_tape_reset))
     hooks._patch(GradientTape, "watch", _around_watch(rec))
     hooks._patch(GradientTape, "stop_recording", _around_stop(rec))
     for method in ("gradient", "jacobian", "batch_jacobian"):
         hooks._patch(GradientTape, method, _around_gradient(rec, method))
-
-
-def _around_reset(rec: Recorder) -> Callable[[Any], Any]:
-    def make(original: Any) -> Any:
-        def reset(self: Any) -> Any:
-            result = original(self)
-            with rec.guard():
-                rec.on_tape_reset(self)
-            return result
-
-        return reset
-
-    return make
 
 
 def _around_watch(rec: Recorder) -> Callable[[Any], Any]:
@@ -393,9 +384,14 @@ def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
         "__init__",
         _after(rec, lambda var, *a, **k: rec.on_variable_created(var)),
     )
-    for method in ("assign", "assign_add", "assign_sub"):
-        hooks._patch(TFVariable, method, _around_assign(rec, method))
-    hooks._patch(TFVariable, "numpy", _boundary(rec, "numpy"))
+    # ResourceVariable holds copies of some BaseResourceVariable methods: patch both classes.
+    classes = (TFVariable, resource_variable_ops.ResourceVariable)
+    for cls in classes:
+        for method in ("assign", "assign_add", "assign_sub"):
+            if method in cls.__dict__:
+                hooks._patch(cls, method, _around_assign(rec, method))
+        if "numpy" in cls.__dict__:
+            hooks._patch(cls, "numpy", _boundary(rec, "numpy"))
 
 
 def _around_assign(rec: Recorder, method: str) -> Callable[[Any], Any]:
@@ -446,3 +442,22 @@ def _patch_boundaries(hooks: Hooks, rec: Recorder) -> None:
     }
     for attr, how in ways.items():
         hooks._patch(ops._EagerTensorBase, attr, _boundary(rec, how))
+    hooks._add(ops._EagerTensorBase, "__array_function__", _array_function(rec))
+
+
+def _array_function(rec: Recorder) -> Callable[..., Any]:
+    """NumPy functions (``np.mean(t)``) read tensors through the buffer protocol, which Python
+    cannot observe; ``__array_function__`` lets NumPy announce the call first. It then runs
+    NumPy's own implementation, so results are unchanged."""
+
+    def __array_function__(self: Any, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        if not rec.muted:
+            caller = sys._getframe(1)
+            with rec.guard():
+                for arg in (*args, *kwargs.values()):
+                    for leaf in arg if isinstance(arg, (list, tuple)) else (arg,):
+                        if isinstance(leaf, EagerTensor):
+                            rec.on_boundary(leaf, "array", caller)
+        return func._implementation(*args, **kwargs)
+
+    return __array_function__

@@ -11,6 +11,8 @@ from tapetui.trace import (
     GradientCallEvent,
     GradientSumEvent,
     OpEvent,
+    ResumeRecordingEvent,
+    StopRecordingEvent,
     Trace,
 )
 from tapetui.trace.labels import format_data, label
@@ -35,14 +37,19 @@ def _where(trace: Trace, step: Step) -> list[Line]:
     return [(f"{where}  {short(text, 40)}".rstrip(), "bold")]
 
 
+def _name(trace: Trace, ref: int | None) -> str:
+    name = label(trace, ref)
+    return "const" if name.startswith("constant ") else name
+
+
 def _tensor_row(trace: Trace, role: str, ref: int | None, width: int) -> Line:
-    name = short(label(trace, ref), width)
+    name = short(_name(trace, ref), width)
     return (f"{role:<4}{name:<{width}} {value_text(trace, ref)}  {type_text(trace, ref)}", "")
 
 
 def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
     lines = _where(trace, step)
-    width = min(12, max((len(label(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
+    width = min(12, max((len(_name(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
     lines += [_tensor_row(trace, "in", ref, width) for ref in op.inputs]
     lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
     lines.append(("", ""))
@@ -56,10 +63,26 @@ def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:
         return (f"recorded by {tapes}", "green")
     if step.tape is None:
         return ("recorded by no tape: no tape was open here", "yellow")
+    if _paused(trace, step.tape, op.seq):
+        return (
+            f"not recorded: {_tape_name(trace, step.tape)} was inside stop_recording()",
+            "yellow",
+        )
     return (
         f"not recorded: {_tape_name(trace, step.tape)} was open but no input was watched",
         "yellow",
     )
+
+
+def _paused(trace: Trace, tape: int, seq: int) -> bool:
+    """Whether ``tape`` was inside ``stop_recording()`` at ``seq``."""
+    paused = False
+    for event in trace.events:
+        if event.seq >= seq:
+            break
+        if isinstance(event, StopRecordingEvent | ResumeRecordingEvent) and event.tape == tape:
+            paused = isinstance(event, StopRecordingEvent)
+    return paused
 
 
 def _tape_name(trace: Trace, tape_id: int) -> str:
@@ -161,6 +184,8 @@ def describe_call(
     )
     if call.error is not None:
         lines.append((f"raised {call.error.type}: {short(call.error.message, 60)}", "red"))
+    for ref in call.target_ids:
+        lines.append((f"target {label(trace, ref)} = {value_text(trace, ref)}", ""))
     causes = list(getattr(explanation, "results", []) or [])
     for i, ref in enumerate(call.source_ids):
         result = call.result_ids[i] if i < len(call.result_ids) else None
@@ -170,6 +195,8 @@ def describe_call(
         lines.append((f"cause: {error.code} — {error.sentence}", "yellow"))
     for note in getattr(explanation, "notes", []) or []:
         lines.append((f"note: {getattr(note, 'sentence', note)}", "dim"))
+    if call.error is not None or None in call.result_ids[: len(call.source_ids)]:
+        lines += [("", ""), ("w: why, with the evidence in the source", "dim")]
     return lines
 
 
@@ -185,12 +212,12 @@ def _result_line(trace: Trace, source: int, result: int | None, cause: Any) -> L
 
 
 def describe_error(trace: Trace, step: Step, event: ErrorEvent) -> list[Line]:
-    lines: list[Line] = [(f"the scenario raised {event.type}", "bold red"), (event.message, "red")]
+    where = f" on line {step.line}" if step.line is not None else ""
+    lines: list[Line] = [(f"the scenario raised {event.type}{where}", "bold red"), ("", "")]
     error = trace.error
-    if error is not None and error.traceback:
-        lines.append(("", ""))
-        lines += [(row, "") for row in error.traceback.rstrip().splitlines()]
-    return lines
+    if error is not None and error.traceback:  # ends with the message
+        return lines + [(row, "") for row in error.traceback.rstrip().splitlines()]
+    return [*lines, (event.message, "red")]
 
 
 def describe(trace: Trace, step: Step | None, explanations: dict[int, Any]) -> list[Line]:

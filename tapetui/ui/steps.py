@@ -114,10 +114,12 @@ class Stepper:
         return self.current
 
     def next(self) -> Step | None:
-        return self.go(self.index + 1)
+        """The next step; ``None`` (and no move) at the last one."""
+        return self.go(self.index + 1) if self.index + 1 < len(self.steps) else None
 
     def previous(self) -> Step | None:
-        return self.go(self.index - 1)
+        """The previous step; ``None`` (and no move) at the first one."""
+        return self.go(self.index - 1) if self.index > 0 else None
 
     def first(self) -> Step | None:
         return self.go(0)

@@ -52,7 +52,8 @@ def accessed_not_watched(trace: Trace, tape: Tape) -> list[int]:
     for event in trace.events[tape.enter_seq : end + 1]:
         if isinstance(event, OpEvent) and event.op_type == "ReadVariableOp" and event.inputs:
             ref = event.inputs[0]
-            var = trace.tensors[ref].variable if ref in trace.tensors else ref
+            tensor = trace.tensors.get(ref)
+            var = tensor.variable if tensor is not None and tensor.variable is not None else ref
             if var in trace.variables and var not in watched and var not in found:
                 found.append(var)
     return found
@@ -67,7 +68,8 @@ def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     lines.append((f"  watches accessed {mark}", ""))
     lines += _watch_lines(trace, tape)
     for var in accessed_not_watched(trace, tape):
-        lines.append((f"  ○ {label(trace, var)} accessed, not watched", "yellow"))
+        frozen = "" if trace.variables[var].trainable else " (trainable=False)"
+        lines.append((f"  ○ {label(trace, var)} accessed, not watched{frozen}", "yellow"))
     return lines
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tapetui.explain import CAUSE_CODES, explain, explain_call
+from tapetui.explain import CAUSE_CODES, explain, explain_call, watch_causes
+from tapetui.trace.events import WatchEvent
 
 from .timeline import Timeline
 
@@ -125,7 +126,9 @@ def test_round_in_the_loss_is_non_differentiable_op() -> None:
 
 
 def test_cast_to_int_on_the_path_is_non_float_dtype() -> None:
-    source = "w = V\nwith tape:\n    n = tf.cast(w, tf.int32)\n    loss = tf.cast(n, tf.float32)\ng\n"
+    source = (
+        "w = V\nwith tape:\n    n = tf.cast(w, tf.int32)\n    loss = tf.cast(n, tf.float32)\ng\n"
+    )
     t, w, tape = _watched_w(source)
     n = t.op("Cast", [t.read(w, 3)], 3, "n", [1, 2], dtype="int32")
     loss = t.op("Cast", [n], 4, "loss", [1.0, 2.0])
@@ -136,7 +139,9 @@ def test_cast_to_int_on_the_path_is_non_float_dtype() -> None:
 
 
 def test_numpy_and_unwatched_constant_report_both() -> None:
-    source = "x = tf.constant(2.0)\nwith tape:\n    y = x * x\n    z = tf.constant(y.numpy())\ng(z, x)\n"
+    source = (
+        "x = tf.constant(2.0)\nwith tape:\n    y = x * x\n    z = tf.constant(y.numpy())\ng(z, x)\n"
+    )
     t = Timeline(source)
     x = t.constant("x", 2.0, 1)
     tape = t.tape(2)
@@ -193,7 +198,9 @@ def test_gradient_call_that_raised_otherwise_is_exception_with_its_line() -> Non
     error = ("TypeError", "Argument `sources` must be a Tensor")
     explanation = explain_call(t.trace, t.gradient(tape, y, [x], 4, [None], error=error))
     assert explanation.error is not None and explanation.error.code == "exception"
-    assert "line 4 raised TypeError: Argument `sources` must be a Tensor" in explanation.error.sentence
+    assert (
+        "line 4 raised TypeError: Argument `sources` must be a Tensor" in explanation.error.sentence
+    )
 
 
 def test_missing_gradient_function_is_no_gradient_registered() -> None:
@@ -213,3 +220,17 @@ def test_missing_gradient_function_is_no_gradient_registered() -> None:
 def test_every_code_has_a_meaning() -> None:
     assert all(meaning.strip() for meaning in CAUSE_CODES.values())
     assert len(CAUSE_CODES) == 18
+
+
+def test_a_watch_that_raised_is_watch_rejected() -> None:
+    t = Timeline("layer = Dense(1)\nwith tape:\n    tape.watch(layer.kernel)\n")
+    tape = t.tape(2)
+    t.enter(tape, 2)
+    t.watch(tape, [], 3)
+    watch = t.trace.events[-1]
+    assert isinstance(watch, WatchEvent)
+    watch.empty, watch.error = False, "Passed in object of type KerasVariable, not tf.Tensor"
+    (cause,) = watch_causes(t.trace).values()
+    assert cause.code == "watch_rejected"
+    assert "line 3" in cause.sentence and "KerasVariable" in cause.sentence
+    assert "layer.kernel.value" in cause.fix

@@ -212,3 +212,17 @@ def test_asking_the_tape_that_did_not_record_is_other_tape() -> None:
     assert cause is not None and cause.code == "other_tape"
     assert "`t1` (line 2)" in cause.sentence and "`t2` (line 4)" in cause.sentence
     assert "t1.gradient" in cause.fix
+
+
+def test_unwatched_input_of_a_recorded_op_is_not_watched() -> None:
+    t = Timeline("a = c\nb = c\nwith tape:\n    tape.watch(a)\n    c = a * b\ng(c, b)\n")
+    a = t.constant("a", 2.0, 1)
+    b = t.constant("b", 3.0, 2)
+    tape = t.tape(3)
+    t.enter(tape, 3)
+    t.watch(tape, [a], 4)
+    c = t.op("Mul", [a, b], 5, "c", 6.0)
+    t.exit(tape, 5)
+    cause = explain_call(t.trace, t.gradient(tape, c, [b], 6, [None])).results[0]
+    assert cause is not None and cause.code == "not_watched"
+    assert "`c = a * b` (line 5)" in cause.sentence

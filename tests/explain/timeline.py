@@ -100,7 +100,13 @@ class Timeline:
             and any(_flows(self._dtype(i)) and i in self._tracked[tape] for i in inputs)
         ]
         event = self._event(
-            OpEvent, line, op=out, op_type=op_type, inputs=inputs, outputs=[out], recorded_by=recorded
+            OpEvent,
+            line,
+            op=out,
+            op_type=op_type,
+            inputs=inputs,
+            outputs=[out],
+            recorded_by=recorded,
         )
         for tape in recorded:
             self._tracked[tape].add(out)

@@ -18,6 +18,9 @@ SCENARIOS: dict[str, str] = {
     "persistent": "scenarios/persistent.py",
     "none_cases": "scenarios/none_cases.py",
     "linear_regression": "scenarios/linear_regression.py",
+    "stop_recording": "scenarios/none/stop_recording.py",
+    "frozen_variable": "scenarios/none/frozen_variable.py",
+    "unbuilt_layer_watch": "scenarios/none/unbuilt_layer_watch.py",
     "raises": "tests/ui/scenarios/raises.py",
     "no_tape": "tests/ui/scenarios/no_tape.py",
 }
@@ -27,7 +30,6 @@ SCENARIOS: dict[str, str] = {
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     from tapetui.record.process import record
-
     from tapetui.trace import save
 
     os.chdir(ROOT)

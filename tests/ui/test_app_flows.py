@@ -127,3 +127,13 @@ def test_a_trace_without_events_says_there_is_nothing_to_step_through(tmp_path: 
             assert "nothing to step through" in screen.detail.plain
 
     asyncio.run(flow())
+
+
+def test_headless_screenshot_after_keys_shows_the_step_reached(
+    trace_file: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "shot.svg"
+    assert run([trace_file], screenshot=str(out), press=["n", "b"], size=(100, 30)) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert "step&#160;3/10" in svg or "step 3/10" in svg
+    assert "/tmp" not in svg and str(tmp_path) not in svg

@@ -69,7 +69,7 @@ def test_r_records_the_edited_scenario_again(
         "    y = x * x\nprint(tape.gradient(y, x).numpy())\n",
         encoding="utf-8",
     )
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(ROOT)
 
     async def recorded(app: object, pilot: object) -> DebuggerScreen:
         for _ in range(600):
@@ -81,7 +81,7 @@ def test_r_records_the_edited_scenario_again(
         return screen
 
     async def flow() -> None:
-        app = build_app(["edit_me.py"])
+        app = build_app([str(scenario)])
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await recorded(app, pilot)
             assert "dy/dx = 6.0" in screen.tapes_pane.plain

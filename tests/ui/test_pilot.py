@@ -165,3 +165,29 @@ def test_a_scenario_that_raised_opens_on_its_error_with_the_scenarios_line() -> 
             assert 'File "tests/ui/scenarios/raises.py", line 9' in screen.detail.plain
 
     asyncio.run(flow())
+
+
+def test_an_op_inside_stop_recording_says_why_no_tape_recorded_it() -> None:
+    async def flow() -> None:
+        app = build_app([str(TRACES / "stop_recording.json")])
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = _screen(app)
+            await _step_to(pilot, screen, "Abs", 13)
+            assert "not recorded: tape 1 (tape) was inside stop_recording()" in screen.detail.plain
+
+    asyncio.run(flow())
+
+
+def test_the_command_palette_runs_debugger_commands() -> None:
+    async def flow() -> None:
+        app = build_app([str(TRACES / "none_cases.json")])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Why None")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = _screen(app)
+            assert "cause: outside_tape" in screen.why_pane.plain
+
+    asyncio.run(flow())

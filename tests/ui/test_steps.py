@@ -28,9 +28,10 @@ def test_forward_ops_belong_to_the_tape_that_recorded_them() -> None:
 
 def test_next_and_previous_stop_at_the_ends() -> None:
     stepper = Stepper(square_twice())
-    assert stepper.previous() is stepper.steps[0]
+    assert stepper.previous() is None and stepper.index == 0
+    assert stepper.next() is stepper.steps[1]
     stepper.last()
-    assert stepper.next() is stepper.steps[-1]
+    assert stepper.next() is None and stepper.index == len(stepper.steps) - 1
 
 
 def test_partner_jumps_from_forward_op_to_its_backward_step_and_back() -> None:

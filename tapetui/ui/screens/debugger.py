@@ -64,13 +64,11 @@ class DebuggerScreen(Screen[None]):
             "n", "next", "Next", tooltip="next step: forward op, backward step or gradient call"
         ),
         Binding("p", "previous", "Prev", tooltip="previous step"),
-        Binding(
-            "b", "partner", "Fwd/Bwd", tooltip="jump between a forward op and its backward step"
-        ),
+        Binding("b", "partner", "Bwd", tooltip="jump between a forward op and its backward step"),
         Binding("g", "next_call", "Grad", tooltip="next gradient call"),
         Binding("G", "previous_call", "Prev grad", show=False, tooltip="previous gradient call"),
         Binding("w", "why", "Why", tooltip="why is a gradient None (each press: the next one)"),
-        Binding("o", "output", "Output", tooltip="what the scenario printed, and its traceback"),
+        Binding("o", "output", "Out", tooltip="what the scenario printed, and its traceback"),
         Binding("s", "detail", "Step", show=False, tooltip="back to the step detail"),
         Binding("v", "overview", "Tapes", tooltip="all tapes: target and gradient norms"),
         Binding("right_square_bracket", "next_tape", "Next tape", show=False, tooltip="next tape"),
@@ -168,7 +166,7 @@ class DebuggerScreen(Screen[None]):
         return not self.recording and (self.trace is not None or self.failure is not None)
 
     def on_mount(self) -> None:
-        self.tapes_pane.border_title = "tapes / sources"
+        self.tapes_pane.border_title = "tapes"
         self.why_pane.border_title = "why None"
         self.output_pane.border_title = "output"
         if self.trace is not None:
@@ -261,9 +259,10 @@ class DebuggerScreen(Screen[None]):
             evidence_lines(missing, file),
             title=Path(file).name if file else "source",
         )
-        position = f"step {stepper.index + 1}/{len(stepper.steps)}" if step else "no steps"
-        detail = safely(describe, trace, step, self.explanations)
-        self.detail.show(detail, f"{position} · {step_name(trace, step)}")
+        title = "no steps"
+        if step is not None:
+            title = f"step {stepper.index + 1}/{len(stepper.steps)} · {step_name(trace, step)}"
+        self.detail.show(safely(describe, trace, step, self.explanations), title)
         tape = step.tape if step else None
         self.tapes_pane.show(safely(tapes_pane_lines, trace, self.explanations, tape))
         self.query_one(Timeline).show(trace, stepper.steps, stepper.index)
@@ -284,11 +283,11 @@ class DebuggerScreen(Screen[None]):
 
     def action_next(self) -> None:
         if self.stepper:
-            self._move(self.stepper.next(), "no steps")
+            self._move(self.stepper.next(), "this is the last step")
 
     def action_previous(self) -> None:
         if self.stepper:
-            self._move(self.stepper.previous(), "no steps")
+            self._move(self.stepper.previous(), "this is the first step")
 
     def action_first(self) -> None:
         if self.stepper:

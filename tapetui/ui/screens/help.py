@@ -22,7 +22,7 @@ INTRO = (
 )
 
 PANES = [
-    ("tapes / sources", "each tape, what it watched and how; gradient calls and their results"),
+    ("tapes", "each tape, what it watched and how; gradient calls and their results"),
     ("source", "the scenario; ▶ marks the current line, ● a why-None evidence line"),
     ("step", "the op's inputs and outputs, or the chain rule of a backward step"),
     ("timeline", "the steps around the cursor; ∂ marks backward steps, Σ sums"),

@@ -39,12 +39,8 @@ class PickerScreen(Screen[None]):
             f"{len(self.entries)} scenarios · enter opens one · esc comes back here",
             id="picker-hint",
         )
-        width = max((len(e.path) for e in self.entries), default=0)
         yield OptionList(
-            *(
-                Option(f"{e.path:<{width}}  {e.title}", id=str(i))
-                for i, e in enumerate(self.entries)
-            ),
+            *(Option(self.prompt(e), id=str(i)) for i, e in enumerate(self.entries)),
             id="scenarios",
         )
         yield Footer()
@@ -53,7 +49,7 @@ class PickerScreen(Screen[None]):
     def prompt(entry: ScenarioEntry) -> Text:
         text = Text(entry.path, style="bold")
         if entry.title:
-            text.append(f"  {entry.title}", style="dim")
+            text.append(f"\n  {entry.title}", style="dim")
         return text
 
     def on_mount(self) -> None:

@@ -1,0 +1,60 @@
+"""Where values left TensorFlow and came back: links that only recorded values can reveal.
+
+A NumPy round trip has no tensor id in common between the value that left and the one that came
+back, so they are matched by what they hold (the same numbers, or NumPy's sum/mean/max/min of
+them) or by happening on the same line. When nothing matches, a *weak* link joins each value
+that left to the constants entering afterwards (until the next gradient call): a guess the
+explainer only uses when nothing else connects the source to the target.
+"""
+
+from __future__ import annotations
+
+from tapetui.explain.links import Link
+from tapetui.explain.values import value_keys
+from tapetui.trace.events import BoundaryEvent, Event, GradientCallEvent, OpEvent
+from tapetui.trace.model import Trace
+
+
+def boundary_links(trace: Trace) -> list[Link]:
+    """Links from values leaving TensorFlow to later values entering it, strong and weak."""
+    outs: dict[object, list[BoundaryEvent]] = {}
+    by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]] = {}
+    since_call: list[tuple[Event, int]] = []
+    used = {ref for op in trace.ops.values() for ref in op.inputs}
+    links: list[Link] = []
+    for event in trace.events:
+        if isinstance(event, GradientCallEvent):
+            since_call = []
+        elif isinstance(event, OpEvent) and event.function is not None:
+            since_call += [(event, ref) for ref in event.outputs if ref not in used]
+        elif isinstance(event, BoundaryEvent) and event.direction == "out":
+            for key in value_keys(trace.tensors.get(event.tensor), derived=True):
+                outs.setdefault(key, []).append(event)
+            by_line.setdefault((event.file, event.line), []).append(event)
+            since_call.append((event, event.tensor))
+        elif isinstance(event, BoundaryEvent):
+            found = _matches(trace, event, outs, by_line)
+            links += [_link(out, out.tensor, event, weak=False) for out in found]
+            if not found:
+                links += [_link(out, ref, event, weak=True) for out, ref in since_call]
+    return links
+
+
+def _matches(
+    trace: Trace,
+    event: BoundaryEvent,
+    outs: dict[object, list[BoundaryEvent]],
+    by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]],
+) -> list[BoundaryEvent]:
+    found: dict[int, BoundaryEvent] = {}
+    for key in value_keys(trace.tensors.get(event.tensor), derived=False):
+        for out in outs.get(key, ()):
+            found.setdefault(out.seq, out)
+    if event.line is not None:
+        for out in by_line.pop((event.file, event.line), ()):
+            found.setdefault(out.seq, out)
+    return list(found.values())
+
+
+def _link(out: Event, ref: int, back: BoundaryEvent, weak: bool) -> Link:
+    return Link(ref, back.tensor, back.seq, code="left_tensorflow", evidence=[out, back], weak=weak)
