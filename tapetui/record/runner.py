@@ -69,6 +69,7 @@ def record_file(
     rec = Recorder(sink, files)
     seed_everything(seed)
     status, code, error, scope = "finished", 0, None, None
+    raised: BaseException | None = None
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [scenario]
     sys.path.insert(0, os.path.dirname(path))
@@ -79,8 +80,7 @@ def record_file(
             status, code = "exited", _exit_code(exc.code)
         except BaseException as exc:  # the scenario's own failure, reported like Python does
             status, code = "raised", 1
-            error = _error_info(files, exc)
-            _print_traceback(files, exc)
+            error, raised = _error_info(files, exc), exc
             with rec.guard():
                 rec.event(
                     ErrorEvent, (error.file, error.line), type=error.type, message=error.message
@@ -91,6 +91,10 @@ def record_file(
         if scope is not None:
             with rec.guard():
                 _scan_scope(rec, scope)
+    if raised is not None:
+        # Printed outside the capture: the trace keeps ``error.traceback``, which names files as
+        # the user did (no absolute paths) and shows only the scenario's own frames.
+        _print_traceback(files, raised)
     notes = {k: v for k, v in rec.notes.items() if v}
     final: dict[str, Any] = {"status": status, "exit_code": code, "meta": notes}
     if error is not None:
