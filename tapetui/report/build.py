@@ -39,7 +39,8 @@ def _value(trace: Trace, ref: int | None) -> tuple[Any, dict[str, Any] | None]:
     return tensor.data, None
 
 
-def _is_zero_fill(trace: Trace, call: GradientCall, cause: Cause | None, ref: int | None) -> bool:
+def _is_zero_fill(call: GradientCall, cause: Cause | None, ref: int | None) -> bool:
+    """A result that is zeros only because ``unconnected_gradients=ZERO`` filled a missing one."""
     return call.unconnected_gradients == "zero" and cause is not None and ref is not None
 
 
@@ -54,7 +55,7 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
     }
     if summary is not None:
         entry["summary"] = summary
-    if _is_zero_fill(trace, call, cause, ref):
+    if _is_zero_fill(call, cause, ref):
         entry["unconnected_zeros"] = True
     entry.update(_cause_fields(cause))
     return entry
