@@ -12,9 +12,10 @@ record for the same id replaces the earlier one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -75,15 +76,24 @@ _CHECKS: dict[str, Any] = {
 """Type checks by annotation, so a damaged file fails here with a sentence, not later."""
 
 
+@functools.cache
+def _field_checks(cls: type) -> dict[str, Callable[[Any], bool] | None]:
+    """Each field of ``cls`` with the check for its annotation (computed once per class)."""
+    return {f.name: _CHECKS.get(str(f.type)) for f in dataclasses.fields(cls)}
+
+
 def _build(cls: type[T], data: Any, what: str) -> T:
     if not isinstance(data, dict):
         raise TraceFormatError(f"{what} should be a JSON object, found {type(data).__name__}")
-    fields = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    kwargs = {k: v for k, v in data.items() if k in fields}
-    for name, value in kwargs.items():
-        check = _CHECKS.get(str(fields[name]))
+    checks = _field_checks(cls)
+    kwargs = {}
+    for name, value in data.items():
+        if name not in checks:
+            continue  # a field from a newer writer: tolerated
+        check = checks[name]
         if check is not None and not check(value):
             raise TraceFormatError(f"{what} has an invalid '{name}' ({value!r:.40})")
+        kwargs[name] = value
     try:
         return cls(**kwargs)
     except TypeError as exc:
