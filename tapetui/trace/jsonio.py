@@ -329,8 +329,3 @@ def trace_from_records(records: Iterable[dict[str, Any]], scenario: str = "") ->
         _apply(trace, record)
     trace.reindex()
     return trace
-
-
-def read_stream(path: str | Path, scenario: str = "") -> Trace:
-    with open(path, encoding="utf-8") as f:
-        return trace_from_records(iter_records(f), scenario)

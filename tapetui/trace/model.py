@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tapetui.trace.events import Event, GradientCallEvent, OpEvent, OutputEvent
+from tapetui.trace.events import Event, OpEvent, OutputEvent
 
 FORMAT_VERSION = 1
 
@@ -170,6 +170,3 @@ class Trace:
             for e in self.events
             if isinstance(e, OutputEvent) and (stream is None or e.stream == stream)
         )
-
-    def gradient_call_events(self) -> list[GradientCallEvent]:
-        return [e for e in self.events if isinstance(e, GradientCallEvent)]
