@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
     output = CapturedOutput()
     from tapetui.record.runner import record_file
-    from tapetui.trace.jsonio import write_record
+    from tapetui.trace.stream import write_record
 
     with open(args.stream, "w", encoding="utf-8") as stream:
         code = record_file(

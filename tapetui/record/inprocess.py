@@ -13,8 +13,8 @@ from tapetui.record.frames import ScenarioFiles
 from tapetui.record.output import CapturedOutput
 from tapetui.record.recorder import Recorder, Sink
 from tapetui.record.runner import hooked, record_file, start_meta
-from tapetui.trace.jsonio import apply_record, record_line
 from tapetui.trace.model import Trace
+from tapetui.trace.stream import apply_record, record_line
 
 
 def trace_sink(trace: Trace) -> Sink:

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from tapetui.trace.jsonio import apply_record
 from tapetui.trace.model import ErrorInfo, Trace
+from tapetui.trace.stream import apply_record
 
 POLL_SECONDS = 0.05
 

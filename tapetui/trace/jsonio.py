@@ -1,12 +1,9 @@
-"""The versioned JSON format of a trace: save, load, and the record stream the recorder writes.
+"""The versioned JSON format of a trace: save and load.
 
 JSON only: loading a trace never executes anything. Unknown fields are ignored so older readers
 tolerate additions; a trace from a newer format version is refused.
 
-The recorder streams *records*, one JSON object per line, as things happen, so that a scenario
-that dies still leaves a readable partial trace. Each record carries one key naming what it
-updates (``meta``, ``source``, ``tensor``, ``variable``, ``tape``, ``call``, ``event``); a later
-record for the same id replaces the earlier one.
+The record stream the recorder writes is in ``tapetui.trace.stream``.
 """
 
 from __future__ import annotations
@@ -15,9 +12,9 @@ import dataclasses
 import functools
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
 from tapetui.trace.model import (
@@ -249,9 +246,6 @@ def load(path: str | Path) -> Trace:
     return trace_from_dict(data, where)
 
 
-# --- the record stream -------------------------------------------------------------------------
-
-
 def _jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
@@ -265,67 +259,3 @@ def encode_float(x: float) -> float | str:
     if math.isnan(x):
         return "nan"
     return "inf" if x > 0 else "-inf"
-
-
-def record_line(key: str, value: Any) -> str:
-    """One stream record, newline-terminated."""
-    if isinstance(value, Event):
-        value = event_to_dict(value)
-    return json.dumps({key: value}, separators=(",", ":"), default=_jsonable) + "\n"
-
-
-def write_record(stream: IO[str], key: str, value: Any) -> None:
-    stream.write(record_line(key, value))
-    stream.flush()
-
-
-def _apply(trace: Trace, record: dict[str, Any]) -> None:
-    ((key, value),) = record.items()
-    if key == "meta":
-        for name in ("scenario", "seed", "status", "exit_code"):
-            if name in value:
-                setattr(trace, name, value[name])
-        if "error" in value:
-            trace.error = _error(value["error"])
-        trace.meta.update(value.get("meta") or {})
-    elif key == "source":
-        trace.sources[value["file"]] = value["text"]
-    elif key == "tensor":
-        tensor = tensor_from_dict(value)
-        trace.tensors[tensor.id] = tensor
-    elif key == "variable":
-        var = variable_from_dict(value)
-        trace.variables[var.id] = var
-    elif key == "tape":
-        tape = tape_from_dict(value)
-        trace.tapes[tape.id] = tape
-    elif key == "call":
-        call = call_from_dict(value)
-        trace.gradient_calls[call.id] = call
-    elif key == "event":
-        trace.events.append(event_from_dict(value))
-    else:
-        raise TraceFormatError(f"unknown record {key!r}")
-
-
-def apply_record(trace: Trace, record: dict[str, Any]) -> None:
-    """Apply one stream record to ``trace`` as it arrives; call ``trace.reindex()`` when done."""
-    _apply(trace, record)
-
-
-def iter_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Parse stream lines, stopping quietly at a truncated last line (the writer died)."""
-    for line in lines:
-        if not line.endswith("\n"):
-            return
-        if line.strip():
-            yield json.loads(line)
-
-
-def trace_from_records(records: Iterable[dict[str, Any]], scenario: str = "") -> Trace:
-    """Assemble a Trace from stream records; a partial stream gives a partial trace."""
-    trace = Trace(scenario=scenario)
-    for record in records:
-        _apply(trace, record)
-    trace.reindex()
-    return trace

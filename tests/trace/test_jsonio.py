@@ -27,14 +27,9 @@ from tapetui.trace import (
     load,
     save,
 )
-from tapetui.trace.jsonio import (
-    encode_float,
-    iter_records,
-    record_line,
-    trace_from_records,
-    trace_to_dict,
-)
+from tapetui.trace.jsonio import encode_float, trace_to_dict
 from tapetui.trace.labels import label
+from tapetui.trace.stream import iter_records, record_line, trace_from_records
 
 
 def small_trace() -> Trace:
