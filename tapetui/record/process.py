@@ -5,18 +5,22 @@ Never imports TensorFlow: only the child (``python -m tapetui.record``) does.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tokenize
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from tapetui.trace.events import TapeExitEvent
 from tapetui.trace.model import ErrorInfo, Trace
 from tapetui.trace.stream import apply_record
 
@@ -25,6 +29,24 @@ POLL_SECONDS = 0.05
 
 class ScenarioError(ValueError):
     """The scenario cannot be run at all; the message is one sentence naming the path."""
+
+
+def read_source(path: str | Path) -> str:
+    """A Python file's text, decoded as Python does: UTF-8 unless a coding line says otherwise.
+
+    Raises ScenarioError naming the file when it cannot be read or decoded.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"{path} cannot be read: {exc.strerror}") from None
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        raise ScenarioError(
+            f"{path} is not a Python file (it is not UTF-8 text and declares no other encoding)"
+        ) from None
 
 
 def check_scenario(path: str | Path) -> Path:
@@ -39,12 +61,7 @@ def check_scenario(path: str | Path) -> Path:
         raise ScenarioError(f"{path} is a directory, not a Python file")
     if not p.is_file():
         raise ScenarioError(f"{path} is not a regular file")
-    try:
-        source = p.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path} is not a Python file (it is not UTF-8 text)") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path} cannot be read: {exc.strerror}") from None
+    source = read_source(p)
     if "\0" in source:
         raise ScenarioError(f"{path} is not a Python file (it contains binary data)")
     try:
@@ -186,10 +203,15 @@ def _conclude(
     elif trace.status == "running":
         trace.status = "died"
         trace.exit_code = returncode
-        last = stderr.strip().splitlines()[-1:] or ["no message"]
-        trace.error = ErrorInfo(
-            "Died", f"The recording process stopped before the scenario ended ({last[0]})."
-        )
+        trace.error = ErrorInfo("Died", _early_exit_sentence(trace, returncode, stderr))
+
+
+def _last_line(trace: Trace) -> str:
+    # A tape's exit is reported on its ``with`` line, which is not where the scenario had got to.
+    lines = [
+        e.line for e in trace.events if e.line is not None and not isinstance(e, TapeExitEvent)
+    ]
+    return f" after line {lines[-1]}" if lines else ""
 
 
 def _death_sentence(trace: Trace, signum: int) -> str:
@@ -197,6 +219,18 @@ def _death_sentence(trace: Trace, signum: int) -> str:
         name = signal.Signals(signum).name
     except ValueError:
         name = f"signal {signum}"
-    lines = [e.line for e in trace.events if e.line is not None]
-    after = f" after line {lines[-1]} of {trace.scenario}" if lines else ""
-    return f"The scenario's process died with {name}{after}; the trace stops there."
+    return f"The scenario's process died with {name}{_last_line(trace)}; the trace keeps what ran before."
+
+
+# TensorFlow's C++ log lines (``E0000 00:00:17… cuda_platform.cc:52] …``) are noise, not causes.
+_NATIVE_LOG = re.compile(r"^(?:[IWEF]\d{4} |WARNING: All log messages before absl::)")
+
+
+def _early_exit_sentence(trace: Trace, returncode: int, stderr: str) -> str:
+    """Why a process that ended on its own left no final record: ``os._exit``, or a hard crash."""
+    said = [line for line in stderr.strip().splitlines() if not _NATIVE_LOG.match(line)]
+    because = f" ({said[-1].strip()})" if said else " (os._exit or a crash outside Python)"
+    return (
+        f"The scenario's process ended with exit code {returncode}{_last_line(trace)} before "
+        f"the scenario finished{because}; the trace keeps what ran before."
+    )

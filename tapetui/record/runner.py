@@ -9,7 +9,6 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.output import CapturedOutput
+from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
 from tapetui.record.values import VALUE_BUDGET
 from tapetui.trace.events import ErrorEvent
@@ -65,7 +65,7 @@ def record_file(
     path = os.path.abspath(scenario)
     files = ScenarioFiles(path, shown_as=scenario)
     sink("meta", start_meta(scenario, seed))
-    sink("source", {"file": scenario, "text": Path(path).read_text(encoding="utf-8")})
+    sink("source", {"file": scenario, "text": read_source(path)})
     rec = Recorder(sink, files)
     seed_everything(seed)
     status, code, error, scope = "finished", 0, None, None

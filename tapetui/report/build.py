@@ -39,6 +39,25 @@ def _value(trace: Trace, ref: int | None) -> tuple[Any, dict[str, Any] | None]:
     return tensor.data, None
 
 
+def _nonfinite(value: Any, summary: dict[str, Any] | None) -> dict[str, int] | None:
+    """How many NaN and infinite values a result holds (stored as ``"nan"``, ``"inf"``)."""
+    if summary is not None:
+        nan, inf = summary["nan"] or 0, summary["inf"] or 0
+    else:
+        flat = list(_flatten(value))
+        nan = sum(1 for x in flat if x == "nan")
+        inf = sum(1 for x in flat if x in ("inf", "-inf"))
+    return {"nan": nan, "inf": inf} if nan or inf else None
+
+
+def _flatten(data: Any) -> Any:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    else:
+        yield data
+
+
 def _is_zero_fill(call: GradientCall, cause: Cause | None, ref: int | None) -> bool:
     """A result that is zeros only because ``unconnected_gradients=ZERO`` filled a missing one."""
     return call.unconnected_gradients == "zero" and cause is not None and ref is not None
@@ -55,6 +74,9 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
     }
     if summary is not None:
         entry["summary"] = summary
+    nonfinite = _nonfinite(value, summary)
+    if nonfinite is not None:
+        entry["nonfinite"] = nonfinite
     if _is_zero_fill(call, cause, ref):
         entry["unconnected_zeros"] = True
     entry.update(_cause_fields(cause))

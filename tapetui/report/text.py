@@ -11,7 +11,7 @@ from tapetui.trace.labels import format_data
 ENDINGS = {
     "raised": "the scenario raised {type} at line {line}: {message}",
     "exited": "the scenario called sys.exit({code}); what ran before is recorded",
-    "died": "the scenario's process died ({message}); what ran before is recorded",
+    "died": "{message}",
     "timeout": "the scenario was stopped after the time limit; what ran before is recorded",
     "cancelled": "the scenario was cancelled; what ran before is recorded",
 }
@@ -36,8 +36,15 @@ def ending_sentence(trace: Trace, target: str) -> str:
 def _value_text(result: dict[str, Any]) -> str:
     if result.get("summary"):
         s = result["summary"]
+        if s["min"] is None:
+            return f"tensor of {s['size']} values, none of them finite"
         return f"tensor of {s['size']} values, min {s['min']:.4g}, max {s['max']:.4g}"
     return "None" if result["none"] else format_data(result["value"])
+
+
+def _nonfinite_text(counts: dict[str, int]) -> str:
+    parts = [f"{counts[k]} {k}" for k in ("nan", "inf") if counts.get(k)]
+    return " and ".join(parts)
 
 
 def _call_lines(call: dict[str, Any]) -> list[str]:
@@ -53,8 +60,10 @@ def _call_lines(call: dict[str, Any]) -> list[str]:
         if err.get("cause"):
             lines += [f"    cause [{err['cause']}] {err['explanation']}", f"    fix: {err['fix']}"]
     for result in call["results"]:
-        mark = "✗" if result["cause"] else "✓"
+        mark = "✗" if result["cause"] else "!" if result.get("nonfinite") else "✓"
         lines.append(f"  {mark} d{call['target']}/d{result['source']} = {_value_text(result)}")
+        if result.get("nonfinite"):
+            lines.append(f"    warning: {_nonfinite_text(result['nonfinite'])} in this gradient")
         if result["cause"]:
             lines.append(f"    cause [{result['cause']}] {result['explanation']}")
             lines.append(f"    fix: {result['fix']}")
@@ -78,7 +87,8 @@ def render_text(trace: Trace) -> str:
         lines += _call_lines(call)
     if report["error"]:
         err = report["error"]
-        lines.append(f"error: {err['type']} at line {err['line']}: {err['message']}")
+        where = f" at line {err['line']}" if err["line"] is not None else ""
+        lines.append(f"error: {err['type']}{where}: {err['message']}")
     if not report["tapes"]:
         lines.append("no tf.GradientTape was created")
     return "\n".join(lines) + "\n"

@@ -20,8 +20,8 @@ class ScenarioEntry:
 
 def title_of(path: Path) -> str:
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        tree = ast.parse(path.read_bytes())  # honours a coding line, as Python does
+    except (OSError, UnicodeDecodeError, ValueError):
         return "(cannot be read)"
     except SyntaxError as exc:
         return f"(syntax error on line {exc.lineno})"

@@ -27,6 +27,8 @@ def status_text(trace: Trace) -> tuple[str, str]:
             f"{name} raised {trace.error.type}{where}; partial trace shown (o: output)",
             "-failed",
         )
+    if trace.status == "died" and trace.error is not None:
+        return f"{name}: {trace.error.message} (o: output)", "-failed"
     if trace.status in _ENDINGS:
         return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
     if not trace.tapes:

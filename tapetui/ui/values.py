@@ -56,9 +56,12 @@ def value_text(trace: Trace, ref: int | None) -> str:
     summary = getattr(holder, "summary", None)
     if summary is None:
         return "?"
+    counts = "".join(
+        f", {n} {kind}" for kind, n in (("nan", summary.nan), ("inf", summary.inf)) if n
+    )
     if summary.mean is None:
-        return f"{summary.size} values"
-    return f"{summary.size} values, mean {format_data(summary.mean)}"
+        return f"{summary.size} values{counts}"
+    return f"{summary.size} values, mean {format_data(summary.mean)}{counts}"
 
 
 def type_text(trace: Trace, ref: int | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import tokenize
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -188,8 +189,9 @@ class DebuggerScreen(Screen[None]):
     def _show_source_from_disk(self, scenario: str) -> None:
         """Show the scenario's text while it records (read, never executed here)."""
         try:
-            text = Path(scenario).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            with tokenize.open(scenario) as file:  # decoded as Python decodes it
+                text = file.read()
+        except (OSError, SyntaxError, UnicodeDecodeError):
             return
         self.source_view.show(text, None, title=Path(scenario).name)
 

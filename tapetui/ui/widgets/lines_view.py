@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tapetui.ui.describe import Line
+
+NONFINITE = re.compile(r"(?<![\w.])-?(?:nan|inf)(?![\w])")
+"""A NaN or infinite value as tapetui writes it, highlighted wherever it appears."""
+NONFINITE_STYLE = "bold red reverse"
 
 
 def render_lines(lines: list[Line]) -> Text:
@@ -16,6 +22,7 @@ def render_lines(lines: list[Line]) -> Text:
         if i:
             text.append("\n")
         text.append(row, style=style or None)
+    text.highlight_regex(NONFINITE, NONFINITE_STYLE)
     return text
 
 
