@@ -152,7 +152,9 @@ def test_nan_and_inf_gradients_are_flagged_in_the_report(tmp_path: Path) -> None
     scenario = write(tmp_path, "nonfinite.py", NONFINITE)
     text = tapetui("report", str(scenario))
     assert text.returncode == 0
-    assert "  ! dy/dx = [inf, 1.5, nan]\n    warning: 1 nan and 1 inf in this gradient" in text.stdout
+    assert (
+        "  ! dy/dx = [inf, 1.5, nan]\n    warning: 1 nan and 1 inf in this gradient" in text.stdout
+    )
     report = json.loads(tapetui("report", str(scenario), "--json").stdout)
     (result,) = report["gradient_calls"][0]["results"]
     assert result["value"] == ["inf", 1.5, "nan"]
@@ -187,8 +189,11 @@ def test_traces_that_are_cut_newer_or_extended(tmp_path: Path) -> None:
 
     data = json.loads(text)
     data["added_by_a_later_tapetui"] = {"anything": [1, 2]}
-    for tensor in data["tensors"]:
-        tensor["precision_hint"] = "fp32"
+    tensors = data["tensors"]  # a table: a column this version does not know
+    tensors["fields"].append("precision_hint")
+    for row in tensors["rows"]:
+        row.append("fp32")
+    data["events"]["tables"][0]["unknown_key"] = 1
     extended = write(tmp_path, "extended.json", json.dumps(data))
     result = tapetui("report", str(extended))
     assert result.returncode == 0, result.stderr

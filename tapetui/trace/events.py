@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     seq: int
     file: str | None
@@ -18,7 +18,7 @@ class Event:
     kind: ClassVar[str] = "event"
 
 
-@dataclass
+@dataclass(slots=True)
 class TapeEnterEvent(Event):
     """A tape's ``with`` block started (details in ``Trace.tapes``)."""
 
@@ -26,7 +26,7 @@ class TapeEnterEvent(Event):
     kind: ClassVar[str] = "tape_enter"
 
 
-@dataclass
+@dataclass(slots=True)
 class TapeExitEvent(Event):
     """A tape's ``with`` block ended."""
 
@@ -34,7 +34,7 @@ class TapeExitEvent(Event):
     kind: ClassVar[str] = "tape_exit"
 
 
-@dataclass
+@dataclass(slots=True)
 class WatchItem:
     """One thing passed to ``watch()`` and what the tape made of it."""
 
@@ -47,7 +47,7 @@ class WatchItem:
     """Why it was ignored, e.g. ``int32 is not a floating-point dtype``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class WatchEvent(Event):
     """A ``tape.watch(...)`` call; also the automatic watch of a variable read on the tape."""
 
@@ -62,7 +62,7 @@ class WatchEvent(Event):
     kind: ClassVar[str] = "watch"
 
 
-@dataclass
+@dataclass(slots=True)
 class StopRecordingEvent(Event):
     """``with tape.stop_recording():`` began."""
 
@@ -70,7 +70,7 @@ class StopRecordingEvent(Event):
     kind: ClassVar[str] = "stop_recording"
 
 
-@dataclass
+@dataclass(slots=True)
 class ResumeRecordingEvent(Event):
     """The ``stop_recording()`` block ended."""
 
@@ -78,7 +78,7 @@ class ResumeRecordingEvent(Event):
     kind: ClassVar[str] = "resume_recording"
 
 
-@dataclass
+@dataclass(slots=True)
 class TapeResetEvent(Event):
     """``tape.reset()``: everything recorded so far was dropped."""
 
@@ -86,7 +86,7 @@ class TapeResetEvent(Event):
     kind: ClassVar[str] = "tape_reset"
 
 
-@dataclass
+@dataclass(slots=True)
 class OpEvent(Event):
     """An eager op TensorFlow executed (a ``tf.function`` call is one op)."""
 
@@ -105,7 +105,7 @@ class OpEvent(Event):
     kind: ClassVar[str] = "op"
 
 
-@dataclass
+@dataclass(slots=True)
 class BoundaryEvent(Event):
     """A value left TensorFlow (``.numpy()``, ``float()``, NumPy) or entered it without an op."""
 
@@ -117,13 +117,13 @@ class BoundaryEvent(Event):
     kind: ClassVar[str] = "boundary"
 
 
-@dataclass
+@dataclass(slots=True)
 class VariableCreatedEvent(Event):
     variable: int = 0
     kind: ClassVar[str] = "variable_created"
 
 
-@dataclass
+@dataclass(slots=True)
 class AssignEvent(Event):
     """``assign``/``assign_add``/``assign_sub``: the variable's value was replaced in place."""
 
@@ -134,7 +134,7 @@ class AssignEvent(Event):
     kind: ClassVar[str] = "assign"
 
 
-@dataclass
+@dataclass(slots=True)
 class GradientCallEvent(Event):
     """``tape.gradient``/``jacobian``/``batch_jacobian`` returned or raised."""
 
@@ -142,7 +142,7 @@ class GradientCallEvent(Event):
     kind: ClassVar[str] = "gradient_call"
 
 
-@dataclass
+@dataclass(slots=True)
 class BackwardStepEvent(Event):
     """TensorFlow ran one op's gradient function during a gradient call.
 
@@ -162,7 +162,7 @@ class BackwardStepEvent(Event):
     kind: ClassVar[str] = "backward_step"
 
 
-@dataclass
+@dataclass(slots=True)
 class GradientSumEvent(Event):
     """Several backward contributions to one tensor were added up."""
 
@@ -176,7 +176,7 @@ class GradientSumEvent(Event):
     kind: ClassVar[str] = "gradient_sum"
 
 
-@dataclass
+@dataclass(slots=True)
 class OutputEvent(Event):
     """Text the scenario printed."""
 
@@ -185,7 +185,7 @@ class OutputEvent(Event):
     kind: ClassVar[str] = "output"
 
 
-@dataclass
+@dataclass(slots=True)
 class ErrorEvent(Event):
     """The scenario raised (details in ``Trace.error``)."""
 

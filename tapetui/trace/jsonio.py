@@ -1,7 +1,9 @@
 """The versioned JSON format of a trace: save and load.
 
 JSON only: loading a trace never executes anything. Unknown fields are ignored so older readers
-tolerate additions; a trace from a newer format version is refused.
+tolerate additions; a trace from a newer format version is refused. Format 2 (written) stores
+tapes, variables, tensors, calls and events as tables of rows (``tapetui.trace.tables``); format
+1 (still read) stored each as a JSON object.
 
 The record stream the recorder writes is in ``tapetui.trace.stream``.
 """
@@ -9,14 +11,16 @@ The record stream the recorder writes is in ``tapetui.trace.stream``.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import gc
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from tapetui.trace import tables
+from tapetui.trace.checks import CHECKS, TraceFormatError, build
 from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
+from tapetui.trace.heap import collector_paused
 from tapetui.trace.model import (
     FORMAT_VERSION,
     ErrorInfo,
@@ -30,99 +34,33 @@ from tapetui.trace.model import (
 
 FORMAT_NAME = "tapetui-trace"
 
-T = TypeVar("T")
-
-
-class TraceFormatError(ValueError):
-    """The file is not a trace this version of tapetui can read. The message is one sentence."""
-
-
-def _is_structure(value: Any, depth: int = 0) -> bool:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return True
-    if depth > 32:
-        return False
-    if isinstance(value, list):
-        return all(_is_structure(v, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return all(_is_structure(v, depth + 1) for v in value.values())
-    return False
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_CHECKS: dict[str, Any] = {
-    "int": _is_int,
-    "int | None": lambda v: v is None or _is_int(v),
-    "str": lambda v: isinstance(v, str),
-    "str | None": lambda v: v is None or isinstance(v, str),
-    "bool": lambda v: isinstance(v, bool),
-    "float | None": lambda v: v is None or (isinstance(v, int | float) and not isinstance(v, bool)),
-    "list[int]": lambda v: isinstance(v, list) and all(map(_is_int, v)),
-    "list[int] | None": lambda v: v is None or (isinstance(v, list) and all(map(_is_int, v))),
-    "list[int | None]": lambda v: isinstance(v, list) and all(x is None or _is_int(x) for x in v),
-    "list[Any]": lambda v: isinstance(v, list),
-    "list[WatchItem]": lambda v: isinstance(v, list),
-    "dict[str, str]": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
-    "Structure": _is_structure,
-    "ValueSummary | None": lambda v: v is None or isinstance(v, dict),
-    "ErrorInfo | None": lambda v: v is None or isinstance(v, dict),
-}
-"""Type checks by annotation, so a damaged file fails here with a sentence, not later."""
-
-
-@functools.cache
-def _field_checks(cls: type) -> dict[str, Callable[[Any], bool] | None]:
-    """Each field of ``cls`` with the check for its annotation (computed once per class)."""
-    return {f.name: _CHECKS.get(str(f.type)) for f in dataclasses.fields(cls)}
-
-
-def _build(cls: type[T], data: Any, what: str) -> T:
-    if not isinstance(data, dict):
-        raise TraceFormatError(f"{what} should be a JSON object, found {type(data).__name__}")
-    checks = _field_checks(cls)
-    kwargs = {}
-    for name, value in data.items():
-        if name not in checks:
-            continue  # a field from a newer writer: tolerated
-        check = checks[name]
-        if check is not None and not check(value):
-            raise TraceFormatError(f"{what} has an invalid '{name}' ({value!r:.40})")
-        kwargs[name] = value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise TraceFormatError(f"{what} is missing fields ({exc})") from None
-
 
 def _summary(data: Any) -> ValueSummary | None:
-    return None if data is None else _build(ValueSummary, data, "a value summary")
+    return None if data is None else build(ValueSummary, data, "a value summary")
 
 
 def _error(data: Any) -> ErrorInfo | None:
-    return None if data is None else _build(ErrorInfo, data, "an error")
+    return None if data is None else build(ErrorInfo, data, "an error")
 
 
 def tensor_from_dict(data: Any) -> Tensor:
-    t = _build(Tensor, data, "a tensor")
+    t = build(Tensor, data, "a tensor")
     t.summary = _summary(t.summary)
     return t
 
 
 def variable_from_dict(data: Any) -> Variable:
-    v = _build(Variable, data, "a variable")
+    v = build(Variable, data, "a variable")
     v.summary = _summary(v.summary)
     return v
 
 
 def tape_from_dict(data: Any) -> Tape:
-    return _build(Tape, data, "a tape")
+    return build(Tape, data, "a tape")
 
 
 def call_from_dict(data: Any) -> GradientCall:
-    c = _build(GradientCall, data, "a gradient call")
+    c = build(GradientCall, data, "a gradient call")
     c.error = _error(c.error)
     return c
 
@@ -133,9 +71,9 @@ def event_from_dict(data: Any) -> Event:
     cls = EVENT_TYPES.get(data.get("kind", ""))
     if cls is None:
         raise TraceFormatError(f"unknown event kind {data.get('kind')!r}")
-    event = _build(cls, data, f"a {cls.kind} event")
+    event = build(cls, data, f"a {cls.kind} event")
     if isinstance(event, WatchEvent):
-        event.items = [_build(WatchItem, i, "a watch item") for i in event.items]
+        event.items = [build(WatchItem, i, "a watch item") for i in event.items]
     return event
 
 
@@ -144,9 +82,10 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 
 def trace_to_dict(trace: Trace) -> dict[str, Any]:
+    """The trace as JSON data, in the current format."""
     return {
         "format": FORMAT_NAME,
-        "version": trace.version,
+        "version": FORMAT_VERSION,
         "scenario": trace.scenario,
         "seed": trace.seed,
         "status": trace.status,
@@ -154,11 +93,11 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
         "error": None if trace.error is None else dataclasses.asdict(trace.error),
         "meta": trace.meta,
         "sources": trace.sources,
-        "tapes": [dataclasses.asdict(t) for t in trace.tapes.values()],
-        "variables": [dataclasses.asdict(v) for v in trace.variables.values()],
-        "tensors": [dataclasses.asdict(t) for t in trace.tensors.values()],
-        "gradient_calls": [dataclasses.asdict(c) for c in trace.gradient_calls.values()],
-        "events": [event_to_dict(e) for e in trace.events],
+        "tapes": tables.table(trace.tapes.values(), Tape),
+        "variables": tables.table(trace.variables.values(), Variable),
+        "tensors": tables.table(trace.tensors.values(), Tensor),
+        "gradient_calls": tables.table(trace.gradient_calls.values(), GradientCall),
+        "events": tables.events_table(trace.events),
     }
 
 
@@ -166,7 +105,7 @@ def _check_header(data: Any, where: str) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise TraceFormatError(f"{where} is not a tapetui trace")
     version = data.get("version")
-    if not isinstance(version, int):
+    if not CHECKS["int"](version) or version < 1:
         raise TraceFormatError(f"{where} has no valid format version")
     if version > FORMAT_VERSION:
         raise TraceFormatError(
@@ -182,6 +121,36 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
+def _read_objects_v1(trace: Trace, data: dict[str, Any]) -> None:
+    """Format 1: every tape, variable, tensor, call and event is a JSON object."""
+    for tape in map(tape_from_dict, _list(data, "tapes")):
+        trace.tapes[tape.id] = tape
+    for var in map(variable_from_dict, _list(data, "variables")):
+        trace.variables[var.id] = var
+    for tensor in map(tensor_from_dict, _list(data, "tensors")):
+        trace.tensors[tensor.id] = tensor
+    for call in map(call_from_dict, _list(data, "gradient_calls")):
+        trace.gradient_calls[call.id] = call
+    trace.events = [event_from_dict(e) for e in _list(data, "events")]
+
+
+def _read_objects_v2(trace: Trace, data: dict[str, Any]) -> None:
+    """Format 2: tables of rows (``tapetui.trace.tables``)."""
+    get = data.get
+    trace.tapes = {t.id: t for t in tables.objects(Tape, get("tapes"), "'tapes'", "a tape")}
+    variables = tables.objects(Variable, get("variables"), "'variables'", "a variable")
+    tensors = tables.objects(Tensor, get("tensors"), "'tensors'", "a tensor")
+    for holder in (*variables, *(t for t in tensors if t.summary is not None)):
+        holder.summary = _summary(holder.summary)
+    trace.variables = {v.id: v for v in variables}
+    trace.tensors = {t.id: t for t in tensors}
+    calls = tables.objects(GradientCall, get("gradient_calls"), "'gradient_calls'", "a call")
+    for call in calls:
+        call.error = _error(call.error)
+    trace.gradient_calls = {c.id: c for c in calls}
+    trace.events = tables.events(get("events"))
+
+
 def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
     """Build a Trace from its JSON form; raises TraceFormatError naming ``where``."""
     _check_header(data, where)
@@ -190,26 +159,24 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
         trace.seed = int(data.get("seed", 0))
         trace.status = str(data.get("status", "finished"))
         trace.exit_code = data.get("exit_code")
-        if not _CHECKS["int | None"](trace.exit_code):
+        if not CHECKS["int | None"](trace.exit_code):
             raise TraceFormatError("'exit_code' should be a whole number")
         trace.error = _error(data.get("error"))
         trace.meta = dict(data.get("meta") or {})
         trace.sources = {str(k): str(v) for k, v in dict(data.get("sources") or {}).items()}
-        for tape in map(tape_from_dict, _list(data, "tapes")):
-            trace.tapes[tape.id] = tape
-        for var in map(variable_from_dict, _list(data, "variables")):
-            trace.variables[var.id] = var
-        for tensor in map(tensor_from_dict, _list(data, "tensors")):
-            trace.tensors[tensor.id] = tensor
-        for call in map(call_from_dict, _list(data, "gradient_calls")):
-            trace.gradient_calls[call.id] = call
-        trace.events = [event_from_dict(e) for e in _list(data, "events")]
+        read = _read_objects_v1 if data["version"] == 1 else _read_objects_v2
+        read(trace, data)
     except TraceFormatError as exc:
         raise TraceFormatError(f"{where} is damaged: {exc}") from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise TraceFormatError(f"{where} is damaged: {exc}") from None
     trace.reindex()
     return trace
+
+
+BIG_TRACE_BYTES = 4_000_000
+"""From this size (about 10,000 ops) a loaded trace is frozen out of the collector's scans
+(``tapetui.trace.heap``)."""
 
 
 def dumps(trace: Trace) -> str:
@@ -234,8 +201,16 @@ def load(path: str | Path) -> Trace:
         raise TraceFormatError(f"{where} is not a tapetui trace (it is not UTF-8 text)") from None
     except OSError as exc:
         raise TraceFormatError(f"{where} cannot be read: {exc.strerror}") from None
+    big = len(text) >= BIG_TRACE_BYTES
+    if big:
+        gc.collect()  # so that nothing already garbage is frozen with the trace
+    with collector_paused(freeze=big):
+        return trace_from_dict(_parse(text, where), where)
+
+
+def _parse(text: str, where: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise TraceFormatError(
             f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}); "
@@ -243,7 +218,6 @@ def load(path: str | Path) -> Trace:
         ) from None
     except RecursionError:
         raise TraceFormatError(f"{where} is nested too deeply to be a tapetui trace") from None
-    return trace_from_dict(data, where)
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,13 +12,14 @@ from typing import Any
 
 from tapetui.trace.events import Event, OpEvent, OutputEvent
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The trace file format written; 1 (an object per record) is still read."""
 
 Structure = Any
 """A JSON-able nesting of lists/dicts whose leaves are ids (``int``) or ``None``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ValueSummary:
     """What is kept of a tensor too large to store whole."""
 
@@ -32,7 +33,7 @@ class ValueSummary:
     inf: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Tensor:
     """A tensor the scenario made or TensorFlow produced (gradients included)."""
 
@@ -55,7 +56,7 @@ class Tensor:
     """Where the scenario first saw it."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Variable:
     """A ``tf.Variable`` (or the ``tf.Variable`` under a Keras ``Variable``)."""
 
@@ -77,7 +78,7 @@ class Variable:
     line: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Tape:
     """One ``tf.GradientTape``."""
 
@@ -96,7 +97,7 @@ class Tape:
     """The scenario's Python name for the tape (``tape``, ``outer``)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ErrorInfo:
     """An exception, with the scenario's own line where it can be found."""
 
@@ -108,7 +109,7 @@ class ErrorInfo:
     """Formatted traceback restricted to the scenario's own frames."""
 
 
-@dataclass
+@dataclass(slots=True)
 class GradientCall:
     """A ``gradient`` / ``jacobian`` / ``batch_jacobian`` call and what it returned."""
 
@@ -158,10 +159,26 @@ class Trace:
     """Recorder settings (value budget, TensorFlow version) and truncation notes."""
     ops: dict[int, OpEvent] = field(default_factory=dict, repr=False, compare=False)
     """Index of op events by op id; rebuilt from ``events``."""
+    _by_tape: tuple[int, dict[int, list[Event]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def reindex(self) -> None:
         """Rebuild the derived indexes after ``events`` changed."""
         self.ops = {e.op: e for e in self.events if isinstance(e, OpEvent)}
+        self._by_tape = None
+
+    def tape_events(self) -> dict[int, list[Event]]:
+        """Each tape's own events (enter, watch, stop/resume recording, reset, exit) in order, by
+        tape id. Indexed on first use, and again when the timeline grew."""
+        if self._by_tape is None or self._by_tape[0] != len(self.events):
+            index: dict[int, list[Event]] = {}
+            for event in self.events:
+                tape = getattr(event, "tape", None) if type(event) is not OpEvent else None
+                if isinstance(tape, int):
+                    index.setdefault(tape, []).append(event)
+            self._by_tape = (len(self.events), index)
+        return self._by_tape[1]
 
     def output(self, stream: str | None = None) -> str:
         """What the scenario printed: one stream, or both interleaved as it happened."""

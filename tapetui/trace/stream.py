@@ -7,35 +7,107 @@ later record for the same id replaces the earlier one.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from tapetui.trace.events import Event
 from tapetui.trace.jsonio import (
     TraceFormatError,
     _error,
-    _jsonable,
     call_from_dict,
     event_from_dict,
-    event_to_dict,
     tape_from_dict,
     tensor_from_dict,
     variable_from_dict,
 )
 from tapetui.trace.model import Trace
 
+FLUSH_SECONDS = 0.1
+"""A writer's records reach the file at most this long after they were written."""
+FLUSH_RECORDS = 2048
+
+
+@functools.cache
+def _to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """A function building the JSON object of one dataclass, shallow (nested dataclasses come
+    back through the encoder's ``default``): written out once per class as a dict display,
+    several times faster than ``dataclasses.asdict``, which deep-copies every list it meets."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    kind = [f"'kind': {cls.kind!r}"] if issubclass(cls, Event) else []
+    items = ", ".join([*kind, *(f"{n!r}: v.{n}" for n in names)])
+    return eval(f"lambda v: {{{items}}}", {})  # only our own field names go in
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _to_dict(type(value))(value)
+    raise TypeError(f"cannot write {type(value).__name__} into a trace")
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_fields, check_circular=False)
+"""Built once: ``json.dumps`` with options builds a new encoder on every call. Records are
+trees the recorder built, so the circular-reference check is skipped."""
+
 
 def record_line(key: str, value: Any) -> str:
     """One stream record, newline-terminated."""
-    if isinstance(value, Event):
-        value = event_to_dict(value)
-    return json.dumps({key: value}, separators=(",", ":"), default=_jsonable) + "\n"
+    if not isinstance(value, dict):
+        value = _fields(value)
+    return _ENCODER.encode({key: value}) + "\n"
 
 
 def write_record(stream: IO[str], key: str, value: Any) -> None:
     stream.write(record_line(key, value))
     stream.flush()
+
+
+class RecordWriter:
+    """A sink writing records to ``stream`` in batches: at ``flush()`` (the recorder calls it
+    each time it has handled one thing TensorFlow did, so a crash loses nothing that was
+    complete), at ``close()``, and within ``FLUSH_SECONDS`` in any case (a background thread)."""
+
+    def __init__(self, stream: IO[str], interval: float = FLUSH_SECONDS) -> None:
+        self.stream = stream
+        self.pending: list[str] = []
+        self._lock = threading.RLock()  # re-entrant: a signal handler may print mid-write
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._flush_every, args=(interval,), name="tapetui-flush", daemon=True
+        )
+        self._thread.start()
+
+    def __call__(self, key: str, value: Any) -> None:
+        line = record_line(key, value)
+        with self._lock:
+            self.pending.append(line)
+            if len(self.pending) >= FLUSH_RECORDS:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:  # the common case costs no lock and no system call
+            return
+        with self._lock:
+            lines, self.pending = self.pending, []
+            self.stream.write("".join(lines))
+            self.stream.flush()
+
+    def _flush_every(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.flush()
+            except (OSError, ValueError):  # the stream was closed under us: nothing to keep
+                return
+
+    def close(self) -> None:
+        """Stop the background flushes and write what is left (the stream stays open)."""
+        self._stop.set()
+        self._thread.join()
+        self.flush()
+        self.stream.flush()
 
 
 def _apply(trace: Trace, record: dict[str, Any]) -> None:
@@ -67,9 +139,26 @@ def _apply(trace: Trace, record: dict[str, Any]) -> None:
         raise TraceFormatError(f"unknown record {key!r}")
 
 
-def apply_record(trace: Trace, record: dict[str, Any]) -> None:
-    """Apply one stream record to ``trace`` as it arrives; call ``trace.reindex()`` when done."""
-    _apply(trace, record)
+def apply_record(trace: Trace, record: Any) -> None:
+    """Apply one stream record to ``trace`` as it arrives; call ``trace.reindex()`` when done.
+
+    A record this version cannot read (damaged, or of a kind a newer writer added) is skipped
+    and counted in ``trace.meta["unreadable_records"]``: a live trace never fails half-way.
+    """
+    try:
+        if not isinstance(record, dict) or len(record) != 1:
+            raise TraceFormatError("a record should be an object with one key")
+        _apply(trace, record)
+    except (TraceFormatError, ValueError, TypeError, KeyError, AttributeError):
+        trace.meta["unreadable_records"] = trace.meta.get("unreadable_records", 0) + 1
+
+
+def parse_line(line: str) -> Any:
+    """One stream line as JSON, or ``None`` when it is not valid JSON."""
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 def iter_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tapetui.trace import TraceFormatError
 from tapetui.trace.jsonio import trace_from_dict, trace_to_dict
 
-from .test_jsonio import small_trace
+from .test_jsonio import V1_TRACE, small_trace
 
 JSON_VALUES = st.recursive(
     st.none()
@@ -53,6 +53,18 @@ def _mutate(data: dict[str, Any], path: tuple[Any, ...], new: Any, delete: bool)
 
 BASE = trace_to_dict(small_trace())
 PATHS = _paths(BASE)
+BASE_V1 = json.loads(V1_TRACE.read_text())
+"""A real recording in format 1, which is still read."""
+PATHS_V1 = _paths(BASE_V1)
+
+
+def _loaded_or_refused(data: dict[str, Any]) -> None:
+    text = json.dumps(data)
+    try:
+        trace_from_dict(json.loads(text), "fuzz.json")
+    except TraceFormatError as exc:
+        message = str(exc)
+        assert message.startswith("fuzz.json") and "\n" not in message
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -60,10 +72,15 @@ PATHS = _paths(BASE)
 def test_any_single_mutation_is_loaded_or_refused_cleanly(
     index: int, new: Any, delete: bool
 ) -> None:
-    data = _mutate(copy.deepcopy(BASE), PATHS[index], new, delete and len(PATHS[index]) > 0)
-    text = json.dumps(data)
-    try:
-        trace_from_dict(json.loads(text), "fuzz.json")
-    except TraceFormatError as exc:
-        message = str(exc)
-        assert message.startswith("fuzz.json") and "\n" not in message
+    _loaded_or_refused(
+        _mutate(copy.deepcopy(BASE), PATHS[index], new, delete and len(PATHS[index]) > 0)
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, len(PATHS_V1) - 1), new=JSON_VALUES, delete=st.booleans())
+def test_any_single_mutation_of_a_format_1_trace_is_loaded_or_refused_cleanly(
+    index: int, new: Any, delete: bool
+) -> None:
+    path = PATHS_V1[index]
+    _loaded_or_refused(_mutate(copy.deepcopy(BASE_V1), path, new, delete and len(path) > 0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,9 +28,12 @@ from tapetui.trace import (
     load,
     save,
 )
-from tapetui.trace.jsonio import encode_float, trace_to_dict
+from tapetui.trace.jsonio import encode_float, trace_from_dict, trace_to_dict
 from tapetui.trace.labels import label
 from tapetui.trace.stream import iter_records, record_line, trace_from_records
+
+V1_TRACE = Path(__file__).resolve().parent / "data" / "v1_persistent.json"
+"""scenarios/persistent.py as recorded in trace format 1 (one JSON object per record)."""
 
 
 def small_trace() -> Trace:
@@ -144,14 +148,26 @@ def test_newer_format_version_is_refused_with_a_sentence(tmp_path: Path) -> None
         load(path)
 
 
+def _event_table(data: dict[str, Any], kind: str) -> dict[str, Any]:
+    return next(t for t in data["events"]["tables"] if t["kind"] == kind)
+
+
+def _add_column(table: dict[str, Any], name: str, value: Any) -> None:
+    table["fields"].append(name)
+    for row in table["rows"]:
+        row.append(value)
+
+
 def test_unknown_extra_fields_are_tolerated(tmp_path: Path) -> None:
     data = trace_to_dict(small_trace())
     data["future_field"] = 1
-    data["tensors"][0]["colour"] = "red"
-    data["events"][0]["extra"] = [1, 2]
+    _add_column(data["tensors"], "colour", "red")
+    _add_column(_event_table(data, "op"), "extra", [1, 2])
     path = tmp_path / "extra.json"
     path.write_text(json.dumps(data))
-    assert load(path).tensors[2].data == 4.0
+    loaded = load(path)
+    assert loaded.tensors[2].data == 4.0
+    assert loaded.ops[11].inputs == [2, 2]
 
 
 @pytest.mark.parametrize(
@@ -164,6 +180,13 @@ def test_unknown_extra_fields_are_tolerated(tmp_path: Path) -> None:
             "unknown event kind",
         ),
         ('{"format": "tapetui-trace", "version": 1, "tensors": 5}', "should be a list"),
+        (
+            '{"format": "tapetui-trace", "version": 2, "events": {"order": [0], "tables": '
+            '[{"kind": "teleport", "fields": [], "rows": [[]]}]}}',
+            "unknown event kind",
+        ),
+        ('{"format": "tapetui-trace", "version": 2, "tensors": [5]}', "should be a table"),
+        ('{"format": "tapetui-trace", "version": true}', "no valid format version"),
     ],
 )
 def test_damaged_traces_give_one_sentence_naming_the_file(
@@ -213,10 +236,77 @@ def test_labels_use_the_scenarios_names_else_readable_fallbacks() -> None:
     assert label(trace, 5) == "constant 8.0"
 
 
+def _damaged(tmp_path: Path, data: dict[str, Any]) -> str:
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(TraceFormatError) as info:
+        load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path} is damaged: ") and "\n" not in message
+    return message.removeprefix(f"{path} is damaged: ")
+
+
 def test_a_field_of_the_wrong_type_is_reported_not_crashed_on(tmp_path: Path) -> None:
     data = trace_to_dict(small_trace())
-    data["events"][2]["inputs"] = "not a list"
-    path = tmp_path / "wrong.json"
-    path.write_text(json.dumps(data))
-    with pytest.raises(TraceFormatError, match="invalid 'inputs'"):
-        load(path)
+    ops = _event_table(data, "op")
+    ops["rows"][1][ops["fields"].index("inputs")] = "not a list"
+    assert _damaged(tmp_path, data) == "a op event has an invalid 'inputs' ('not a list')"
+
+
+def test_a_boolean_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
+    data = trace_to_dict(small_trace())
+    tensors = data["tensors"]
+    tensors["rows"][0][tensors["fields"].index("producer")] = True
+    assert _damaged(tmp_path, data) == "a tensor has an invalid 'producer' (True)"
+
+
+def test_an_id_list_holding_a_string_is_refused(tmp_path: Path) -> None:
+    data = trace_to_dict(small_trace())
+    ops = _event_table(data, "op")
+    ops["rows"][0][ops["fields"].index("outputs")] = [2, "3"]
+    assert "invalid 'outputs' ([2, '3'])" in _damaged(tmp_path, data)
+
+
+def test_a_short_row_is_refused(tmp_path: Path) -> None:
+    data = trace_to_dict(small_trace())
+    data["tensors"]["rows"][1].pop()
+    assert _damaged(tmp_path, data) == "a row of 'tensors' has 9 values for 10 fields"
+
+
+def test_an_event_order_that_does_not_match_the_tables_is_refused(tmp_path: Path) -> None:
+    data = trace_to_dict(small_trace())
+    data["events"]["order"].append(0)
+    assert _damaged(tmp_path, data) == "the events' order does not match their tables"
+
+
+def test_events_keep_their_timeline_order_across_kinds() -> None:
+    data = json.loads(json.dumps(trace_to_dict(small_trace())))
+    trace = trace_from_dict(data)
+    assert [e.seq for e in trace.events] == list(range(7))
+    assert [e.kind for e in trace.events][:4] == ["tape_enter", "watch", "op", "op"]
+
+
+def test_a_version_1_trace_still_loads_with_its_recorded_values() -> None:
+    trace = load(V1_TRACE)
+    assert trace.version == 1
+    results = {
+        trace.gradient_calls[c].line: trace.tensors[trace.gradient_calls[c].result_ids[0]].data
+        for c in trace.gradient_calls
+    }
+    assert results == {18: 8.0, 22: 6.0}  # dz/dx and dz/dy of scenarios/persistent.py
+    mul = next(op for op in trace.ops.values() if op.op_type == "Mul")
+    assert (mul.line, [label(trace, t) for t in mul.outputs]) == (13, ["z1"])
+
+
+def test_a_version_1_trace_saved_again_is_format_2_and_the_same_trace(tmp_path: Path) -> None:
+    old = load(V1_TRACE)
+    save(old, tmp_path / "again.json")
+    assert json.loads((tmp_path / "again.json").read_text())["version"] == FORMAT_VERSION == 2
+    new = load(tmp_path / "again.json")
+    assert trace_to_dict(new) == trace_to_dict(old)
+    assert [type(e) for e in new.events] == [type(e) for e in old.events]
+
+
+def test_format_2_is_smaller_than_format_1_for_the_same_trace(tmp_path: Path) -> None:
+    save(load(V1_TRACE), tmp_path / "again.json")
+    assert (tmp_path / "again.json").stat().st_size < 0.75 * V1_TRACE.stat().st_size
