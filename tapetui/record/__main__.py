@@ -1,10 +1,19 @@
-"""The recording child: ``python -m tapetui.record SCENARIO --stream FILE [--seed N]``."""
+"""The recording child: ``python -m tapetui.record SCENARIO --stream FILE [--seed N]``.
+
+``python -m tapetui.record --warm CONTROL_FD READY_FD`` is the same child started before its
+scenario is known: it imports TensorFlow, then reads the same arguments from a pipe
+(``tapetui.record.warm``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
+import threading
+from typing import NoReturn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,7 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario")
     parser.add_argument("--stream", required=True, help="file the trace records are written to")
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+    from tapetui.record.budget import add_budget_options, budget_from_options
+
+    add_budget_options(parser)
+    argv = sys.argv[1:] if argv is None else argv
+    warm = argv[:1] == ["--warm"]
+    args = None if warm else parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -21,19 +35,57 @@ def main(argv: list[str] | None = None) -> int:
 
     output = CapturedOutput()
     from tapetui.record.runner import record_file
-    from tapetui.trace.stream import write_record
+    from tapetui.trace.stream import RecordWriter
+
+    # What the imports made lives as long as the process: keep the garbage collector off it, so
+    # that collections (and the one at exit) only look at what the scenario makes.
+    gc.freeze()
+    if warm:
+        from tapetui.record.warm import receive_job
+
+        job = receive_job(int(argv[1]), int(argv[2]))
+        if job is None:  # the UI quit before it needed this child
+            output.restore()
+            return 0
+        args = parser.parse_args(job)
+    assert args is not None
 
     with open(args.stream, "w", encoding="utf-8") as stream:
-        code = record_file(
-            args.scenario,
-            lambda key, value: write_record(stream, key, value),
-            seed=args.seed,
-            output=output,
-        )
+        writer = RecordWriter(stream)
+        try:
+            code = record_file(
+                args.scenario,
+                writer,
+                seed=args.seed,
+                output=output,
+                budget=budget_from_options(args),
+            )
+        finally:
+            writer.close()
     output.restore()
     sys.stdout.flush()
     return code
 
 
+def exit_without_teardown(code: int) -> NoReturn:
+    """Exit as Python does, but skip tearing TensorFlow down (1-1.5 s that would delay the trace).
+
+    What a scenario can observe still happens, in Python's order: its non-daemon threads are
+    waited for, its atexit handlers run, unreachable objects (open files) are finalised, the
+    streams are flushed. Only module and C++ teardown, which nobody sees, is skipped.
+    """
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    gc.collect()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed by the scenario, or by a collected wrapper
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())

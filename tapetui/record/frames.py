@@ -45,14 +45,20 @@ class ScenarioFiles:
         self._names[filename] = shown
         return shown
 
-    def innermost(self, frame: FrameType | None) -> tuple[FrameType | None, str | None]:
-        """The innermost scenario frame at or above ``frame``, with its trace file name."""
+    def innermost(
+        self, frame: FrameType | None
+    ) -> tuple[FrameType | None, str | None, FrameType | None]:
+        """The innermost scenario frame at or above ``frame``, its trace file name, and the
+        frame it called (``None`` when that is ``frame`` itself)."""
+        names = self._names
+        child = None
         while frame is not None:
-            name = self.name(frame.f_code.co_filename)
+            filename = frame.f_code.co_filename
+            name = names[filename] if filename in names else self.name(filename)
             if name is not None:
-                return frame, name
-            frame = frame.f_back
-        return None, None
+                return frame, name, child
+            child, frame = frame, frame.f_back
+        return None, None, None
 
     def caller_is_scenario(self, frame: FrameType | None, skip: tuple[str, ...] = ()) -> bool:
         """True when the nearest frame outside ``skip`` folders (e.g. numpy) is the scenario's."""

@@ -87,7 +87,8 @@ class GradientBook:
         if call is None:
             return
         record = call.record
-        self._finish_sums(call)
+        if not self.rec.summarising:
+            self._finish_sums(call)
         if error is not None:
             record.error = ErrorInfo(type(error).__name__, str(error), record.file, record.line)
         else:
@@ -109,7 +110,7 @@ class GradientBook:
         produced: list[Any],
     ) -> None:
         call = self.current
-        if call is None:
+        if call is None or self.rec.summarising:
             return
         upstream = [self._grad_ref(g) for g in out_grads or ()]
         made = [self._grad_ref(g) for g in produced]
@@ -227,7 +228,9 @@ class GradientBook:
             return None
         total = sum(np.asarray(_decode(r.data), dtype=np.float64) for r in records)  # type: ignore[union-attr]
         first = records[0]
-        data, summary = capture(np.asarray(total))
+        data, summary = capture(
+            np.asarray(total), self.rec.budget.elements, self.rec.budget.preview
+        )
         tensor = Tensor(self.rec.synthetic_id(), first.dtype, first.shape, data, summary)  # type: ignore[union-attr]
         self.rec.tensors[tensor.id] = tensor
         self.rec.emit("tensor", tensor)

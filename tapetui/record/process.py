@@ -6,7 +6,6 @@ Never imports TensorFlow: only the child (``python -m tapetui.record``) does.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import signal
@@ -18,11 +17,15 @@ import time
 import tokenize
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from tapetui.record.budget import Budget
 from tapetui.trace.events import TapeExitEvent
 from tapetui.trace.model import ErrorInfo, Trace
-from tapetui.trace.stream import apply_record
+from tapetui.trace.stream import apply_record, parse_line
+
+if TYPE_CHECKING:
+    from tapetui.record.warm import WarmPool
 
 POLL_SECONDS = 0.05
 
@@ -71,7 +74,9 @@ def check_scenario(path: str | Path) -> Path:
     return p
 
 
-def child_command(scenario: str | Path, stream: Path, seed: int) -> list[str]:
+def child_command(
+    scenario: str | Path, stream: Path, seed: int, budget: Budget | None = None
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -81,6 +86,7 @@ def child_command(scenario: str | Path, stream: Path, seed: int) -> list[str]:
         str(stream),
         "--seed",
         str(seed),
+        *(budget.as_options() if budget is not None else ()),
     ]
 
 
@@ -113,11 +119,11 @@ class _StreamReader:
         self.pending = lines.pop()
         for line in lines:
             if line.strip():
-                self._take(json.loads(line))
+                self._take(parse_line(line))
 
-    def _take(self, record: dict[str, Any]) -> None:
-        apply_record(self.trace, record)
-        if self.on_record is not None:
+    def _take(self, record: Any) -> None:
+        apply_record(self.trace, record)  # a damaged record is counted in the meta, not raised
+        if self.on_record is not None and isinstance(record, dict):
             self.on_record(record)
 
     def close(self) -> None:
@@ -133,9 +139,15 @@ def record(
     stream_to: Path | None = None,
     on_record: Callable[[dict], None] | None = None,
     cancel: threading.Event | None = None,
+    warm: WarmPool | None = None,
+    budget: Budget | None = None,
 ) -> Trace:
     """Record ``scenario`` in a child process and return its trace, partial if it failed.
 
+    ``budget`` bounds what is kept (``tapetui.record.budget``; default ``DEFAULT_BUDGET``).
+
+    With ``warm``, a child that has already imported TensorFlow records it when one is there
+    (the same trace as a cold child); else a new child starts.
     Raises ScenarioError for a scenario that cannot run at all (missing, not Python).
     """
     check_scenario(scenario)
@@ -143,20 +155,34 @@ def record(
     with tempfile.TemporaryDirectory(prefix="tapetui-") as tmp:
         stream = Path(stream_to) if stream_to is not None else Path(tmp) / "trace.jsonl"
         stream.unlink(missing_ok=True)
-        with open(Path(tmp) / "stderr.txt", "w+", encoding="utf-8", errors="replace") as err:
-            child = subprocess.Popen(
-                child_command(scenario, stream, seed),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=err,
-                env=child_env(),
-            )
+        child, err = _launch(child_command(scenario, stream, seed, budget), Path(tmp), warm)
+        with err:
             outcome = _follow(child, _StreamReader(stream, trace, on_record), timeout, cancel)
+            if warm is not None:
+                warm.start()  # the next recording's child, now that this one no longer needs the CPU
             err.seek(0)
             _conclude(trace, child.returncode, outcome, err.read(), timeout)
     trace.scenario = str(scenario)
     trace.reindex()
     return trace
+
+
+def _launch(
+    command: list[str], tmp: Path, warm: WarmPool | None
+) -> tuple[subprocess.Popen[bytes], IO[str]]:
+    """A child recording ``command`` (a warm one when the pool has one), and its stderr file."""
+    handover = warm.take(command) if warm is not None else None
+    if handover is not None:
+        return handover.process, handover.stderr
+    err = open(tmp / "stderr.txt", "w+", encoding="utf-8", errors="replace")
+    child = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+        env=child_env(),
+    )
+    return child, err
 
 
 def _follow(

@@ -1,22 +1,29 @@
-"""The recorder: turns what the TensorFlow hooks report into trace records, as they happen."""
+"""The recorder: turns what the TensorFlow hooks report into trace records, as they happen.
+
+``on_op`` runs for every eager op the scenario executes, so it does as little as it can: past
+the budget's detail window (``tapetui.record.budget``) it only counts the op against its line.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
+from tapetui.record.names import NameScanner
+from tapetui.record.summary import OpCounts
 from tapetui.record.tapes import TapeBook
-from tapetui.record.values import VALUE_BUDGET, capture
+from tapetui.record.values import capture
 from tapetui.trace.events import (
     AssignEvent,
     BoundaryEvent,
@@ -35,20 +42,53 @@ _NUMPY_DIR = f"{os.sep}numpy{os.sep}"
 _MAX_INTERNAL_ERRORS = 20
 
 
+@functools.lru_cache(maxsize=4096)
 def function_name(op_type: str) -> str | None:
     """``square`` for the op ``__inference_square_24`` a ``tf.function`` call runs as."""
     match = _FUNCTION_OP.match(op_type)
     return match.group(1) if match else None
 
 
+class Guard:
+    """``with rec.guard():`` — a plain class: it is entered for every op, and a
+    ``contextlib.contextmanager`` costs several times more."""
+
+    __slots__ = ("rec",)
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+
+    def __enter__(self) -> None:
+        self.rec._mute += 1
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
+        rec = self.rec
+        rec._mute -= 1
+        if not rec._mute:
+            # One write for everything one hook recorded: cheap, and what it recorded survives
+            # a segfault or a kill that comes next.
+            rec.flush()
+        if exc is None or not isinstance(exc, Exception):
+            return False
+        errors = rec.notes["internal_errors"]
+        if len(errors) < _MAX_INTERNAL_ERRORS:
+            errors.append(f"{type(exc).__name__}: {exc}")
+        return True  # the recorder's own bug: noted, and the scenario carries on
+
+
 class Recorder:
     """Holds what was recorded so far and sends every new fact to the sink at once."""
 
-    def __init__(self, sink: Sink, files: ScenarioFiles, budget: int = VALUE_BUDGET) -> None:
+    def __init__(self, sink: Sink, files: ScenarioFiles, budget: Budget = DEFAULT_BUDGET) -> None:
         self.sink = sink
         self.files = files
         self.budget = budget
+        self.flush: Callable[[], None] = getattr(sink, "flush", lambda: None)
+        """Pushes buffered records out now (before the process may die)."""
         self.seq = 0
+        self.op_count = 0
+        self.summarised: OpCounts | None = None
+        """Set once the detail budget is spent: from then on ops are only counted."""
         self.assigning = False
         self._mute = 0
         self.tensors: dict[int, Tensor] = {}
@@ -57,11 +97,13 @@ class Recorder:
         self.producer: dict[int, int] = {}
         self.op_index: dict[tuple[str, tuple[int, ...]], list[int]] = {}
         self.named: set[int] = set()
+        self.names = NameScanner(self._take_name)
         self.tapes = TapeBook(self)
         self.gradients = GradientBook(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
         self._lock = threading.RLock()
+        self._guard = Guard(self)
 
     # --- plumbing ----------------------------------------------------------------------------
 
@@ -69,19 +111,10 @@ class Recorder:
     def muted(self) -> bool:
         return self._mute > 0
 
-    @contextlib.contextmanager
-    def guard(self) -> Iterator[None]:
+    def guard(self) -> Guard:
         """Run recorder code: TF ops it causes are not recorded, and its own bugs never reach
         the scenario (they are noted in the trace's meta instead)."""
-        self._mute += 1
-        try:
-            yield
-        except Exception as exc:
-            errors = self.notes["internal_errors"]
-            if len(errors) < _MAX_INTERNAL_ERRORS:
-                errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            self._mute -= 1
+        return self._guard
 
     def emit(self, key: str, value: Any) -> None:
         with self._lock:
@@ -96,13 +129,35 @@ class Recorder:
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""
-        found, name = self.files.innermost(frame or sys._getframe(1))
+        found, name, child = self.files.innermost(frame or sys._getframe(1))
         while self.files.new_files:
             self._send_source(self.files.new_files.pop())
         if found is None:
             return None, None
-        self.scan_names(found)
+        if self.summarised is None:
+            self.names.maybe_scan(found, child)
         return name, found.f_lineno
+
+    @property
+    def summarising(self) -> bool:
+        return self.summarised is not None
+
+    def start_summary(self, reason: str) -> None:
+        """The detail budget is spent: count ops from now on, and drop the per-op state."""
+        if self.summarised is not None:
+            return
+        self.summarised = OpCounts(reason, self.seq, self.tapes.count, self.op_count)
+        for state in (self.ops, self.producer, self.op_index, self.tensors):
+            state.clear()
+        self.names.forget()
+        self.emit("meta", {"meta": {"summarised": self.summarised.header()}})
+
+    def final_notes(self) -> dict[str, Any]:
+        """What the trace's meta should say at the end: problems met, and what was summarised."""
+        notes = {k: v for k, v in self.notes.items() if v}
+        if self.summarised is not None:
+            notes["summarised"] = self.summarised.as_meta()
+        return notes
 
     def _send_source(self, path: str) -> None:
         name = self.files.name(path)
@@ -116,20 +171,16 @@ class Recorder:
 
     # --- names the scenario gave ---------------------------------------------------------------
 
-    def scan_names(self, frame: FrameType) -> None:
-        for name, value in list(frame.f_locals.items()):
-            if name.startswith("__"):
-                continue
-            self._take_name(name, value)
-            if type(value) in (list, tuple) and len(value) <= 16:
-                for i, item in enumerate(value):
-                    self._take_name(f"{name}[{i}]", item)
+    def scan_names(self, frame: Any) -> None:
+        """Take the names bound in ``frame`` (or any object with ``f_locals``)."""
+        self.names.scan(frame)
 
-    def _take_name(self, name: str, value: Any) -> None:
+    def _take_name(self, name: str, value: Any) -> bool:
+        """Name what ``value`` is; True when nothing more can come of this binding later."""
         if isinstance(value, tfh.EagerTensor):
             ref = tfh.ref_of(value)
             if ref is None or ref in self.named:
-                return
+                return True
             self.named.add(ref)
             record = self.tensors.get(ref) or self.ensure_tensor(value, boundary=True)
             if record is not None:
@@ -139,9 +190,11 @@ class Recorder:
             self.tapes.name_tape(value, name)
         elif tfh.as_tf_variable(value) is not None:
             self._name_variable(name, value)
-        else:
+        elif tfh.is_keras_object(value):  # a layer may be built, and get variables, later
             for attr, var in tfh.layer_variables(value):
                 self._name_variable(f"{name}.{attr}", var)
+            return False
+        return True
 
     def _name_variable(self, name: str, value: Any) -> None:
         ref = tfh.ref_of(value)
@@ -173,11 +226,15 @@ class Recorder:
         variable: int | None = None,
     ) -> Tensor:
         value = tfh.value_of(t)
-        data, summary = (None, None) if value is None else capture(value, self.budget)
+        if value is None:
+            data, summary, shape = None, None, [int(d) for d in t.shape]
+        else:
+            data, summary = capture(value, self.budget.elements, self.budget.preview)
+            shape = list(value.shape)
         record = Tensor(
             id=tfh.ref_of(t) or 0,
             dtype=t.dtype.name,
-            shape=[int(d) for d in t.shape],
+            shape=shape,
             data=data,
             summary=summary,
             producer=producer,
@@ -185,7 +242,8 @@ class Recorder:
             file=where[0],
             line=where[1],
         )
-        self.tensors[record.id] = record
+        if self.summarised is None:  # summarised: nothing will look it up again
+            self.tensors[record.id] = record
         self.emit("tensor", record)
         return record
 
@@ -194,12 +252,13 @@ class Recorder:
         ref = tfh.ref_of(t)
         if ref is None or not isinstance(t, tfh.EagerTensor):
             return None
-        if ref in self.tensors:
-            return self.tensors[ref]
+        record = self.tensors.get(ref)
+        if record is not None:
+            return record
         where = self.where()
         record = self.tensor_record(t, None, where)
-        if boundary and t.dtype.name != "resource":
-            self.event(BoundaryEvent, where, tensor=ref, direction="in", how=how)
+        if boundary and self.summarised is None and t.dtype.name != "resource":
+            self.event(BoundaryEvent, where, tensor=record.id, direction="in", how=how)
         return record
 
     # --- ops -----------------------------------------------------------------------------------
@@ -208,21 +267,28 @@ class Recorder:
         self, op_type: str | bytes, inputs: list[Any], attrs: Any, outputs: list[Any]
     ) -> None:
         op_type = op_type.decode() if isinstance(op_type, bytes) else op_type
+        if self.summarised is None and self.budget.detailed_ops_exceeded(self.op_count + 1):
+            self.start_summary("ops")
+        if self.summarised is not None:
+            self.summarised.count(self.where(), op_type)
+            return
         where = self.where()
         backward = self.gradients.depth > 0
-        for t in inputs:
-            self.ensure_tensor(t, boundary=not backward)
-        in_ids = [tfh.ref_of(t) or 0 for t in inputs]
-        out_ids = [tfh.ref_of(t) or 0 for t in outputs]
+        in_ids, out_ids = tfh.ids_of(inputs), tfh.ids_of(outputs)
+        tensors = self.tensors
+        for t, ref in zip(inputs, in_ids, strict=True):
+            if ref not in tensors:
+                self.ensure_tensor(t, boundary=not backward)
         function = function_name(op_type)
         recorded = self.tapes.record_op(op_type, inputs, in_ids, out_ids, function is not None)
-        op_id = len(self.ops) + 1
+        self.op_count += 1
+        op_id = self.op_count
         variable = (
             in_ids[0] if op_type == "ReadVariableOp" and in_ids[0] in self.variables else None
         )
-        for t in outputs:
+        for t, ref in zip(outputs, out_ids, strict=True):
             self.tensor_record(t, op_id, where, variable)
-            self.producer[tfh.ref_of(t) or 0] = op_id
+            self.producer[ref] = op_id
         event = self.event(
             OpEvent,
             where,
@@ -247,7 +313,7 @@ class Recorder:
         if ref is None:
             return
         where = self.where()
-        data, summary = capture(tfh.read_variable(var), self.budget)
+        data, summary = capture(tfh.read_variable(var), self.budget.elements, self.budget.preview)
         record = Variable(
             id=ref,
             name=var.name.split(":")[0],
@@ -266,18 +332,20 @@ class Recorder:
 
     def on_assign(self, var: Any, method: str, value: Any) -> None:
         ref = tfh.ref_of(var)
-        if ref is None:
+        if ref is None or self.summarised is not None:
             return
         where = self.where()
         self.ensure_tensor(value, boundary=True)
         value_ref = tfh.ref_of(value) if isinstance(value, tfh.EagerTensor) else None
-        last = self.ops.get(len(self.ops))
+        last = self.ops.get(self.op_count)
         if value_ref is None and last is not None and last.inputs[:1] == [ref]:
             value_ref = last.inputs[-1]  # a Python number, converted by the Assign op itself
         self.event(AssignEvent, where, variable=ref, method=method, value=value_ref)
 
     def on_boundary(self, obj: Any, how: str, caller: FrameType) -> None:
-        if not self.files.caller_is_scenario(caller, skip=(_NUMPY_DIR,)):
+        if self.summarised is not None or not self.files.caller_is_scenario(
+            caller, skip=(_NUMPY_DIR,)
+        ):
             return
         ref = tfh.ref_of(obj)
         if ref is None:
@@ -287,6 +355,7 @@ class Recorder:
 
     def on_output(self, stream: str, text: str) -> None:
         self.event(OutputEvent, self.where(), stream=stream, text=text)
+        self.flush()  # what was printed, and what ran before it, survive a crash right after
 
     # --- tapes (delegated) -----------------------------------------------------------------------
 

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.output import CapturedOutput
 from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
-from tapetui.record.values import VALUE_BUDGET
 from tapetui.trace.events import ErrorEvent
 from tapetui.trace.model import ErrorInfo
 
@@ -36,12 +36,26 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     hooks = tfh.Hooks(rec)
     if output is not None:
         output.report_to(lambda stream, text: _report_output(rec, stream, text))
+    saved_exits = os._exit, os.abort
+    os._exit, os.abort = _flushing(rec, os._exit), _flushing(rec, os.abort)
     try:
         yield hooks
     finally:
+        os._exit, os.abort = saved_exits
         if output is not None:
             output.report_to(None)
         hooks.remove()
+
+
+def _flushing(rec: Recorder, end: Any) -> Any:
+    """``os._exit``/``os.abort`` that first push out the records still buffered."""
+
+    def ending(*args: Any) -> Any:
+        with rec.guard():
+            rec.flush()
+        return end(*args)
+
+    return ending
 
 
 def _report_output(rec: Recorder, stream: str, text: str) -> None:
@@ -49,24 +63,32 @@ def _report_output(rec: Recorder, stream: str, text: str) -> None:
         rec.on_output(stream, text)
 
 
-def start_meta(scenario: str, seed: int) -> dict[str, Any]:
+def start_meta(scenario: str, seed: int, budget: Budget = DEFAULT_BUDGET) -> dict[str, Any]:
     return {
         "scenario": scenario,
         "seed": seed,
         "status": "running",
-        "meta": {"tensorflow": tfh.tf_version(), "value_budget": VALUE_BUDGET},
+        "meta": {
+            "tensorflow": tfh.tf_version(),
+            "value_budget": budget.elements,
+            "budget": budget.as_meta(),
+        },
     }
 
 
 def record_file(
-    scenario: str, sink: Sink, seed: int = 0, output: CapturedOutput | None = None
+    scenario: str,
+    sink: Sink,
+    seed: int = 0,
+    output: CapturedOutput | None = None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> int:
     """Record one run of ``scenario`` (named as the user gave it); returns its exit code."""
     path = os.path.abspath(scenario)
     files = ScenarioFiles(path, shown_as=scenario)
-    sink("meta", start_meta(scenario, seed))
+    sink("meta", start_meta(scenario, seed, budget))
     sink("source", {"file": scenario, "text": read_source(path)})
-    rec = Recorder(sink, files)
+    rec = Recorder(sink, files, budget)
     seed_everything(seed)
     status, code, error, scope = "finished", 0, None, None
     raised: BaseException | None = None
@@ -95,8 +117,7 @@ def record_file(
         # Printed outside the capture: the trace keeps ``error.traceback``, which names files as
         # the user did (no absolute paths) and shows only the scenario's own frames.
         _print_traceback(files, raised)
-    notes = {k: v for k, v in rec.notes.items() if v}
-    final: dict[str, Any] = {"status": status, "exit_code": code, "meta": notes}
+    final: dict[str, Any] = {"status": status, "exit_code": code, "meta": rec.final_notes()}
     if error is not None:
         final["error"] = error
     sink("meta", final)

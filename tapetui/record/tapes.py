@@ -68,6 +68,8 @@ class TapeBook:
     def created(
         self, gt: Any, persistent: bool, watch_accessed: bool, where: Where = (None, None)
     ) -> TapeState:
+        if self.rec.budget.detailed_tapes_exceeded(self.count + 1):
+            self.rec.start_summary("tapes")
         self.count += 1
         record = Tape(self.count, where[0], where[1], persistent, watch_accessed)
         state = TapeState(record)
@@ -112,9 +114,7 @@ class TapeBook:
             return []
         if not is_function and tfh.recording_stopped():
             return []
-        traced = [
-            i for t, i in zip(inputs, in_ids, strict=True) if tfh.is_differentiable_dtype(t.dtype)
-        ]
+        traced = [i for t, i in zip(inputs, in_ids, strict=True) if tfh.is_differentiable(t)]
         recording = [s for s in self.active if any(i in s.members for i in traced)]
         for state in recording:
             state.members.update(out_ids)
@@ -130,7 +130,8 @@ class TapeBook:
         if state.record.enter_seq is None:
             state.record.enter_seq = event.seq
             state.record.parent = parent.id if parent is not None else None
-        self.rec.emit("tape", state.record)
+        if not self.rec.summarising:  # summarised: the record sent at its exit says it all
+            self.rec.emit("tape", state.record)
 
     def exited(self, gt: Any, where: Where) -> None:
         state = self.state_of(gt)
@@ -185,8 +186,8 @@ class TapeBook:
 
     def variables_accessed(self, variables: list[Any]) -> None:
         """Automatic watches: TF watches a trainable variable read on a tape watching accesses."""
-        if tfh.recording_stopped():
-            return
+        if self.rec.summarising or tfh.recording_stopped():
+            return  # summarised: the tape's watched variables are still listed at its exit
         where = self.rec.where()
         for var in variables:
             ref = tfh.ref_of(var)

@@ -46,6 +46,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "GradientTape._pop_tape": lambda: GradientTape._pop_tape,
     "GradientTape._recording": lambda: GradientTape()._recording,
     "EagerTensor._id": lambda: tf.constant(1.0)._id,
+    "EagerTensor._datatype_enum": lambda: tf.constant(1.0)._datatype_enum(),
     "EagerTensor._numpy": lambda: ops._EagerTensorBase._numpy,
     "backprop_util.IsTrainable": lambda: backprop_util.IsTrainable,
     "gen_resource_variable_ops.read_variable_op": lambda: (
@@ -85,6 +86,11 @@ def is_keras_variable(obj: Any) -> bool:
     return cls.__module__.startswith("keras") and hasattr(obj, "_value") and hasattr(obj, "assign")
 
 
+def is_keras_object(obj: Any) -> bool:
+    """True for an instance of a Keras class (a layer, a model, an optimizer …)."""
+    return type(obj).__module__.startswith("keras")
+
+
 def layer_variables(obj: Any) -> list[tuple[str, Any]]:
     """``[("kernel", var), ("bias", var)]`` for a Keras layer (built or not), else ``[]``."""
     if not type(obj).__module__.startswith("keras") or not hasattr(obj, "trainable_variables"):
@@ -106,9 +112,20 @@ def ref_of(obj: Any) -> int | None:
     return None
 
 
+_NO_VALUE = frozenset({tf.resource.as_datatype_enum, tf.variant.as_datatype_enum})
+
+
+def ids_of(tensors: list[Any]) -> list[int]:
+    """``ref_of`` of each of an op's inputs or outputs (``0`` for anything not a tensor)."""
+    try:
+        return [t._id for t in tensors]  # eager op inputs and outputs are EagerTensors
+    except AttributeError:
+        return [ref_of(t) or 0 for t in tensors]
+
+
 def value_of(tensor: Any) -> Any:
     """The NumPy value of an eager tensor without counting as the scenario reading it."""
-    if tensor.dtype in (tf.resource, tf.variant):
+    if tensor._datatype_enum() in _NO_VALUE:
         return None
     return tensor._numpy()
 
@@ -118,9 +135,20 @@ def read_variable(var: Any) -> Any:
     return gen_resource_variable_ops.read_variable_op(var.handle, var.dtype)._numpy()
 
 
+@functools.lru_cache(maxsize=256)
 def is_differentiable_dtype(dtype: Any) -> bool:
     """What TensorFlow's tape accepts: floating, complex, resource and variant dtypes."""
     return bool(backprop_util.IsTrainable(dtype))
+
+
+@functools.lru_cache(maxsize=256)
+def _differentiable_enum(enum: int) -> bool:
+    return is_differentiable_dtype(tf.dtypes.as_dtype(enum))
+
+
+def is_differentiable(tensor: Any) -> bool:
+    """``is_differentiable_dtype`` of an eager tensor's dtype, cached by its dtype number."""
+    return _differentiable_enum(tensor._datatype_enum())
 
 
 def recording_stopped() -> bool:
@@ -137,7 +165,19 @@ def eager() -> bool:
 
 
 def readable_attrs(attrs: Any) -> dict[str, str]:
-    """The op attributes a reader cares about, as text (``T: float32``)."""
+    """The op attributes a reader cares about, as text (``T: float32``); a fresh dict."""
+    try:
+        return dict(_readable_attrs_cached(tuple(attrs)))
+    except TypeError:  # an unhashable attribute value (a list): work it out each time
+        return _readable_attrs(attrs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _readable_attrs_cached(attrs: tuple[Any, ...]) -> dict[str, str]:
+    return _readable_attrs(attrs)
+
+
+def _readable_attrs(attrs: Any) -> dict[str, str]:
     wanted = ("T", "DstT", "SrcT", "dtype", "transpose_a", "transpose_b", "axis", "keep_dims")
     pairs = dict(zip(attrs[::2], attrs[1::2], strict=False))
     readable = {}
@@ -224,7 +264,7 @@ def _op_callback(
 def _gradient_function(rec: Recorder, *args: Any) -> Any:
     op_name, _attrs, _num_inputs, inputs, outputs, out_grads, skip, _scope = args
     produced = backprop._gradient_function(*args)
-    if not rec.muted and eager():
+    if not rec.muted and not rec.summarising and eager():
         flat = list(produced) if isinstance(produced, (list, tuple)) else [produced]
         with rec.guard():
             rec.on_backward_step(op_name, inputs, outputs, out_grads, skip, flat)
@@ -241,8 +281,19 @@ def _fast_path(original: Any) -> Any:
             return type(arg)(convert(a) for a in arg)
         return arg
 
+    def needs_read(arg: Any) -> bool:
+        kind = type(arg)
+        if kind is EagerTensor or kind is str or kind is float or kind is int:
+            return False  # the common arguments, decided without isinstance
+        if kind is list or kind is tuple:
+            return any(isinstance(a, TFVariable) for a in arg)
+        return isinstance(arg, TFVariable)
+
     def fast_path_execute(*args: Any) -> Any:
-        return original(*args[:3], *(convert(a) for a in args[3:]))
+        for arg in args[3:]:
+            if needs_read(arg):
+                return original(*args[:3], *(convert(a) for a in args[3:]))
+        return original(*args)
 
     return fast_path_execute
 
@@ -250,6 +301,8 @@ def _fast_path(original: Any) -> Any:
 def _variables_accessed(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         def variables_accessed(variables: Any) -> Any:
+            if rec.summarising:  # nothing to record: the tape lists what it watched at its exit
+                return original(variables)
             variables = list(variables)
             result = original(variables)
             if not rec.muted:
@@ -404,7 +457,7 @@ def _around_assign(rec: Recorder, method: str) -> Callable[[Any], Any]:
                 result = original(self, value, *args, **kwargs)
             finally:
                 rec.assigning = outer
-            if not outer and eager():
+            if not outer and not rec.summarising and eager():
                 with rec.guard():
                     rec.on_assign(self, method, value)
             return result

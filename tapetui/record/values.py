@@ -1,17 +1,26 @@
-"""Capture a tensor's value for the trace: small values whole, large ones as a capped summary."""
+"""Capture a tensor's value for the trace: small values whole, large ones as a capped summary.
+
+Runs for every op output, so the common case (a small float or int tensor) takes one
+``tolist()``; a large tensor's statistics are computed a chunk at a time, so a summary of a
+100-million-element tensor costs a few MB, not a float64 copy of it.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from tapetui.record.budget import ELEMENTS
 from tapetui.trace.jsonio import encode_float
 from tapetui.trace.model import ValueSummary
 
-VALUE_BUDGET = 64
+VALUE_BUDGET = ELEMENTS
 """Tensors with at most this many elements are stored whole; larger ones as a summary."""
 PREVIEW = 8
+CHUNK = 1 << 20
+"""Elements looked at a time for a summary's statistics (a few MB of temporaries at most)."""
 
 
 def _scalar(x: Any) -> Any:
@@ -31,28 +40,64 @@ def _scalar(x: Any) -> Any:
 def _nested(array: np.ndarray) -> Any:
     if array.ndim == 0:
         return _scalar(array.item() if array.dtype.kind not in "SU" else array[()])
-    return [_nested(a) for a in array]
+    return [_nested(np.asarray(a)) for a in array]
 
 
-def _summary(array: np.ndarray) -> ValueSummary:
-    flat = array.reshape(-1)
-    preview = [_nested(np.asarray(x)) for x in flat[:PREVIEW]]
-    summary = ValueSummary(size=int(flat.size), preview=preview)
+def _whole(array: np.ndarray) -> Any:
+    """The value as nested lists: ``tolist()`` where it already gives what ``_nested`` would."""
+    kind = array.dtype.kind
+    if kind in "biu":
+        return array.tolist()
+    if kind == "f":
+        data = array.tolist()
+        flat = data if array.ndim == 1 else array.ravel().tolist() if array.ndim else [data]
+        total = sum(flat)
+        if total - total == 0:  # NaN or ±Inf anywhere (or an overflowing sum) fails this
+            return data
+    return _nested(array)
+
+
+def _add_stats(summary: ValueSummary, flat: np.ndarray) -> None:
+    """min, max, mean and NaN/Inf counts, a chunk at a time, on the tensor's own dtype.
+
+    One float64 sum per chunk tells whether it is all finite (the usual case); only a chunk
+    with a NaN or an Inf (or a float64 sum that overflows) is scanned again to count them.
+    """
+    lo: float | None = None
+    hi: float | None = None
+    total, count = 0.0, 0
+    for start in range(0, flat.size, CHUNK):
+        chunk = flat[start : start + CHUNK]
+        chunk_sum = float(chunk.sum(dtype=np.float64))
+        if not math.isfinite(chunk_sum) and chunk.dtype.kind == "f":
+            finite = np.isfinite(chunk)
+            nan = int(np.count_nonzero(np.isnan(chunk)))
+            summary.nan += nan
+            summary.inf += chunk.size - int(np.count_nonzero(finite)) - nan
+            chunk = chunk[finite]
+            chunk_sum = float(chunk.sum(dtype=np.float64))
+        if chunk.size:
+            lo = float(chunk.min()) if lo is None else min(lo, float(chunk.min()))
+            hi = float(chunk.max()) if hi is None else max(hi, float(chunk.max()))
+            total += chunk_sum
+            count += int(chunk.size)
+    if count:
+        summary.min, summary.max, summary.mean = lo, hi, total / count
+
+
+def _summary(array: np.ndarray, preview: int) -> ValueSummary:
+    flat = array.reshape(-1)  # a view: tensor values are contiguous
+    summary = ValueSummary(size=int(flat.size), preview=_whole(flat[:preview]))
     if array.dtype.kind in "fiub" and flat.size:
-        values = flat.astype(np.float64)
-        finite = values[np.isfinite(values)]
-        summary.nan = int(np.isnan(values).sum())
-        summary.inf = int(np.isinf(values).sum())
-        if finite.size:
-            summary.min = float(finite.min())
-            summary.max = float(finite.max())
-            summary.mean = float(finite.mean())
+        _add_stats(summary, flat)
     return summary
 
 
-def capture(value: Any, budget: int = VALUE_BUDGET) -> tuple[Any, ValueSummary | None]:
+def capture(
+    value: Any, budget: int = VALUE_BUDGET, preview: int = PREVIEW
+) -> tuple[Any, ValueSummary | None]:
     """``(data, None)`` for a value of at most ``budget`` elements, else ``(None, summary)``."""
-    array = np.asarray(value)
+    array = value if type(value) is np.ndarray else np.asarray(value)
     if array.size <= budget:
-        return _nested(array), None
-    return None, _summary(array)
+        return _whole(array), None
+    return None, _summary(array, preview)

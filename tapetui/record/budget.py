@@ -1,0 +1,86 @@
+"""How much a recording keeps: the limits that bound a trace's size and the recorder's memory.
+
+TensorFlow-free, so the parent process and the CLI can build one and pass it to the child.
+
+A run is recorded in full detail (every op, tensor value, backward step) until it has created
+``tapes`` gradient tapes or recorded ``ops`` ops, whichever comes first. From then on it is
+*summarised*: tapes, gradient calls with their target and result values, variables, printed
+output and errors are still recorded, but each op only adds to a count per scenario line
+(``meta.summarised.ops_by_line``), and the recorder drops its per-op state. So a training loop
+shows its first steps in detail and the values of every later step, in bounded memory.
+Summarised gradient calls have no backward steps and no ops to explain a ``None`` with:
+``meta.summarised.from_seq`` is the first event of the summarised part.
+
+What stays per step even when summarised: each tape's record, its enter/exit events and its
+gradient call (a few hundred bytes to a few kB a step), so a loop of a million steps still grows
+the trace by that much per step; ``ops`` and ``elements`` bound everything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+ELEMENTS = 64
+"""Tensors with at most this many elements are stored whole; larger ones as a summary."""
+TAPES = 100
+"""Tapes recorded in full detail; ops after the next tape is created are summarised."""
+OPS = 20_000
+"""Ops recorded in full detail (about 10-20 MB of trace); later ops are summarised."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The recording limits; ``0`` for ``tapes`` or ``ops`` means unlimited."""
+
+    elements: int = ELEMENTS
+    """Elements of a tensor stored whole; a larger tensor keeps a summary (size, min, max, mean,
+    NaN/Inf counts and its first ``preview`` elements), computed in bounded memory."""
+    preview: int = 8
+    """Leading elements kept in a large tensor's summary."""
+    tapes: int = TAPES
+    """Gradient tapes recorded in full detail before the rest of the run is summarised."""
+    ops: int = OPS
+    """Ops recorded in full detail before the rest of the run is summarised."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(
+                    f"the budget's {f.name} must be a whole number >= 0, not {value!r}"
+                )
+
+    def as_meta(self) -> dict[str, Any]:
+        """The budget as it is written into a trace's meta."""
+        return asdict(self)
+
+    def as_options(self) -> list[str]:
+        """Command-line options of ``python -m tapetui.record`` that give this budget."""
+        return [f"--budget-{f.name}={getattr(self, f.name)}" for f in fields(self)]
+
+    def detailed_tapes_exceeded(self, count: int) -> bool:
+        return 0 < self.tapes < count
+
+    def detailed_ops_exceeded(self, count: int) -> bool:
+        return 0 < self.ops < count
+
+
+DEFAULT_BUDGET = Budget()
+
+
+def add_budget_options(parser: argparse.ArgumentParser) -> None:
+    """``--budget-elements N`` and the like, one per field, defaulting to ``DEFAULT_BUDGET``."""
+    for f in fields(Budget):
+        parser.add_argument(
+            f"--budget-{f.name}",
+            dest=f"budget_{f.name}",
+            type=int,
+            default=getattr(DEFAULT_BUDGET, f.name),
+            metavar="N",
+        )
+
+
+def budget_from_options(options: argparse.Namespace) -> Budget:
+    return Budget(**{f.name: getattr(options, f"budget_{f.name}") for f in fields(Budget)})
