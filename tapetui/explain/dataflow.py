@@ -7,9 +7,9 @@ value. A link carries ``code`` when a gradient cannot cross it (``stop_gradient`
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from tapetui.explain.crossings import boundary_links
 from tapetui.explain.links import Link, Node
@@ -52,21 +52,48 @@ def carries_gradient(dtype: str | None) -> bool:
     return dtype.startswith(_FLOWING_DTYPES) or dtype in ("resource", "variant")
 
 
-@dataclass
 class Dataflow:
-    """Forward and backward adjacency over every link of one trace."""
+    """Forward and backward adjacency over every link of one trace.
 
-    trace: Trace
-    forward: dict[Node, list[Link]] = field(default_factory=dict)
-    backward: dict[Node, list[Link]] = field(default_factory=dict)
-    created: dict[int, VariableCreatedEvent] = field(default_factory=dict)
-    """Where each variable was created, by variable id."""
-    tape_events: dict[int, list[Event]] = field(default_factory=dict)
-    """Each tape's own events (enter, watch, stop, reset, exit), in order."""
+    Everything is made on first use: an explanation that searches no path (a call where every
+    source got its gradient) costs a look at its tape's events, not a graph of the whole run.
+    """
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+
+    @property
+    def tape_events(self) -> dict[int, list[Event]]:
+        """Each tape's own events (enter, watch, stop, reset, exit), in order."""
+        return self.trace.tape_events()
+
+    @functools.cached_property
+    def created(self) -> dict[int, VariableCreatedEvent]:
+        """Where each variable was created, by variable id."""
+        found: dict[int, VariableCreatedEvent] = {}
+        for event in self.trace.events:
+            if isinstance(event, VariableCreatedEvent):
+                found.setdefault(event.variable, event)
+        return found
+
+    @functools.cached_property
+    def _adjacency(self) -> tuple[dict[Node, list[Link]], dict[Node, list[Link]]]:
+        self._forward: dict[Node, list[Link]] = {}
+        self._backward: dict[Node, list[Link]] = {}
+        _link_everything(self)
+        return self._forward, self._backward
+
+    @property
+    def forward(self) -> dict[Node, list[Link]]:
+        return self._adjacency[0]
+
+    @property
+    def backward(self) -> dict[Node, list[Link]]:
+        return self._adjacency[1]
 
     def add(self, link: Link) -> None:
-        self.forward.setdefault(link.src, []).append(link)
-        self.backward.setdefault(link.dst, []).append(link)
+        self._forward.setdefault(link.src, []).append(link)
+        self._backward.setdefault(link.dst, []).append(link)
 
     def dtype(self, node: Node) -> str | None:
         """The dtype a gradient would have at this node (a variable's, not ``resource``)."""
@@ -129,16 +156,15 @@ class Dataflow:
 
 
 def build(trace: Trace) -> Dataflow:
-    """The dataflow graph of everything the scenario ran."""
-    flow = Dataflow(trace)
+    """The dataflow graph of everything the scenario ran (its links made on first use)."""
+    return Dataflow(trace)
+
+
+def _link_everything(flow: Dataflow) -> None:
+    trace = flow.trace
     blocked_inputs = _inputs_without_gradient(trace)
     assigned: dict[int, list[Node]] = {}
     for event in trace.events:
-        tape = getattr(event, "tape", None)
-        if isinstance(tape, int) and not isinstance(event, OpEvent):
-            flow.tape_events.setdefault(tape, []).append(event)
-        if isinstance(event, VariableCreatedEvent):
-            flow.created.setdefault(event.variable, event)
         if isinstance(event, OpEvent) and event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
             _add_assignment(flow, event, event.inputs[0], event.inputs[1], assigned)
         elif isinstance(event, OpEvent):
@@ -147,7 +173,6 @@ def build(trace: Trace) -> Dataflow:
             _add_assignment(flow, event, event.variable, event.value, assigned)
     for link in boundary_links(trace):
         flow.add(link)
-    return flow
 
 
 def _add_assignment(

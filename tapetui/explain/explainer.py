@@ -44,15 +44,18 @@ def explain_call(trace: Trace, call_id: int) -> CallExplanation:
 
 
 def _dataflow(trace: Trace) -> Dataflow:
-    """The trace's dataflow, built once per trace (and again if its timeline grew)."""
+    """The trace's dataflow, built once per trace (and again if its timeline grew).
+
+    Only the latest trace's is kept: the dataflow holds its trace, so keeping more would keep
+    every trace ever explained (each re-run's) alive.
+    """
     cached = _flows.get(id(trace))
     if cached is not None and cached[0]() is trace and cached[1] == len(trace.events):
         return cached[2]
     if trace.events and not trace.ops:
         trace.reindex()
     flow = build(trace)
-    for key in [key for key, (ref, _, _) in _flows.items() if ref() is None]:
-        del _flows[key]
+    _flows.clear()
     _flows[id(trace)] = (weakref.ref(trace), len(trace.events), flow)
     return flow
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -11,7 +11,9 @@ from textual.screen import Screen
 from tapetui.trace import Trace
 from tapetui.ui.scenarios import ScenarioEntry
 from tapetui.ui.screens.debugger import DebuggerScreen
-from tapetui.ui.screens.picker import PickerScreen
+
+if TYPE_CHECKING:
+    from tapetui.record.warm import WarmPool
 
 
 class TapeTuiApp(App[int]):
@@ -28,19 +30,42 @@ class TapeTuiApp(App[int]):
         scenarios: list[ScenarioEntry] | None = None,
         trace: Trace | None = None,
         seed: int = 0,
+        warm: bool = True,
     ) -> None:
         super().__init__()
         self.scenarios = scenarios or []
         self.trace = trace
         self.seed = seed
+        self.warm: WarmPool | None = None
+        """The recording child kept ready (TensorFlow imported) for the next recording."""
+        self._wants_warm = warm and trace is None
 
     def on_mount(self) -> None:
+        if self._wants_warm:
+            self.start_warming()
         if self.trace is not None:
             self.push_screen(DebuggerScreen(trace=self.trace))
         elif len(self.scenarios) == 1:
             self.push_screen(DebuggerScreen(scenario=self.scenarios[0].path, seed=self.seed))
         else:
+            from tapetui.ui.screens.picker import PickerScreen  # only here: startup is faster
+
             self.push_screen(PickerScreen(self.scenarios, seed=self.seed))
+
+    def start_warming(self) -> None:
+        """Start a recording child that imports TensorFlow and waits for the next recording.
+
+        It starts once the first screen is painted (its import would compete with the paint);
+        the first recording, queued after the same paint, then finds it.
+        """
+        from tapetui.record.warm import WarmPool
+
+        self.warm = WarmPool()
+        self.call_after_refresh(self.warm.start)
+
+    def on_unmount(self) -> None:
+        if self.warm is not None:
+            self.warm.close()
 
     @property
     def ready(self) -> bool:

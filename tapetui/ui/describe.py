@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tapetui.explain.rules import agrees, local_partial
 from tapetui.trace import (
     BackwardStepEvent,
     ErrorEvent,
+    Event,
     GradientCallEvent,
     GradientSumEvent,
     OpEvent,
@@ -77,12 +79,17 @@ def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:
 def _paused(trace: Trace, tape: int, seq: int) -> bool:
     """Whether ``tape`` was inside ``stop_recording()`` at ``seq``."""
     paused = False
-    for event in trace.events:
+    for event in tape_events(trace, tape):
         if event.seq >= seq:
             break
-        if isinstance(event, StopRecordingEvent | ResumeRecordingEvent) and event.tape == tape:
+        if isinstance(event, StopRecordingEvent | ResumeRecordingEvent):
             paused = isinstance(event, StopRecordingEvent)
     return paused
+
+
+def tape_events(trace: Trace, tape: int) -> list[Event]:
+    """The tape's own events (enter, watch, stop, resume, reset, exit), in order."""
+    return trace.tape_events().get(tape, [])
 
 
 def _tape_name(trace: Trace, tape_id: int) -> str:
@@ -220,7 +227,7 @@ def describe_error(trace: Trace, step: Step, event: ErrorEvent) -> list[Line]:
     return [*lines, (event.message, "red")]
 
 
-def describe(trace: Trace, step: Step | None, explanations: dict[int, Any]) -> list[Line]:
+def describe(trace: Trace, step: Step | None, explanations: Mapping[int, Any]) -> list[Line]:
     """The lines for the step-detail pane."""
     if step is None:
         return [("nothing to step through: the scenario ran no TensorFlow ops", "yellow")]

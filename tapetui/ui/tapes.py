@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tapetui.trace import OpEvent, Tape, Trace, WatchEvent
 from tapetui.trace.labels import label
-from tapetui.ui.describe import Line
+from tapetui.ui.describe import Line, tape_events
 from tapetui.ui.values import call_name, short, value_text
 
 FULL_LISTING = 6
 """Up to this many tapes are all shown in full; beyond it only the current one is."""
 
 
+def _watches(trace: Trace, tape: Tape) -> list[WatchEvent]:
+    return [e for e in tape_events(trace, tape.id) if isinstance(e, WatchEvent)]
+
+
 def _watch_lines(trace: Trace, tape: Tape) -> list[Line]:
     lines: list[Line] = []
-    for event in trace.events:
-        if not isinstance(event, WatchEvent) or event.tape != tape.id:
-            continue
+    for event in _watches(trace, tape):
         how = "explicit" if event.explicit else "auto"
         where = f"l.{event.line}" if event.line is not None else ""
         if event.error:
@@ -36,9 +39,8 @@ def _watch_lines(trace: Trace, tape: Tape) -> list[Line]:
 
 def watched_ids(trace: Trace, tape: Tape) -> set[int]:
     ids = set(tape.watched)
-    for event in trace.events:
-        if isinstance(event, WatchEvent) and event.tape == tape.id:
-            ids.update(i.ref for i in event.items if i.ref is not None and i.status == "watched")
+    for event in _watches(trace, tape):
+        ids.update(i.ref for i in event.items if i.ref is not None and i.status == "watched")
     return ids
 
 
@@ -73,13 +75,13 @@ def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     return lines
 
 
-def call_lines(trace: Trace, explanations: dict[int, Any], tape: int | None = None) -> list[Line]:
+def call_lines(
+    trace: Trace, explanations: Mapping[int, Any], tape: int | None = None
+) -> list[Line]:
     lines: list[Line] = []
     for call in trace.gradient_calls.values():
         if tape is not None and call.tape != tape:
             continue
-        explanation = explanations.get(call.id)
-        causes = list(getattr(explanation, "results", []) or [])
         where = f"l.{call.line}" if call.line is not None else ""
         if call.error is not None:
             lines.append((f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"))
@@ -88,6 +90,7 @@ def call_lines(trace: Trace, explanations: dict[int, Any], tape: int | None = No
         missing = [i for i, r in enumerate(call.result_ids) if r is None]
         text = f"{call_name(trace, call)} = {short(', '.join(values), 24)}  {where}"
         if missing:
+            causes = list(getattr(explanations.get(call.id), "results", []) or [])
             codes = {causes[i].code for i in missing if i < len(causes) and causes[i] is not None}
             lines.append((f"✗ {text}  {' '.join(sorted(codes))}".rstrip(), "red"))
         else:
@@ -95,7 +98,9 @@ def call_lines(trace: Trace, explanations: dict[int, Any], tape: int | None = No
     return lines
 
 
-def tapes_pane_lines(trace: Trace, explanations: dict[int, Any], current: int | None) -> list[Line]:
+def tapes_pane_lines(
+    trace: Trace, explanations: Mapping[int, Any], current: int | None
+) -> list[Line]:
     """Every tape (or just the current one when there are many) and the gradient calls."""
     tapes = list(trace.tapes.values())
     if not tapes:
@@ -111,9 +116,11 @@ def tapes_pane_lines(trace: Trace, explanations: dict[int, Any], current: int | 
             else f"{len(tapes)} tapes"
         )
         lines.append((f"{where}  ([ ] switch, v overview)", "dim"))
-    for tape in shown or tapes[:1]:
+    shown = shown or tapes[:1]
+    for tape in shown:
         lines += tape_lines(trace, tape)
     lines.append(("", ""))
     lines.append(("gradient calls", "bold"))
-    calls = call_lines(trace, explanations, current if many else None)
+    # With many tapes, only the calls of the tape shown: all of them would be thousands of lines.
+    calls = call_lines(trace, explanations, shown[0].id if many else None)
     return lines + (calls or [("  none", "dim")])

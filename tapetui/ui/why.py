@@ -2,28 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapetui.trace import Trace
+from tapetui.trace import GradientCall, Trace
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, source_line
 from tapetui.ui.values import call_name
 
 try:
-    from tapetui.explain import explain
+    from tapetui.explain import explain_call
 except ImportError:  # the explainer is optional: without it the UI shows results without causes
-    explain = None
+    explain_call = None  # type: ignore[assignment]
 
 
-def explanations_for(trace: Trace) -> dict[int, Any]:
-    """``explain(trace)``, or no explanations when the explainer is missing or fails."""
-    if explain is None:
-        return {}
-    try:
-        return dict(explain(trace))
-    except Exception:  # a bug in the explainer must not take the debugger down
-        return {}
+class Explanations(Mapping[int, Any]):
+    """The explainer's answer for each gradient call, worked out when first looked up.
+
+    The debugger shows one call at a time, so a trace with thousands of calls opens without
+    explaining them all. A call the explainer fails on maps to ``None``: a bug in the explainer
+    must not take the debugger down.
+    """
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self._known: dict[int, Any] = {}
+
+    def __getitem__(self, call_id: int) -> Any:
+        if call_id not in self._known:
+            if call_id not in self.trace.gradient_calls:
+                raise KeyError(call_id)
+            self._known[call_id] = self._explain(call_id)
+        return self._known[call_id]
+
+    def _explain(self, call_id: int) -> Any:
+        if explain_call is None:
+            return None
+        try:
+            return explain_call(self.trace, call_id)
+        except Exception:  # see the class docstring
+            return None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.trace.gradient_calls)
+
+    def __len__(self) -> int:
+        return len(self.trace.gradient_calls)
+
+
+def explanations_for(trace: Trace) -> Explanations:
+    """Each gradient call's explanation (``None`` when the explainer is missing or fails)."""
+    return Explanations(trace)
 
 
 @dataclass(frozen=True)
@@ -35,10 +65,18 @@ class Missing:
     cause: Any
 
 
-def missing_gradients(trace: Trace, explanations: dict[int, Any]) -> list[Missing]:
+def _may_miss(call: GradientCall) -> bool:
+    """Whether a call can have a missing gradient: it raised, returned a None, or was asked for
+    zeros instead of None (the only other way the explainer finds a cause)."""
+    return call.error is not None or None in call.result_ids or call.unconnected_gradients == "zero"
+
+
+def missing_gradients(trace: Trace, explanations: Mapping[int, Any]) -> list[Missing]:
     """Every missing gradient and failed call, in call order."""
     found: list[Missing] = []
     for call in trace.gradient_calls.values():
+        if not _may_miss(call):
+            continue  # explaining it would find nothing to show
         explanation = explanations.get(call.id)
         causes = list(getattr(explanation, "results", []) or [])
         if call.error is not None:

@@ -60,7 +60,7 @@ def test_escape_cancels_a_scenario_that_never_ends(monkeypatch: pytest.MonkeyPat
     asyncio.run(flow())
 
 
-def test_r_records_the_edited_scenario_again(
+def test_r_records_the_edited_scenario_again_through_the_warm_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scenario = tmp_path / "edit_me.py"
@@ -85,9 +85,17 @@ def test_r_records_the_edited_scenario_again(
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await recorded(app, pilot)
             assert "dy/dx = 6.0" in screen.tapes_pane.plain
+            warm = app.warm
+            assert warm is not None and warm.handovers == 1  # the child started at launch
+            # The next child imports TensorFlow while the user edits the scenario.
+            assert await asyncio.to_thread(warm.wait_ready, 120)
             scenario.write_text(scenario.read_text().replace("3.0", "5.0"), encoding="utf-8")
             await pilot.press("r")
             screen = await recorded(app, pilot)
             assert "dy/dx = 10.0" in screen.tapes_pane.plain
+            assert warm.handovers == 2
+            waiting = warm.idle_process
+        # Quitting ends the child that waited for the next recording.
+        assert waiting is not None and waiting.poll() is not None
 
     asyncio.run(flow())

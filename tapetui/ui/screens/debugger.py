@@ -6,7 +6,7 @@ import threading
 import tokenize
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
 
 from tapetui.trace import Trace
+from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.screens.overview import OverviewScreen
@@ -30,6 +31,13 @@ from tapetui.ui.widgets.lines_view import LinesView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.status_line import StatusLine
 from tapetui.ui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from tapetui.record.warm import WarmPool
+
+BIG_TRACE_EVENTS = 20_000
+"""From this many events the steps and indexes built for a trace are frozen out of the garbage
+collector's scans while it is shown (``tapetui.trace.heap``)."""
 
 
 def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
@@ -181,10 +189,17 @@ class DebuggerScreen(Screen[None]):
         assert self.scenario is not None
         self.recording, self.failure, self._heard_from_child = True, None, False
         self._cancel = threading.Event()
-        self.set_status(f"{Path(self.scenario).name}: importing TensorFlow… (esc cancels)", "-busy")
+        warm: WarmPool | None = getattr(self.app, "warm", None)
+        doing = "starting" if warm is not None and warm.ready else "importing TensorFlow"
+        self.set_status(f"{Path(self.scenario).name}: {doing}… (esc cancels)", "-busy")
         if self.trace is None:
             self._show_source_from_disk(self.scenario)
-        self.record_scenario(self.scenario, self.seed, self._cancel)
+        # After the screen is painted: the child's start would compete with the first paint.
+        self.call_after_refresh(self.record_scenario, self.scenario, self.seed, self._cancel, warm)
+
+    def on_unmount(self) -> None:
+        self._cancel.set()  # quitting mid-recording must not leave the child running
+        thaw()  # what load() froze may be collected once this screen is gone
 
     def _show_source_from_disk(self, scenario: str) -> None:
         """Show the scenario's text while it records (read, never executed here)."""
@@ -196,10 +211,14 @@ class DebuggerScreen(Screen[None]):
         self.source_view.show(text, None, title=Path(scenario).name)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def record_scenario(self, scenario: str, seed: int, cancel: threading.Event) -> None:
+    def record_scenario(
+        self, scenario: str, seed: int, cancel: threading.Event, warm: WarmPool | None
+    ) -> None:
         from tapetui.record.process import record
 
-        trace = record(scenario, seed=seed, on_record=self._on_record, cancel=cancel)
+        if warm is not None:
+            warm.start()  # no-op when a child waits; at launch the app may not have started it
+        trace = record(scenario, seed=seed, on_record=self._on_record, cancel=cancel, warm=warm)
         self.post_message(self.Recorded(trace))
 
     def _on_record(self, *_: object, **__: object) -> None:
@@ -234,9 +253,10 @@ class DebuggerScreen(Screen[None]):
         """Show ``trace``, keeping the cursor where it was on a re-run."""
         previous = self.stepper.index if self.stepper is not None else None
         self.trace = trace
-        self.stepper = Stepper(trace)
-        self.explanations = explanations_for(trace)
-        self.missing = missing_gradients(trace, self.explanations)
+        with collector_paused(freeze=len(trace.events) >= BIG_TRACE_EVENTS):
+            self.stepper = Stepper(trace)
+            self.explanations = explanations_for(trace)
+            self.missing = missing_gradients(trace, self.explanations)
         self.why_position = -1
         if previous is not None:
             self.stepper.go(previous)

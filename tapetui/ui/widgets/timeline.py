@@ -10,6 +10,19 @@ from tapetui.ui.steps import Step
 from tapetui.ui.values import step_name
 
 
+class _Names(dict[int, str]):
+    """Step names by index, made only for the steps the strip reaches (a trace may have
+    hundreds of thousands)."""
+
+    def __init__(self, trace: Trace, steps: list[Step]) -> None:
+        super().__init__()
+        self.trace, self.steps = trace, steps
+
+    def __missing__(self, index: int) -> str:
+        name = self[index] = step_name(self.trace, self.steps[index])
+        return name
+
+
 class Timeline(Widget):
     """The steps around the current one; the current step is shown reversed."""
 
@@ -31,12 +44,12 @@ class Timeline(Widget):
         if self.trace is None or not self.steps:
             return Text("timeline: no steps yet", style="dim")
         width = max(20, self.size.width)
-        names = [step_name(self.trace, s) for s in self.steps]
+        names = _Names(self.trace, self.steps)
         lo = hi = self.index
         used = len(names[self.index]) + 2
         while True:
             grew = False
-            if hi + 1 < len(names) and used + len(names[hi + 1]) + 3 < width:
+            if hi + 1 < len(self.steps) and used + len(names[hi + 1]) + 3 < width:
                 hi, used, grew = hi + 1, used + len(names[hi + 1]) + 3, True
             if lo > 0 and used + len(names[lo - 1]) + 3 < width:
                 lo, used, grew = lo - 1, used + len(names[lo - 1]) + 3, True
@@ -44,7 +57,7 @@ class Timeline(Widget):
                 break
         return self._strip(names, lo, hi)
 
-    def _strip(self, names: list[str], lo: int, hi: int) -> Text:
+    def _strip(self, names: _Names, lo: int, hi: int) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("◂ " if lo > 0 else "  ", style="dim")
         for i in range(lo, hi + 1):
@@ -62,6 +75,6 @@ class Timeline(Widget):
                 }.get(kind, "")
             )
             text.append(names[i], style=style or None)
-        if hi + 1 < len(names):
+        if hi + 1 < len(self.steps):
             text.append(" ▸", style="dim")
         return text
