@@ -3,7 +3,7 @@
     python benchmarks/synthetic_trace.py --ops 100000 -o /tmp/big.json
 
 The shape mimics a real recording: one tape per step, a chain of recorded ops, one gradient call
-and one backward step per op.
+and one backward step per op, then the variable's update, an op no tape records.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ for step in range(STEPS):
         h = w * 1.0
         loss = h * h
     grad = tape.gradient(loss, w)
+    w.assign_sub(0.1 * grad)
 """
 OP_TYPES = ["ReadVariableOp", "Mul", "AddV2", "Square", "Mean"]
 
@@ -70,7 +71,7 @@ def _one_step(b: _Builder, step: int) -> None:
     )
     trace.events.append(TapeEnterEvent(seq=b.seq(), file=f, line=4, tape=step))
     previous, ops = 1, []
-    for k in range(OPS_PER_STEP):
+    for k in range(OPS_PER_STEP - 1):
         op = b.new_id()
         out = b.tensor(math.sin(step + k), op)
         trace.events.append(
@@ -119,6 +120,18 @@ def _one_step(b: _Builder, step: int) -> None:
         result_ids=[result],
     )
     trace.events.append(GradientCallEvent(seq=b.seq(), file=f, line=7, call=step))
+    update = b.new_id()  # w.assign_sub(0.1 * grad): after the tape closed, so nothing records it
+    trace.events.append(
+        OpEvent(
+            seq=b.seq(),
+            file=f,
+            line=8,
+            op=update,
+            op_type="AssignSubVariableOp",
+            inputs=[1, result],
+            outputs=[],
+        )
+    )
 
 
 def synthetic_trace(ops: int) -> Trace:
