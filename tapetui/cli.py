@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tapetui.record.budget import Budget, add_budget_options, budget_from_options
 from tapetui.trace import Trace, TraceFormatError, load, save
 
 EXIT_OK = 0
@@ -32,6 +33,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=None, help="stop the scenario after SECONDS"
     )
+    add_budget_options(parser)
+
+
+def _budget(args: argparse.Namespace) -> Budget:
+    try:
+        return budget_from_options(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _record_parser() -> argparse.ArgumentParser:
@@ -65,6 +74,7 @@ def _ui_parser() -> argparse.ArgumentParser:
         "--press", default="", metavar="KEYS", help="comma-separated keys to press first"
     )
     parser.add_argument("--size", default=None, metavar="WxH", help="terminal size, e.g. 120x40")
+    add_budget_options(parser)
     return parser
 
 
@@ -80,14 +90,16 @@ def _parse_size(text: str | None) -> tuple[int, int] | None:
     return width, height
 
 
-def obtain_trace(target: str, seed: int, timeout: float | None) -> Trace:
+def obtain_trace(
+    target: str, seed: int, timeout: float | None, budget: Budget | None = None
+) -> Trace:
     """Load a ``.json`` trace, or record a scenario in a child process."""
     if target.endswith(".json"):
         return load(target)
     from tapetui.record.process import check_scenario, record
 
     check_scenario(target)
-    return record(target, seed=seed, timeout=timeout)
+    return record(target, seed=seed, timeout=timeout, budget=budget)
 
 
 def exit_code_for(trace: Trace) -> int:
@@ -115,7 +127,7 @@ def cmd_record(argv: Sequence[str]) -> int:
         raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist")
     if args.scenario.endswith(".json"):
         raise UsageError(f"{args.scenario} is a trace; record takes a Python scenario")
-    trace = obtain_trace(args.scenario, args.seed, args.timeout)
+    trace = obtain_trace(args.scenario, args.seed, args.timeout, _budget(args))
     save(trace, out)
     _warn_about(trace, args.scenario)
     print(f"tapetui: wrote {out} ({len(trace.events)} events)", file=sys.stderr)
@@ -126,7 +138,7 @@ def cmd_report(argv: Sequence[str]) -> int:
     args = _report_parser().parse_args(argv)
     from tapetui.report import render_json, render_text
 
-    trace = obtain_trace(args.target, args.seed, args.timeout)
+    trace = obtain_trace(args.target, args.seed, args.timeout, _budget(args))
     print(render_json(trace) if args.json else render_text(trace), end="")
     _warn_about(trace, args.target)
     return exit_code_for(trace) if not args.target.endswith(".json") else EXIT_OK
@@ -138,7 +150,15 @@ def cmd_ui(argv: Sequence[str]) -> int:
     press = [key.strip() for key in args.press.split(",") if key.strip()]
     from tapetui.ui import run
 
-    return run(args.paths, seed=args.seed, screenshot=args.screenshot, press=press, size=size)
+    budget = _budget(args)
+    return run(
+        args.paths,
+        seed=args.seed,
+        screenshot=args.screenshot,
+        press=press,
+        size=size,
+        budget=budget,
+    )
 
 
 COMMANDS = {"record": cmd_record, "report": cmd_report}

@@ -156,3 +156,32 @@ def test_timeout_stops_a_runaway_scenario_and_keeps_the_trace(tmp_path: Path) ->
     trace = load(out)
     assert trace.status == "timeout"
     assert any(op.op_type == "Mul" and op.line == 4 for op in trace.ops.values())
+
+
+LONG_LOOP = """\
+import tensorflow as tf
+w = tf.Variable(2.0)
+b = tf.Variable(0.5)
+for step in range(5):
+    with tf.GradientTape() as tape:
+        loss = (w * 3.0 - 1.0) ** 2
+    grads = tape.gradient(loss, [w, b])
+    w.assign_sub(0.01 * grads[0])
+"""
+
+
+def test_the_recording_budget_is_set_on_the_command_line(tmp_path: Path) -> None:
+    scenario = write(tmp_path, "loop.py", LONG_LOOP)
+    result = tapetui("report", str(scenario), "--budget-tapes", "2")
+    assert result.returncode == 0, result.stderr
+    assert "recorded in detail: the first 2 tapes;" in result.stdout
+    assert result.stdout.count("cause [no_path]") == 5  # every step's unused b, the last 3 too
+    assert result.stdout.count("As in the call recorded in detail on tape 2") == 3
+
+    report = json.loads(tapetui("report", str(scenario), "--json", "--budget-tapes", "0").stdout)
+    assert report["summarised"] is None
+    assert [c["results"][1]["cause"] for c in report["gradient_calls"]] == ["no_path"] * 5
+
+    refused = tapetui("report", str(scenario), "--budget-ops", "-1")
+    assert refused.returncode == 2
+    assert "budget's ops must be a whole number" in one_sentence(refused.stderr)

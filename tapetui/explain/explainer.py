@@ -9,9 +9,15 @@ from tapetui.explain.context import CallContext
 from tapetui.explain.dataflow import Dataflow, build
 from tapetui.explain.errors import call_notes, error_cause
 from tapetui.explain.recording import TapeView
+from tapetui.explain.summarised import (
+    carried_over,
+    is_summarised,
+    not_in_detail,
+    same_call_in_detail,
+)
 from tapetui.explain.whynone import explain_source
 from tapetui.trace.events import BackwardStepEvent
-from tapetui.trace.model import Tape, Trace
+from tapetui.trace.model import GradientCall, Tape, Trace
 
 _flows: dict[int, tuple[weakref.ref[Trace], int, Dataflow]] = {}
 
@@ -33,6 +39,8 @@ def explain_call(trace: Trace, call_id: int) -> CallExplanation:
         TapeView.of(trace, tape, call.seq, flow.tape_events.get(tape.id, [])),
         targets={t for t in call.target_ids if t is not None},
     )
+    if call.error is None and is_summarised(trace, call):
+        return _summarised(trace, call, ctx)
     if call.error is not None:
         results: list[Cause | None] = [None] * len(call.source_ids)
         return CallExplanation(call_id, results, error_cause(ctx), call_notes(ctx, results))
@@ -41,6 +49,28 @@ def explain_call(trace: Trace, call_id: int) -> CallExplanation:
         for i, source in enumerate(call.source_ids)
     ]
     return CallExplanation(call_id, results, None, call_notes(ctx, results))
+
+
+def _summarised(trace: Trace, call: GradientCall, ctx: CallContext) -> CallExplanation:
+    """A call with no recorded ops: its Nones are explained by the same call in detail."""
+    earlier = same_call_in_detail(trace, call)
+    before = explain_call(trace, earlier.id) if earlier is not None else None
+    results: list[Cause | None] = []
+    for i, source in enumerate(call.source_ids):
+        result = call.result_ids[i] if i < len(call.result_ids) else None
+        if result is not None and (
+            call.unconnected_gradients != "zero" or not _all_zero(ctx, result)
+        ):
+            results.append(None)
+            continue
+        cause = before.results[i] if before is not None and i < len(before.results) else None
+        assert earlier is not None or cause is None
+        results.append(
+            carried_over(earlier, cause)
+            if cause is not None
+            else not_in_detail(trace, call, source)
+        )
+    return CallExplanation(call.id, results, None, list(before.notes) if before else [])
 
 
 def _dataflow(trace: Trace) -> Dataflow:

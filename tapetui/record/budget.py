@@ -70,6 +70,14 @@ class Budget:
 DEFAULT_BUDGET = Budget()
 
 
+_HELP = {
+    "elements": "keep tensors of up to N elements whole, larger ones as a summary (default %(default)s)",
+    "preview": "leading values kept in a large tensor's summary (default %(default)s)",
+    "tapes": "record the first N tapes in full detail, then only count ops (default %(default)s; 0: no limit)",
+    "ops": "record the first N ops in full detail, then only count ops (default %(default)s; 0: no limit)",
+}
+
+
 def add_budget_options(parser: argparse.ArgumentParser) -> None:
     """``--budget-elements N`` and the like, one per field, defaulting to ``DEFAULT_BUDGET``."""
     for f in fields(Budget):
@@ -79,6 +87,7 @@ def add_budget_options(parser: argparse.ArgumentParser) -> None:
             type=int,
             default=getattr(DEFAULT_BUDGET, f.name),
             metavar="N",
+            help=_HELP[f.name],
         )
 
 

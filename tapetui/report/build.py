@@ -122,6 +122,15 @@ def _tape(trace: Trace, tape: Tape) -> dict[str, Any]:
     }
 
 
+def _summarised(trace: Trace) -> dict[str, Any] | None:
+    """Where detailed recording stopped (the budget was spent), or ``None``."""
+    meta = trace.meta.get("summarised")
+    if not isinstance(meta, dict):
+        return None
+    keys = ("reason", "tapes_in_detail", "ops_in_detail", "ops")
+    return {key: meta.get(key) for key in keys}
+
+
 def build_report(trace: Trace) -> dict[str, Any]:
     """The report of ``trace`` in the documented JSON shape."""
     explanations = explain(trace)
@@ -132,6 +141,7 @@ def build_report(trace: Trace) -> dict[str, Any]:
         "stdout": trace.output("stdout"),
         "stderr": trace.output("stderr"),
         "error": _error(trace.error),
+        "summarised": _summarised(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
             _call(trace, call, explanations.get(call.id))

@@ -72,6 +72,18 @@ def _call_lines(call: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _summarised_line(summarised: dict[str, Any]) -> str:
+    if summarised["reason"] == "tapes":
+        spent = f"the first {summarised['tapes_in_detail']} tapes"
+    else:
+        spent = f"the first {summarised['ops_in_detail']} ops"
+    counted = f" ({summarised['ops']} later ops counted by line)" if summarised["ops"] else ""
+    return (
+        f"recorded in detail: {spent}; after that, tapes, gradients and values only{counted}. "
+        "--budget-tapes N / --budget-ops N (0: no limit) record more"
+    )
+
+
 def render_text(trace: Trace) -> str:
     report = build_report(trace)
     lines = [f"scenario {report['scenario']} · {report['status']}"]
@@ -83,6 +95,8 @@ def render_text(trace: Trace) -> str:
         lines.append(
             f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
         )
+    if report["summarised"]:
+        lines.append(_summarised_line(report["summarised"]))
     for call in report["gradient_calls"]:
         lines += _call_lines(call)
     if report["error"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tapetui.record.budget import Budget
     from tapetui.ui.app import TapeTuiApp
 
 
@@ -19,11 +20,12 @@ def run(
     screenshot: str | None = None,
     press: list[str] | None = None,
     size: tuple[int, int] | None = None,
+    budget: Budget | None = None,
 ) -> int:
     """Open the debugger on ``paths`` (see ``tapetui.ui.launch.run``); returns the exit code."""
     from tapetui.ui.launch import run as launch
 
-    return launch(paths, seed=seed, screenshot=screenshot, press=press, size=size)
+    return launch(paths, seed=seed, screenshot=screenshot, press=press, size=size, budget=budget)
 
 
 def build_app(paths: list[str], seed: int = 0) -> TapeTuiApp:

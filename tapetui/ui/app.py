@@ -13,6 +13,7 @@ from tapetui.ui.scenarios import ScenarioEntry
 from tapetui.ui.screens.debugger import DebuggerScreen
 
 if TYPE_CHECKING:
+    from tapetui.record.budget import Budget
     from tapetui.record.warm import WarmPool
 
 
@@ -31,11 +32,14 @@ class TapeTuiApp(App[int]):
         trace: Trace | None = None,
         seed: int = 0,
         warm: bool = True,
+        budget: Budget | None = None,
     ) -> None:
         super().__init__()
         self.scenarios = scenarios or []
         self.trace = trace
         self.seed = seed
+        self.budget = budget
+        """What recordings keep (``None``: the default budget)."""
         self.warm: WarmPool | None = None
         """The recording child kept ready (TensorFlow imported) for the next recording."""
         self._wants_warm = warm and trace is None

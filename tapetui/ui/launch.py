@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tapetui.trace import Trace, TraceFormatError, load
 from tapetui.ui.app import TapeTuiApp
 from tapetui.ui.scenarios import ScenarioEntry, discover
+
+if TYPE_CHECKING:
+    from tapetui.record.budget import Budget
 
 READY_TIMEOUT = 300.0
 """Seconds a headless run waits for the recording before taking the screenshot anyway."""
@@ -31,7 +35,7 @@ def _check(path: str) -> None:
         raise OpenError(str(exc)) from None
 
 
-def build_app(paths: list[str], seed: int = 0) -> TapeTuiApp:
+def build_app(paths: list[str], seed: int = 0, budget: Budget | None = None) -> TapeTuiApp:
     """The app for ``paths``: one trace, one scenario, or several / a directory to pick from."""
     if not paths:
         raise OpenError("give a scenario (.py), a directory of scenarios, or a trace (.json)")
@@ -47,7 +51,7 @@ def build_app(paths: list[str], seed: int = 0) -> TapeTuiApp:
     entries: list[ScenarioEntry] = discover(paths)
     if not entries:
         raise OpenError(f"no scenario (.py file) found in {', '.join(paths)}")
-    return TapeTuiApp(scenarios=entries, seed=seed)
+    return TapeTuiApp(scenarios=entries, seed=seed, budget=budget)
 
 
 async def take_screenshot(
@@ -76,10 +80,11 @@ def run(
     screenshot: str | None = None,
     press: list[str] | None = None,
     size: tuple[int, int] | None = None,
+    budget: Budget | None = None,
 ) -> int:
     """Open the debugger on ``paths``; returns the exit code (2 with a sentence on stderr for bad paths)."""
     try:
-        app = build_app(paths, seed)
+        app = build_app(paths, seed, budget)
     except OpenError as exc:
         print(f"tapetui: {exc}", file=sys.stderr)
         return 2

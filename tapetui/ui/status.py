@@ -33,7 +33,17 @@ def status_text(trace: Trace) -> tuple[str, str]:
         return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
     if not trace.tapes:
         return f"{name}: the scenario created no tape, so no gradient was recorded", "-failed"
-    return f"{name} · {counts} · ? help", ""
+    return f"{name} · {counts}{detail_note(trace)} · ? help", ""
+
+
+def detail_note(trace: Trace) -> str:
+    """`` (first 100 tapes in detail)`` when the rest of the run was recorded in summary."""
+    meta = trace.meta.get("summarised")
+    if not isinstance(meta, dict):
+        return ""
+    if meta.get("reason") == "tapes":
+        return f" (first {meta.get('tapes_in_detail')} tapes in detail)"
+    return f" (first {meta.get('ops_in_detail')} ops in detail)"
 
 
 def output_lines(trace: Trace) -> list[Line]:

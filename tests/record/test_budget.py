@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tapetui.explain import explain_call
 from tapetui.record import record
 from tapetui.record.budget import Budget
 from tapetui.trace.events import GradientCallEvent, OpEvent
@@ -43,6 +44,16 @@ ONE_LINE_LOOP = """\
 import tensorflow as tf
 x = tf.constant(1.0)
 for _ in range(3): x = x * 2.0
+"""
+
+UNUSED_BIAS_LOOP = """\
+import tensorflow as tf
+w = tf.Variable(1.0)
+b = tf.Variable(0.5)
+for step in range(4):
+    with tf.GradientTape() as tape:
+        loss = w * w + (b if step < 3 else 0.0)
+    grads = tape.gradient(loss, [w, b])
 """
 
 EXITS_HARD = """\
@@ -95,6 +106,30 @@ def test_tapes_past_the_budget_keep_their_gradients_but_only_count_ops(tmp_path:
     counted = {(r["line"], r["op_type"]): r["count"] for r in summarised["ops_by_line"]}
     assert counted[(5, "Mul")] == 6  # two forward Muls in each of the three summarised steps
     assert trace.meta["budget"]["tapes"] == 2
+
+
+def test_a_none_first_seen_after_the_budget_says_it_was_not_recorded_in_detail(
+    tmp_path: Path,
+) -> None:
+    trace = _record(tmp_path, UNUSED_BIAS_LOOP, Budget(tapes=1))
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    explained = [explain_call(trace, c.id) for c in calls]
+    assert [[r is None for r in e.results] for e in explained[:3]] == [[True, True]] * 3
+    cause = explained[3].results[1]
+    assert explained[3].results[0] is None and cause is not None
+    assert cause.code == "not_recorded_in_detail"
+    assert "--budget-tapes" in cause.fix and cause.evidence_lines == [7]
+
+
+def test_a_repeated_none_after_the_budget_keeps_its_cause(tmp_path: Path) -> None:
+    trace = _record(tmp_path, UNUSED_BIAS_LOOP.replace("step < 3", "step < 0"), Budget(tapes=2))
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    causes = [explain_call(trace, c.id).results[1] for c in calls]
+    assert [c.code if c else None for c in causes] == ["no_path"] * 4
+    assert causes[3] is not None and causes[3].sentence.startswith(
+        "As in the call recorded in detail on tape 2"
+    )
+    assert causes[3].evidence_lines == causes[1].evidence_lines
 
 
 def test_ops_past_the_budget_are_counted_by_line(tmp_path: Path) -> None:

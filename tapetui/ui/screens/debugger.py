@@ -218,7 +218,15 @@ class DebuggerScreen(Screen[None]):
 
         if warm is not None:
             warm.start()  # no-op when a child waits; at launch the app may not have started it
-        trace = record(scenario, seed=seed, on_record=self._on_record, cancel=cancel, warm=warm)
+        budget = getattr(self.app, "budget", None)
+        trace = record(
+            scenario,
+            seed=seed,
+            on_record=self._on_record,
+            cancel=cancel,
+            warm=warm,
+            budget=budget,
+        )
         self.post_message(self.Recorded(trace))
 
     def _on_record(self, *_: object, **__: object) -> None:
