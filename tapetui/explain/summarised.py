@@ -1,6 +1,6 @@
 """Gradient calls recorded after the detail budget was spent (``meta.summarised``).
 
-Their ops were only counted, so there is no dataflow to explain a ``None`` with. A training loop
+Their ops were not recorded, so there is no dataflow to explain a ``None`` with. A training loop
 usually repeats one mistake every step, so such a ``None`` is explained by the last call recorded
 in detail that ran on the same line, asked for the same sources and also got ``None`` for this
 one; failing that, it says the call was summarised and how to record it in detail.
@@ -71,7 +71,7 @@ def not_in_detail(trace: Trace, call: GradientCall, source: int) -> Cause:
     return Cause(
         SUMMARISED,
         f"The gradient of `{label(trace, source)}` is None, but this call ran after {spent} "
-        "were recorded in detail, so its ops were only counted and there is no dataflow to "
+        "were recorded in detail, so its ops were not recorded and there is no dataflow to "
         "explain it with.",
         "Record again with a larger budget (--budget-tapes N, --budget-ops N; 0 is unlimited) "
         "or stop the loop earlier.",

@@ -5,9 +5,10 @@ TensorFlow-free, so the parent process and the CLI can build one and pass it to 
 A run is recorded in full detail (every op, tensor value, backward step) until it has created
 ``tapes`` gradient tapes or recorded ``ops`` ops, whichever comes first. From then on it is
 *summarised*: tapes, gradient calls with their target and result values, variables, printed
-output and errors are still recorded, but each op only adds to a count per scenario line
-(``meta.summarised.ops_by_line``), and the recorder drops its per-op state. So a training loop
-shows its first steps in detail and the values of every later step, in bounded memory.
+output and errors are still recorded, but ops are no longer observed at all (TensorFlow runs
+them as it does without tapetui) and the recorder drops its per-op state. So a training loop
+shows its first steps in detail and the values of every later step, in bounded memory and at
+close to TensorFlow's own speed.
 Summarised gradient calls have no backward steps and no ops to explain a ``None`` with:
 ``meta.summarised.from_seq`` is the first event of the summarised part.
 
@@ -25,9 +26,9 @@ from typing import Any
 ELEMENTS = 64
 """Tensors with at most this many elements are stored whole; larger ones as a summary."""
 TAPES = 100
-"""Tapes recorded in full detail; ops after the next tape is created are summarised."""
+"""Tapes recorded in full detail; from the next tape on the run is summarised."""
 OPS = 20_000
-"""Ops recorded in full detail (about 10-20 MB of trace); later ops are summarised."""
+"""Ops recorded in full detail (about 10-20 MB of trace); after them the run is summarised."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ DEFAULT_BUDGET = Budget()
 _HELP = {
     "elements": "keep tensors of up to N elements whole, larger ones as a summary (default %(default)s)",
     "preview": "leading values kept in a large tensor's summary (default %(default)s)",
-    "tapes": "record the first N tapes in full detail, then only count ops (default %(default)s; 0: no limit)",
-    "ops": "record the first N ops in full detail, then only count ops (default %(default)s; 0: no limit)",
+    "tapes": "record the first N tapes in full detail, then tapes, gradients and values only (default %(default)s; 0: no limit)",
+    "ops": "record the first N ops in full detail, then tapes, gradients and values only (default %(default)s; 0: no limit)",
 }
 
 

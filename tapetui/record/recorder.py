@@ -1,7 +1,7 @@
 """The recorder: turns what the TensorFlow hooks report into trace records, as they happen.
 
-``on_op`` runs for every eager op the scenario executes, so it does as little as it can: past
-the budget's detail window (``tapetui.record.budget``) it only counts the op against its line.
+``on_op`` runs for every eager op the scenario executes, so it does as little as it can; past
+the budget's detail window (``tapetui.record.budget``) the hooks stop calling it at all.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
 from tapetui.record.names import NameScanner
-from tapetui.record.summary import OpCounts
+from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
 from tapetui.record.values import capture
 from tapetui.trace.events import (
@@ -87,8 +87,10 @@ class Recorder:
         """Pushes buffered records out now (before the process may die)."""
         self.seq = 0
         self.op_count = 0
-        self.summarised: OpCounts | None = None
-        """Set once the detail budget is spent: from then on ops are only counted."""
+        self.summarised: Summarised | None = None
+        """Set once the detail budget is spent: from then on ops are not observed."""
+        self.on_summarise: Callable[[], None] = lambda: None
+        """Called when summarising starts (the hooks stop observing every op)."""
         self.assigning = False
         self._mute = 0
         self.tensors: dict[int, Tensor] = {}
@@ -146,11 +148,12 @@ class Recorder:
         """The detail budget is spent: count ops from now on, and drop the per-op state."""
         if self.summarised is not None:
             return
-        self.summarised = OpCounts(reason, self.seq, self.tapes.count, self.op_count)
+        self.summarised = Summarised(reason, self.seq, self.tapes.count, self.op_count)
         for state in (self.ops, self.producer, self.op_index, self.tensors):
             state.clear()
         self.names.forget()
-        self.emit("meta", {"meta": {"summarised": self.summarised.header()}})
+        self.emit("meta", {"meta": {"summarised": self.summarised.as_meta()}})
+        self.on_summarise()
 
     def final_notes(self) -> dict[str, Any]:
         """What the trace's meta should say at the end: problems met, and what was summarised."""
@@ -269,8 +272,7 @@ class Recorder:
         op_type = op_type.decode() if isinstance(op_type, bytes) else op_type
         if self.summarised is None and self.budget.detailed_ops_exceeded(self.op_count + 1):
             self.start_summary("ops")
-        if self.summarised is not None:
-            self.summarised.count(self.where(), op_type)
+        if self.summarised is not None:  # only until the hooks have stopped observing ops
             return
         where = self.where()
         backward = self.gradients.depth > 0

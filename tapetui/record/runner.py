@@ -34,6 +34,9 @@ def seed_everything(seed: int) -> None:
 def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     """The hooks installed, and the scenario's output reported, for the duration of the block."""
     hooks = tfh.Hooks(rec)
+    rec.on_summarise = hooks.stop_observing_ops
+    if rec.summarising:  # a recorder that already spent its budget (in-process use)
+        hooks.stop_observing_ops()
     if output is not None:
         output.report_to(lambda stream, text: _report_output(rec, stream, text))
     saved_exits = os._exit, os.abort

@@ -1,37 +1,24 @@
-"""What is kept of ops once the detail budget is spent: a count per scenario line and op type."""
+"""Where the detail budget ran out: from then on the recorder keeps tapes, gradient calls and
+their values, and lets ops run unobserved."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
-class OpCounts:
-    """Ops run after the switch to summarising, counted by (file, line, op type)."""
+@dataclass(frozen=True)
+class Summarised:
+    """The moment a recording switched from detail to summary."""
 
-    def __init__(self, reason: str, seq: int, tapes: int, ops: int) -> None:
-        self.reason = reason
-        """``tapes`` or ``ops``: which budget was spent."""
-        self.from_seq = seq
-        self.tapes_in_detail = tapes
-        self.ops_in_detail = ops
-        self.counts: dict[tuple[str | None, int | None, str], int] = {}
-
-    def count(self, where: tuple[str | None, int | None], op_type: str) -> None:
-        key = (where[0], where[1], op_type)
-        self.counts[key] = self.counts.get(key, 0) + 1
-
-    def header(self) -> dict[str, Any]:
-        """Written when summarising starts, so a trace cut short still says so."""
-        return {
-            "reason": self.reason,
-            "from_seq": self.from_seq,
-            "tapes_in_detail": self.tapes_in_detail,
-            "ops_in_detail": self.ops_in_detail,
-        }
+    reason: str
+    """``tapes`` or ``ops``: which budget was spent."""
+    from_seq: int
+    """The first timeline position of the summarised part."""
+    tapes_in_detail: int
+    ops_in_detail: int
 
     def as_meta(self) -> dict[str, Any]:
-        rows = [
-            {"file": file, "line": line, "op_type": op_type, "count": n}
-            for (file, line, op_type), n in self.counts.items()
-        ]
-        return {**self.header(), "ops": sum(self.counts.values()), "ops_by_line": rows}
+        """What the trace's ``meta.summarised`` says (written when summarising starts, so a
+        trace cut short says so too)."""
+        return asdict(self)

@@ -218,6 +218,13 @@ class Hooks:
         self._op_callback = functools.partial(_op_callback, rec)
         op_callbacks.add_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(functools.partial(_gradient_function, rec))
+        self._observing_ops = True
+        self._per_op = {
+            (pywrap_tfe, "TFE_Py_FastPathExecute"),
+            (tape_lib, "variable_accessed"),
+            (tape_lib, "variables_accessed"),
+        }
+        """Patches that run for every op or variable read, undone by ``stop_observing_ops``."""
         self._patch(pywrap_tfe, "TFE_Py_FastPathExecute", _fast_path)
         self._patch(
             tape_lib, "variable_accessed", _after(rec, lambda v: rec.on_variables_accessed([v]))
@@ -236,9 +243,21 @@ class Hooks:
         self._saved.append((owner, name, _ABSENT))
         setattr(owner, name, value)
 
-    def remove(self) -> None:
+    def stop_observing_ops(self) -> None:
+        """Let every op, forward and backward, run as if tapetui were not there (the detail
+        budget is spent); tapes, gradient calls, variables and output are still reported."""
+        if not self._observing_ops:
+            return
+        self._observing_ops = False
+        # Safe from inside the op callback: TensorFlow is iterating this list, and stops early.
         op_callbacks.remove_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(backprop._gradient_function)
+        for owner, name, original in self._saved:
+            if (owner, name) in self._per_op:
+                setattr(owner, name, original)
+
+    def remove(self) -> None:
+        self.stop_observing_ops()
         for owner, name, original in reversed(self._saved):
             if original is _ABSENT:
                 delattr(owner, name)

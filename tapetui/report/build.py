@@ -127,7 +127,7 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     meta = trace.meta.get("summarised")
     if not isinstance(meta, dict):
         return None
-    keys = ("reason", "tapes_in_detail", "ops_in_detail", "ops")
+    keys = ("reason", "tapes_in_detail", "ops_in_detail")
     return {key: meta.get(key) for key in keys}
 
 

@@ -77,9 +77,8 @@ def _summarised_line(summarised: dict[str, Any]) -> str:
         spent = f"the first {summarised['tapes_in_detail']} tapes"
     else:
         spent = f"the first {summarised['ops_in_detail']} ops"
-    counted = f" ({summarised['ops']} later ops counted by line)" if summarised["ops"] else ""
     return (
-        f"recorded in detail: {spent}; after that, tapes, gradients and values only{counted}. "
+        f"recorded in detail: {spent}; after that, tapes, gradient calls and their values only. "
         "--budget-tapes N / --budget-ops N (0: no limit) record more"
     )
 
