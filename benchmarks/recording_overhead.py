@@ -7,8 +7,8 @@ workload's own loop, so import and start-up costs are reported separately as who
 ``loop cpu`` is the loop's main-thread CPU time, steadier than wall time on a busy machine.
 With ``--repeat N`` every mode runs N times, interleaved, and the fastest of each is shown.
 
-Modes: ``plain`` (``python workload.py``), ``tapetui`` (``tapetui record``, the default budget:
-the first tapes in detail, the rest summarised; whole process = parent + child), ``detailed``
+Modes: ``plain`` (``python workload.py``), ``tapetui`` (``tapetui report --json``, the default
+budget: the first tapes in detail, the rest summarised; whole process = parent + child), ``detailed``
 (the recording child alone with an unlimited budget: every op of every step in detail), and
 ``tf dump`` (TensorFlow's own FULL_TENSOR debug dump).
 """
@@ -24,8 +24,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-from tapetui.trace import jsonio
 
 HERE = Path(__file__).resolve().parent
 WORKLOADS = {
@@ -89,13 +87,17 @@ def run_dump(workload: Path, env: dict[str, str]) -> Run:
 
 
 def run_tapetui(workload: Path, env: dict[str, str]) -> Run:
+    """``tapetui report --json``: record, explain every gradient call, print the report; the
+    trace size is that of ``tapetui record`` on the same workload (run separately)."""
+    argv = [sys.executable, "-m", "tapetui", "report", "--json", str(workload)]
+    text, wall, rss = _spawn(argv, env)
     with tempfile.TemporaryDirectory() as tmp:
         trace_path = Path(tmp) / "trace.json"
-        argv = [sys.executable, "-m", "tapetui", "record", str(workload), "-o", str(trace_path)]
-        _, wall, rss = _spawn(argv, env)
+        _spawn(
+            [sys.executable, "-m", "tapetui", "record", str(workload), "-o", str(trace_path)], env
+        )
         size = trace_path.stat().st_size / 1e6
-        printed = jsonio.load(trace_path).output("stdout")
-    return _run(printed, wall, rss, size)
+    return _run(json.loads(text)["stdout"], wall, rss, size)
 
 
 def run_detailed(workload: Path, env: dict[str, str]) -> Run:
@@ -142,6 +144,7 @@ def main() -> None:
         f"{'workload':34} {'mode':9} {'loop s':>7} {'×plain':>6} {'loop cpu':>8} {'×plain':>6} "
         f"{'process s':>9} {'×plain':>6} {'peak RSS MB':>11} {'trace MB':>8}"
     )
+    verdicts: list[list[str]] = []
     for name, workload in WORKLOADS.items():
         runs = measure(workload, env, args.repeat)
         plain = runs["plain"]
@@ -154,6 +157,26 @@ def main() -> None:
                 f"{run.process_seconds:9.2f} {run.process_seconds / plain.process_seconds:6.2f} "
                 f"{run.peak_rss_mb:11.0f} {trace}"
             )
+        verdicts.append(_verdicts(name, runs))
+    print()
+    for lines in verdicts:
+        print("\n".join(lines))
+
+
+LOOP_TARGET = 1.25
+PROCESS_TARGET = 1.5
+
+
+def _verdicts(name: str, runs: dict[str, Run]) -> list[str]:
+    plain, ours = runs["plain"], runs["tapetui"]
+    loop = ours.loop_cpu_seconds / plain.loop_cpu_seconds
+    process = ours.process_seconds / plain.process_seconds
+    return [
+        f"{name}: recording in the loop {loop:.2f}x plain (target <= {LOOP_TARGET}x) "
+        f"{'PASS' if loop <= LOOP_TARGET else 'FAIL'}",
+        f"{name}: tapetui report, whole process {process:.2f}x plain python "
+        f"(target <= {PROCESS_TARGET}x) {'PASS' if process <= PROCESS_TARGET else 'FAIL'}",
+    ]
 
 
 if __name__ == "__main__":

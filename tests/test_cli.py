@@ -185,3 +185,17 @@ def test_the_recording_budget_is_set_on_the_command_line(tmp_path: Path) -> None
     refused = tapetui("report", str(scenario), "--budget-ops", "-1")
     assert refused.returncode == 2
     assert "budget's ops must be a whole number" in one_sentence(refused.stderr)
+
+
+def test_a_late_none_needs_a_bigger_budget_to_be_explained() -> None:
+    scenario = "scenarios/none/frozen_after_warmup.py"
+    default = json.loads(tapetui("report", scenario, "--json").stdout)
+    detailed = json.loads(tapetui("report", scenario, "--json", "--budget-tapes", "0").stdout)
+    summarised = default["summarised"]
+    assert (summarised["reason"], summarised["tapes_in_detail"]) == ("tapes", 100)
+    assert detailed["summarised"] is None
+    assert default["gradient_calls"][115]["target"] == "loss"  # named though summarised
+    for report, code in ((default, "not_recorded_in_detail"), (detailed, "stop_gradient")):
+        late = [c["results"][0] for c in report["gradient_calls"][110:]]
+        assert [r["cause"] for r in late] == [code] * 10
+        assert all(c["results"][0]["cause"] is None for c in report["gradient_calls"][:110])

@@ -15,6 +15,7 @@ from tapetui.trace.labels import label
 from tapetui.trace.model import GradientCall, Trace
 
 SUMMARISED = "not_recorded_in_detail"
+"""The cause code of a None that only a more detailed recording could explain."""
 
 
 def summarised_from(trace: Trace) -> int | None:

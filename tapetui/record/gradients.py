@@ -46,16 +46,21 @@ class GradientBook:
         self.count = 0
         self.current: CallState | None = None
 
-    def _refs(self, structure: Any) -> Any:
-        """The structure with every leaf replaced by its trace id (``None`` stays ``None``)."""
+    def _refs(self, structure: Any, named: bool = False) -> Any:
+        """The structure with every leaf replaced by its trace id (``None`` stays ``None``).
+
+        With ``named``, a leaf the recorder has not met yet gets the name the scenario bound it
+        to (summarised, its ops and their names are not recorded: the target still needs one).
+        """
         if isinstance(structure, dict):
-            return {str(k): self._refs(v) for k, v in structure.items()}
+            return {str(k): self._refs(v, named) for k, v in structure.items()}
         if isinstance(structure, (list, tuple)):
-            return [self._refs(v) for v in structure]
+            return [self._refs(v, named) for v in structure]
         if structure is None:
             return None
         leaf = _dense(structure)
-        self.rec.ensure_tensor(leaf, boundary=True)
+        name = self.rec.bound_name(leaf) if named else None
+        self.rec.ensure_tensor(leaf, boundary=True, name=name)
         return tfh.ref_of(leaf)
 
     def begin(self, gt: Any, method: str, arguments: dict[str, Any], inside: bool) -> CallState:
@@ -71,7 +76,7 @@ class GradientBook:
             file=where[0],
             line=where[1],
             seq=-1,
-            target=self._refs(arguments.get("target")),
+            target=self._refs(arguments.get("target"), named=self.rec.summarising),
             sources=self._refs(sources),
             output_gradients=self._refs(arguments.get("output_gradients")),
             unconnected_gradients=str(getattr(unconnected, "value", unconnected)).lower(),

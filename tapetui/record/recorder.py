@@ -174,6 +174,13 @@ class Recorder:
 
     # --- names the scenario gave ---------------------------------------------------------------
 
+    def bound_name(self, obj: Any) -> str | None:
+        """The name the innermost scenario frame binds to ``obj`` itself, if any."""
+        frame = self.files.innermost(sys._getframe(1))[0]
+        if frame is None:
+            return None
+        return next((k for k, v in frame.f_locals.items() if v is obj), None)
+
     def scan_names(self, frame: Any) -> None:
         """Take the names bound in ``frame`` (or any object with ``f_locals``)."""
         self.names.scan(frame)
@@ -227,6 +234,7 @@ class Recorder:
         producer: int | None,
         where: tuple[str | None, int | None],
         variable: int | None = None,
+        name: str | None = None,
     ) -> Tensor:
         value = tfh.value_of(t)
         if value is None:
@@ -242,6 +250,7 @@ class Recorder:
             summary=summary,
             producer=producer,
             variable=variable,
+            name=name,
             file=where[0],
             line=where[1],
         )
@@ -250,7 +259,9 @@ class Recorder:
         self.emit("tensor", record)
         return record
 
-    def ensure_tensor(self, t: Any, boundary: bool, how: str = "constant") -> Tensor | None:
+    def ensure_tensor(
+        self, t: Any, boundary: bool, how: str = "constant", name: str | None = None
+    ) -> Tensor | None:
         """The record of a tensor, created (with a boundary-in event) the first time it is seen."""
         ref = tfh.ref_of(t)
         if ref is None or not isinstance(t, tfh.EagerTensor):
@@ -259,7 +270,7 @@ class Recorder:
         if record is not None:
             return record
         where = self.where()
-        record = self.tensor_record(t, None, where)
+        record = self.tensor_record(t, None, where, name=name)
         if boundary and self.summarised is None and t.dtype.name != "resource":
             self.event(BoundaryEvent, where, tensor=record.id, direction="in", how=how)
         return record

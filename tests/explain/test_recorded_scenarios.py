@@ -32,6 +32,7 @@ NONE_CODES: dict[str, str] = {
     "combo_two_broken_paths.py": "outside_tape",
     "constant_not_watched.py": "not_watched",
     "float_in_loss.py": "left_tensorflow",
+    "frozen_after_warmup.py": "not_recorded_in_detail",
     "frozen_variable.py": "not_trainable",
     "integer_variable.py": "non_float_dtype",
     "loss_before_tape.py": "outside_tape",
