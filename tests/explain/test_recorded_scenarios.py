@@ -8,6 +8,8 @@ scenarios each, in process, one after the other (``batch_record``); one test als
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from multiprocessing.pool import ThreadPool
@@ -57,11 +59,49 @@ def _record_batch(paths: list[Path], out_dir: Path) -> None:
     subprocess.run(command, cwd=ROOT, capture_output=True, check=True, timeout=300)
 
 
+PLAIN_DRIVER = """
+import contextlib, io, json, random, runpy, sys
+import numpy as np
+import tensorflow as tf
+outputs = {}
+for path in sys.argv[1:]:
+    random.seed(0); np.random.seed(0); tf.random.set_seed(0)  # what tapetui's --seed 0 does
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        runpy.run_path(path, run_name="__main__")
+    outputs[path] = buffer.getvalue()
+print(json.dumps(outputs))
+"""
+
+
+def _plain_batch(paths: list[Path]) -> dict[str, str]:
+    command = [sys.executable, "-c", PLAIN_DRIVER, *map(str, paths)]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=300
+    )
+    return {Path(k).name: v for k, v in json.loads(done.stdout).items()}
+
+
+def _paths() -> list[Path]:
+    paths = [SCENARIOS / "none" / name for name in NONE_CODES]
+    return paths + [SCENARIOS / name for name in SEEDS if (SCENARIOS / name).exists()]
+
+
+@pytest.fixture(scope="session")
+def plain_printed() -> dict[str, str]:
+    """What each scenario prints under plain Python, in the same batches (Keras numbers its
+    layers per process) and with the same seeds as the recording."""
+    paths = _paths()
+    with ThreadPool(2) as pool:
+        halves = pool.map(_plain_batch, [paths[0::2], paths[1::2]])
+    return {**halves[0], **halves[1]}
+
+
 @pytest.fixture(scope="session")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
     out_dir = tmp_path_factory.mktemp("explain-traces")
-    paths = [SCENARIOS / "none" / name for name in NONE_CODES]
-    paths += [SCENARIOS / name for name in SEEDS if (SCENARIOS / name).exists()]
+    paths = _paths()
     with ThreadPool(2) as pool:
         pool.starmap(_record_batch, [(paths[0::2], out_dir), (paths[1::2], out_dir)])
     return {path.name: load(out_dir / f"{path.name}.json") for path in paths}
@@ -80,6 +120,14 @@ def test_every_cause_code_has_a_scenario() -> None:
 
     errors = {"persistent_reuse", "no_gradient_registered", "watch_rejected", "exception"}
     assert set(NONE_CODES.values()) == set(CAUSE_CODES) - errors
+
+
+@pytest.mark.parametrize("name", sorted(NONE_CODES))
+def test_recording_changes_nothing_the_scenario_prints(
+    recorded: dict[str, Trace], plain_printed: dict[str, str], name: str
+) -> None:
+    assert plain_printed[name]
+    assert recorded[name].output("stdout") == plain_printed[name]
 
 
 @pytest.mark.parametrize("name", sorted(NONE_CODES))
