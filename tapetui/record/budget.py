@@ -25,8 +25,10 @@ from typing import Any
 
 ELEMENTS = 64
 """Tensors with at most this many elements are stored whole; larger ones as a summary."""
-TAPES = 100
-"""Tapes recorded in full detail; from the next tape on the run is summarised."""
+TAPES = 10
+"""Tapes recorded in full detail; from the next tape on the run is summarised. Ten steps of a
+training loop are more than anyone steps through op by op, and each detailed step costs several
+times a plain one: with 100, a 600-step loop would spend most of its recording time on them."""
 OPS = 20_000
 """Ops recorded in full detail (about 10-20 MB of trace); after them the run is summarised."""
 

@@ -29,13 +29,14 @@ SCENARIOS: dict[str, str] = {
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
+    from tapetui.record.budget import Budget
     from tapetui.record.process import record
     from tapetui.trace import save
 
     os.chdir(ROOT)
     TRACES.mkdir(exist_ok=True)
     for name, scenario in SCENARIOS.items():
-        trace = record(scenario, seed=0, timeout=300)
+        trace = record(scenario, seed=0, timeout=300, budget=Budget(tapes=0, ops=0))
         save(trace, TRACES / f"{name}.json")
         print(f"{name}: {trace.status}, {len(trace.events)} events, {len(trace.tapes)} tapes")
     return 0
