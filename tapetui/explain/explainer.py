@@ -11,9 +11,9 @@ from tapetui.explain.errors import call_notes, error_cause
 from tapetui.explain.recording import TapeView
 from tapetui.explain.summarised import (
     carried_over,
+    detailed_calls,
     is_summarised,
     not_in_detail,
-    same_call_in_detail,
 )
 from tapetui.explain.whynone import explain_source
 from tapetui.trace.events import BackwardStepEvent
@@ -53,8 +53,14 @@ def explain_call(trace: Trace, call_id: int) -> CallExplanation:
 
 def _summarised(trace: Trace, call: GradientCall, ctx: CallContext) -> CallExplanation:
     """A call with no recorded ops: its Nones are explained by the same call in detail."""
-    earlier = same_call_in_detail(trace, call)
-    before = explain_call(trace, earlier.id) if earlier is not None else None
+    index = detailed_calls(trace)
+    earlier_id = index.same_call(call)
+    earlier = trace.gradient_calls.get(earlier_id) if earlier_id is not None else None
+    before = None
+    if earlier is not None:
+        if earlier.id not in index.explained:
+            index.explained[earlier.id] = explain_call(trace, earlier.id)
+        before = index.explained[earlier.id]
     results: list[Cause | None] = []
     for i, source in enumerate(call.source_ids):
         result = call.result_ids[i] if i < len(call.result_ids) else None
@@ -64,12 +70,10 @@ def _summarised(trace: Trace, call: GradientCall, ctx: CallContext) -> CallExpla
             results.append(None)
             continue
         cause = before.results[i] if before is not None and i < len(before.results) else None
-        assert earlier is not None or cause is None
-        results.append(
-            carried_over(earlier, cause)
-            if cause is not None
-            else not_in_detail(trace, call, source)
-        )
+        if earlier is not None and cause is not None:
+            results.append(carried_over(earlier, cause))
+        else:
+            results.append(not_in_detail(trace, call, source))
     return CallExplanation(call.id, results, None, list(before.notes) if before else [])
 
 

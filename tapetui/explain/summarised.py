@@ -2,7 +2,7 @@
 
 Their ops were not recorded, so there is no dataflow to explain a ``None`` with. A training loop
 usually repeats one mistake every step, so such a ``None`` is explained by the last call recorded
-in detail that ran on the same line, asked for the same sources and also got ``None`` for this
+in detail that ran on the same line, asked for as many sources and got ``None`` for the same
 one; failing that, it says the call was summarised and how to record it in detail.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 
-from tapetui.explain.causes import Cause, Evidence
+from tapetui.explain.causes import CallExplanation, Cause, Evidence
 from tapetui.trace.labels import label
 from tapetui.trace.model import GradientCall, Trace
 
@@ -30,21 +30,35 @@ def is_summarised(trace: Trace, call: GradientCall) -> bool:
     return start is not None and call.seq >= start
 
 
-_index: dict[int, tuple[weakref.ref[Trace], int, dict[tuple, int]]] = {}
+class DetailedCalls:
+    """The calls recorded in detail, by where they ran, and their explanations once made."""
 
-
-def same_call_in_detail(trace: Trace, call: GradientCall) -> GradientCall | None:
-    """The latest call recorded in detail on ``call``'s line, asking for as many sources."""
-    cached = _index.get(id(trace))
-    if cached is None or cached[0]() is not trace or cached[1] != len(trace.gradient_calls):
-        latest: dict[tuple, int] = {}
+    def __init__(self, trace: Trace) -> None:
+        self.trace = weakref.ref(trace)
+        self.calls = len(trace.gradient_calls)
+        self.latest: dict[tuple, int] = {}
         for other in sorted(trace.gradient_calls.values(), key=lambda c: c.seq):
             if not is_summarised(trace, other):
-                latest[_key(other)] = other.id
-        _index.clear()  # only the latest trace's, as for the dataflow
-        cached = _index[id(trace)] = (weakref.ref(trace), len(trace.gradient_calls), latest)
-    found = cached[2].get(_key(call))
-    return trace.gradient_calls.get(found) if found is not None else None
+                self.latest[_key(other)] = other.id
+        self.explained: dict[int, CallExplanation] = {}
+        """Explanations of detailed calls, made once however many summarised calls cite them."""
+
+    def same_call(self, call: GradientCall) -> int | None:
+        """The latest call recorded in detail on ``call``'s line, asking for as many sources."""
+        return self.latest.get(_key(call))
+
+
+_index: dict[int, DetailedCalls] = {}
+
+
+def detailed_calls(trace: Trace) -> DetailedCalls:
+    """The trace's index, built once (and again if calls were added); only the latest trace's
+    is kept, as for the dataflow."""
+    cached = _index.get(id(trace))
+    if cached is None or cached.trace() is not trace or cached.calls != len(trace.gradient_calls):
+        _index.clear()
+        cached = _index[id(trace)] = DetailedCalls(trace)
+    return cached
 
 
 def _key(call: GradientCall) -> tuple:
@@ -67,8 +81,10 @@ def carried_over(earlier: GradientCall, cause: Cause) -> Cause:
 def not_in_detail(trace: Trace, call: GradientCall, source: int) -> Cause:
     """A ``None`` in a summarised call that no detailed call explains."""
     meta = trace.meta.get("summarised") or {}
-    tapes = meta.get("tapes_in_detail")
-    spent = f"the first {tapes} tapes" if meta.get("reason") == "tapes" else "the detailed ops"
+    if meta.get("reason") == "tapes":
+        spent = f"the first {meta.get('tapes_in_detail')} tapes"
+    else:
+        spent = f"the first {meta.get('ops_in_detail')} ops"
     return Cause(
         SUMMARISED,
         f"The gradient of `{label(trace, source)}` is None, but this call ran after {spent} "
