@@ -249,7 +249,8 @@ class Hooks:
         if not self._observing_ops:
             return
         self._observing_ops = False
-        # Safe from inside the op callback: TensorFlow is iterating this list, and stops early.
+        # May run inside the op callback, while TensorFlow iterates this list: ours is removed
+        # and the loop ends (a callback the scenario added after ours misses that one op).
         op_callbacks.remove_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(backprop._gradient_function)
         for owner, name, original in self._saved:
