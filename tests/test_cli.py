@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,13 @@ def test_a_late_none_needs_a_bigger_budget_to_be_explained() -> None:
         late = [c["results"][0] for c in report["gradient_calls"][20:]]
         assert [r["cause"] for r in late] == [code] * 10
         assert all(c["results"][0]["cause"] is None for c in report["gradient_calls"][:20])
+
+
+def test_the_debugger_records_with_the_budget_it_was_given(tmp_path: Path) -> None:
+    shot = tmp_path / "why.svg"
+    scenario = "scenarios/none/frozen_after_warmup.py"
+    result = tapetui(scenario, "--budget-tapes", "0", "--screenshot", str(shot), "--press", "w")
+    assert result.returncode == 0, result.stderr
+    screen = html.unescape(re.sub(r"<[^>]+>", " ", shot.read_text()))
+    assert "cause: stop_gradient" in " ".join(screen.split())
+    assert "in detail)" not in screen  # every tape in detail: the status line says nothing
