@@ -25,6 +25,8 @@ from typing import Any
 
 ELEMENTS = 64
 """Tensors with at most this many elements are stored whole; larger ones as a summary."""
+PREVIEW = 8
+"""Leading elements kept in a large tensor's summary."""
 TAPES = 10
 """Tapes recorded in full detail; from the next tape on the run is summarised. Ten steps of a
 training loop are more than anyone steps through op by op, and each detailed step costs several
@@ -40,7 +42,7 @@ class Budget:
     elements: int = ELEMENTS
     """Elements of a tensor stored whole; a larger tensor keeps a summary (size, min, max, mean,
     NaN/Inf counts and its first ``preview`` elements), computed in bounded memory."""
-    preview: int = 8
+    preview: int = PREVIEW
     """Leading elements kept in a large tensor's summary."""
     tapes: int = TAPES
     """Gradient tapes recorded in full detail before the rest of the run is summarised."""

@@ -145,7 +145,7 @@ class Recorder:
         return self.summarised is not None
 
     def start_summary(self, reason: str) -> None:
-        """The detail budget is spent: count ops from now on, and drop the per-op state."""
+        """The detail budget is spent: stop observing ops, and drop the per-op state."""
         if self.summarised is not None:
             return
         self.summarised = Summarised(reason, self.seq, self.tapes.count, self.op_count)

@@ -321,8 +321,6 @@ def _fast_path(original: Any) -> Any:
 def _variables_accessed(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         def variables_accessed(variables: Any) -> Any:
-            if rec.summarising:  # nothing to record: the tape lists what it watched at its exit
-                return original(variables)
             variables = list(variables)
             result = original(variables)
             if not rec.muted:

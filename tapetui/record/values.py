@@ -12,13 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from tapetui.record.budget import ELEMENTS
+from tapetui.record.budget import ELEMENTS, PREVIEW
 from tapetui.trace.jsonio import encode_float
 from tapetui.trace.model import ValueSummary
 
 VALUE_BUDGET = ELEMENTS
 """Tensors with at most this many elements are stored whole; larger ones as a summary."""
-PREVIEW = 8
 CHUNK = 1 << 20
 """Elements looked at a time for a summary's statistics (a few MB of temporaries at most)."""
 
