@@ -102,6 +102,8 @@ class GradientBook:
         record.seq = self.rec.seq
         self.rec.emit("call", record)
         self.rec.event(GradientCallEvent, (record.file, record.line), call=record.id)
+        if self.rec.summarising:
+            self.rec.flush()
 
     # --- the backward pass ---------------------------------------------------------------------
 

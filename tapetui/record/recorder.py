@@ -21,6 +21,7 @@ from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
 from tapetui.record.names import NameScanner
+from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
 from tapetui.record.values import capture
@@ -64,9 +65,10 @@ class Guard:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
         rec = self.rec
         rec._mute -= 1
-        if not rec._mute:
-            # One write for everything one hook recorded: cheap, and what it recorded survives
-            # a segfault or a kill that comes next.
+        if not rec._mute and rec.summarised is None:
+            # One write for everything one hook recorded: what it recorded survives a segfault
+            # or a kill that comes next. Summarised, a step's records go out at its gradient
+            # call instead (``GradientBook.end``): a write per hook would cost more than the step.
             rec.flush()
         if exc is None or not isinstance(exc, Exception):
             return False
@@ -83,8 +85,9 @@ class Recorder:
         self.sink = sink
         self.files = files
         self.budget = budget
-        self.flush: Callable[[], None] = getattr(sink, "flush", lambda: None)
-        """Pushes buffered records out now (before the process may die)."""
+        self._sink_flush: Callable[[], None] = getattr(sink, "flush", lambda: None)
+        self.steps: StepRows | None = None
+        """Summarised, tapes and gradient calls are queued here as rows (``tapetui.record.steps``)."""
         self.seq = 0
         self.op_count = 0
         self.summarised: Summarised | None = None
@@ -119,15 +122,24 @@ class Recorder:
         return self._guard
 
     def emit(self, key: str, value: Any) -> None:
-        with self._lock:
+        with self._lock:  # a scenario's thread may print while the main thread runs ops
+            if self.steps is not None:
+                self.steps.send()  # what came before goes first
             self.sink(key, value)
 
     def event(self, cls: type[Event], where: tuple[str | None, int | None], **fields: Any) -> Any:
-        with self._lock:  # a scenario's thread may print while the main thread runs ops
+        with self._lock:
             event = cls(seq=self.seq, file=where[0], line=where[1], **fields)
             self.seq += 1
-            self.sink("event", event)
+            self.emit("event", event)
         return event
+
+    def flush(self) -> None:
+        """Push every record out now (before the process may die)."""
+        with self._lock:
+            if self.steps is not None:
+                self.steps.send()
+        self._sink_flush()
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""
@@ -153,6 +165,7 @@ class Recorder:
             state.clear()
         self.names.forget()
         self.emit("meta", {"meta": {"summarised": self.summarised.as_meta()}})
+        self.steps = StepRows(self)
         self.on_summarise()
 
     def final_notes(self) -> dict[str, Any]:

@@ -48,6 +48,8 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         if output is not None:
             output.report_to(None)
         hooks.remove()
+        with rec.guard():
+            rec.flush()  # a summarised run's last records
 
 
 def _flushing(rec: Recorder, end: Any) -> Any:

@@ -56,17 +56,24 @@ class TapeBook:
         self.count = 0
         self.active: list[TapeState] = []
 
-    def state_of(self, gt: Any) -> TapeState:
+    def state_of(self, gt: Any, announce: bool = True) -> TapeState:
+        """Our state of a tape, created the first time it is seen; ``announce=False`` when
+        what the caller records says what the tape is (a summarised enter)."""
         state = getattr(gt, _ATTR, None)
         if state is None:
-            state = self.created(gt, *tfh.tape_flags(gt))
+            state = self.created(gt, *tfh.tape_flags(gt), announce=announce)
         return state
 
     def innermost_active(self) -> TapeState | None:
         return self.active[-1] if self.active else None
 
     def created(
-        self, gt: Any, persistent: bool, watch_accessed: bool, where: Where = (None, None)
+        self,
+        gt: Any,
+        persistent: bool,
+        watch_accessed: bool,
+        where: Where = (None, None),
+        announce: bool = True,
     ) -> TapeState:
         if self.rec.budget.detailed_tapes_exceeded(self.count + 1):
             self.rec.start_summary("tapes")
@@ -74,7 +81,8 @@ class TapeBook:
         record = Tape(self.count, where[0], where[1], persistent, watch_accessed)
         state = TapeState(record)
         setattr(gt, _ATTR, state)
-        self.rec.emit("tape", record)
+        if announce:
+            self.rec.emit("tape", record)
         return state
 
     def name_tape(self, gt: Any, name: str) -> None:

@@ -219,12 +219,6 @@ class Hooks:
         op_callbacks.add_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(functools.partial(_gradient_function, rec))
         self._observing_ops = True
-        self._per_op = {
-            (pywrap_tfe, "TFE_Py_FastPathExecute"),
-            (tape_lib, "variable_accessed"),
-            (tape_lib, "variables_accessed"),
-        }
-        """Patches that run for every op or variable read, undone by ``stop_observing_ops``."""
         self._patch(pywrap_tfe, "TFE_Py_FastPathExecute", _fast_path)
         self._patch(
             tape_lib, "variable_accessed", _after(rec, lambda v: rec.on_variables_accessed([v]))
@@ -245,7 +239,10 @@ class Hooks:
 
     def stop_observing_ops(self) -> None:
         """Let every op, forward and backward, run as if tapetui were not there (the detail
-        budget is spent); tapes, gradient calls, variables and output are still reported."""
+        budget is spent). Tapes, gradient calls, variables and output are still reported, the
+        tapes and calls through the lean wrappers of ``tapetui.record.steps``; what only detail
+        needs (each tape's creation and push, assignments, values leaving TensorFlow) is
+        unhooked."""
         if not self._observing_ops:
             return
         self._observing_ops = False
@@ -253,18 +250,49 @@ class Hooks:
         # and the loop ends (a callback the scenario added after ours misses that one op).
         op_callbacks.remove_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(backprop._gradient_function)
+        from tapetui.record import steps  # it imports this module
+
+        lean = {
+            "__enter__": lambda original: steps.lean_enter(self.rec, original),
+            "__exit__": lambda original: steps.lean_exit(self.rec, original),
+            **{
+                m: steps.lean_gradient(self.rec, m)
+                for m in ("gradient", "jacobian", "batch_jacobian")
+            },
+        }
+        kept = []
         for owner, name, original in self._saved:
-            if (owner, name) in self._per_op:
-                setattr(owner, name, original)
+            if owner is GradientTape and name in lean:
+                setattr(owner, name, lean[name](original))
+            elif (owner, name) in _SUMMARISED_KEEPS:
+                pass
+            else:
+                _restore(owner, name, original)
+                continue
+            kept.append((owner, name, original))
+        self._saved = kept
 
     def remove(self) -> None:
         self.stop_observing_ops()
         for owner, name, original in reversed(self._saved):
-            if original is _ABSENT:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, original)
+            _restore(owner, name, original)
         self._saved.clear()
+
+
+_SUMMARISED_KEEPS = {
+    (resource_variable_ops.ResourceVariable, "__init__"),
+    (GradientTape, "watch"),
+    (GradientTape, "reset"),
+    (GradientTape, "stop_recording"),
+}
+"""Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
+
+
+def _restore(owner: Any, name: str, original: Any) -> None:
+    if original is _ABSENT:
+        delattr(owner, name)
+    else:
+        setattr(owner, name, original)
 
 
 def _op_callback(

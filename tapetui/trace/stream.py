@@ -1,8 +1,9 @@
 """The record stream: one JSON object per line, written by the recorder as things happen.
 
 A scenario that dies still leaves a readable partial trace. Each record carries one key naming
-what it updates (``meta``, ``source``, ``tensor``, ``variable``, ``tape``, ``call``, ``event``); a
-later record for the same id replaces the earlier one.
+what it updates (``meta``, ``source``, ``tensor``, ``variable``, ``tape``, ``call``, ``event``, or
+``steps``: the summarised part's compact rows, ``tapetui.trace.steps``); a later record for the
+same id replaces the earlier one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tapetui.trace.jsonio import (
     variable_from_dict,
 )
 from tapetui.trace.model import Trace
+from tapetui.trace.steps import apply_steps
 
 FLUSH_SECONDS = 0.1
 """A writer's records reach the file at most this long after they were written."""
@@ -135,6 +137,8 @@ def _apply(trace: Trace, record: dict[str, Any]) -> None:
         trace.gradient_calls[call.id] = call
     elif key == "event":
         trace.events.append(event_from_dict(value))
+    elif key == "steps":
+        apply_steps(trace, value)
     else:
         raise TraceFormatError(f"unknown record {key!r}")
 
