@@ -86,6 +86,8 @@ class Recorder:
         self.files = files
         self.budget = budget
         self._sink_flush: Callable[[], None] = getattr(sink, "flush", lambda: None)
+        if hasattr(sink, "upstream"):  # a RecordWriter: its timed flushes send step rows too
+            sink.upstream = self.send_steps
         self.steps: StepRows | None = None
         """Summarised, tapes and gradient calls are queued here as rows (``tapetui.record.steps``)."""
         self.seq = 0
@@ -136,10 +138,14 @@ class Recorder:
 
     def flush(self) -> None:
         """Push every record out now (before the process may die)."""
+        self.send_steps()
+        self._sink_flush()
+
+    def send_steps(self) -> None:
+        """Send the summarised step rows gathered so far (from any thread)."""
         with self._lock:
             if self.steps is not None:
                 self.steps.send()
-        self._sink_flush()
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""

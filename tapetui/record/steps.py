@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import inspect
 import sys
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.values import capture
 from tapetui.trace.steps import CALL, ENTER, EXIT
-from tapetui.trace.stream import FLUSH_SECONDS
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
 
+Site = tuple[str | None, int | None]
+"""A gradient call's file and line."""
+
 STEP_ROWS = 1024
-"""A record is sent once it holds this many rows, or ``FLUSH_SECONDS`` after the last one."""
+"""Rows are sent once this many are waiting; the stream writer's timed flush sends them at
+least every ``FLUSH_SECONDS`` (``RecordWriter.upstream``), and any other record first."""
 
 
 class StepRows:
@@ -33,8 +35,8 @@ class StepRows:
         self.rows: list[list[Any]] = []
         self._files: dict[str, int] = {}
         """File name -> its index in the pending record's ``files``."""
-        self._sent_at = time.monotonic()
-        self._target_names: dict[tuple[str | None, int | None], str] = {}
+        self._names: dict[tuple[Site, int], str] = {}
+        """The name a tensor passed at a call site had, by site and position."""
 
     # --- the scenario's tapes and gradient calls ---------------------------------------------
 
@@ -45,9 +47,15 @@ class StepRows:
         state.active = True
         tapes.active.append(state)
         file, line = self.rec.where()
-        persistent, watch_accessed = state.record.persistent, state.record.watch_accessed_variables
+        tape = state.record  # kept as the rows say: a later record of the tape sends it whole
         parent_id = parent.id if parent is not None else None
-        self._add([ENTER, 0, state.id, file, line, persistent, watch_accessed, parent_id])
+        if tape.line is None:  # created unseen: it is known from its ``with`` on
+            tape.file, tape.line = file, line
+        flags = tape.persistent, tape.watch_accessed_variables
+        row = [ENTER, 0, state.id, file, line, *flags, parent_id]
+        self._add(row)
+        if tape.enter_seq is None:
+            tape.enter_seq, tape.parent = row[1], parent_id
 
     def exited(self, gt: Any) -> None:
         tapes = self.rec.tapes
@@ -58,7 +66,9 @@ class StepRows:
         file, line = self.rec.where()
         watched = list(state.watched)
         watched += [r for r in tfh.watched_variable_refs(gt) if r not in watched]
-        self._add([EXIT, 0, state.id, file, line, watched])
+        row = [EXIT, 0, state.id, file, line, watched]
+        self._add(row)
+        state.record.exit_seq, state.record.watched = row[1], watched
 
     def called(
         self,
@@ -74,8 +84,7 @@ class StepRows:
         tape = rec.tapes.state_of(gt).id
         rec.gradients.count += 1
         tensors: list[list[Any]] = []
-        target = arguments.get("target")
-        name = self._target_name(target, (file, line))
+        site = (file, line)
         unconnected = arguments.get("unconnected_gradients", "none")
         self._add(
             [
@@ -86,9 +95,9 @@ class StepRows:
                 method,
                 file,
                 line,
-                self._refs(target, tensors, name),
-                self._refs(arguments.get("sources", arguments.get("source")), tensors),
-                self._refs(arguments.get("output_gradients"), tensors),
+                self._refs(arguments.get("target"), tensors, site),
+                self._refs(arguments.get("sources", arguments.get("source")), tensors, site),
+                self._refs(arguments.get("output_gradients"), tensors, site),
                 str(getattr(unconnected, "value", unconnected)).lower(),
                 inside,
                 None if error is not None else self._refs(result, tensors),
@@ -96,8 +105,8 @@ class StepRows:
                 tensors,
             ]
         )
-        if len(self.rows) >= STEP_ROWS or time.monotonic() - self._sent_at >= FLUSH_SECONDS:
-            rec.flush()
+        if len(self.rows) >= STEP_ROWS:
+            rec.send_steps()
 
     # --- rows ----------------------------------------------------------------------------------
 
@@ -115,25 +124,26 @@ class StepRows:
 
     def send(self) -> None:
         """Send the queued rows as one ``steps`` record (the caller holds the recorder's lock)."""
-        self._sent_at = time.monotonic()
         if not self.rows:
             return
         rows, self.rows = self.rows, []
         files, self._files = list(self._files), {}
         self.rec.sink("steps", {"files": files, "rows": rows})
 
-    def _refs(self, structure: Any, tensors: list[list[Any]], name: str | None = None) -> Any:
+    def _refs(self, structure: Any, tensors: list[list[Any]], site: Site | None = None) -> Any:
         """The structure with each leaf replaced by its id; each tensor's value goes to
-        ``tensors`` (variables are recorded already)."""
+        ``tensors`` (variables are recorded already), named as the scenario named it when a
+        call ``site`` is given (the target and sources, not the results)."""
         if isinstance(structure, dict):
-            return {str(k): self._refs(v, tensors) for k, v in structure.items()}
+            return {str(k): self._refs(v, tensors, site) for k, v in structure.items()}
         if isinstance(structure, (list, tuple)):
-            return [self._refs(v, tensors) for v in structure]
+            return [self._refs(v, tensors, site) for v in structure]
         if structure is None:
             return None
         leaf = _dense(structure)
         ref = tfh.ref_of(leaf)
         if isinstance(leaf, tfh.EagerTensor):
+            name = None if site is None else self._name(leaf, site, len(tensors))
             tensors.append(self._tensor(leaf, ref, name))
         return ref
 
@@ -145,18 +155,17 @@ class StepRows:
         summary = None if s is None else [s.size, s.preview, s.min, s.max, s.mean, s.nan, s.inf]
         return [ref, t.dtype.name, list(value.shape), data, summary, name]
 
-    def _target_name(self, target: Any, site: tuple[str | None, int | None]) -> str | None:
-        """The scenario's name for a tensor target (``loss``), looked up once per call site."""
-        if not isinstance(target, tfh.EagerTensor):
-            return None
-        known = self._target_names.get(site)
+    def _name(self, tensor: Any, site: Site, position: int) -> str | None:
+        """The scenario's name for a tensor it passed (``loss``), looked up in full once per
+        call site and argument, then only checked."""
+        known = self._names.get((site, position))
         if known is not None:
             frame = self.rec.files.innermost(sys._getframe(1))[0]
-            if frame is not None and frame.f_locals.get(known) is target:
+            if frame is not None and frame.f_locals.get(known) is tensor:
                 return known
-        name = self.rec.bound_name(target)
+        name = self.rec.bound_name(tensor)
         if name is not None:
-            self._target_names[site] = name
+            self._names[(site, position)] = name
         return name
 
 

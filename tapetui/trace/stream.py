@@ -75,6 +75,9 @@ class RecordWriter:
     def __init__(self, stream: IO[str], interval: float = FLUSH_SECONDS) -> None:
         self.stream = stream
         self.pending: list[str] = []
+        self.upstream: Callable[[], None] = lambda: None
+        """Called before each timed flush: records still gathered upstream (the recorder's
+        summarised step rows) are written within ``interval`` too."""
         self._lock = threading.RLock()  # re-entrant: a signal handler may print mid-write
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -100,6 +103,7 @@ class RecordWriter:
     def _flush_every(self, interval: float) -> None:
         while not self._stop.wait(interval):
             try:
+                self.upstream()
                 self.flush()
             except (OSError, ValueError):  # the stream was closed under us: nothing to keep
                 return
