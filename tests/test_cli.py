@@ -194,7 +194,7 @@ def test_a_late_none_needs_a_bigger_budget_to_be_explained() -> None:
     default = json.loads(tapetui("report", scenario, "--json").stdout)
     detailed = json.loads(tapetui("report", scenario, "--json", "--budget-tapes", "0").stdout)
     summarised = default["summarised"]
-    assert (summarised["reason"], summarised["tapes_in_detail"]) == ("tapes", 10)
+    assert (summarised["reason"], summarised["tapes_in_detail"]) == ("repeats", 3)
     assert detailed["summarised"] is None
     assert default["gradient_calls"][25]["target"] == "loss"  # named though summarised
     for report, code in ((default, "not_recorded_in_detail"), (detailed, "stop_gradient")):

@@ -23,7 +23,7 @@ CAUSE_CODES: dict[str, str] = {
     "tape_reset": "tape.reset() erased the recorded computation before the gradient call",
     "other_tape": "another tape recorded the computation, not the one asked",
     "not_recorded_in_detail": "the call ran after the recording budget was spent and no call "
-    "recorded in detail explains it: record with a larger --budget-tapes",
+    "recorded in detail explains it: record with a larger --budget-tapes or --budget-repeats",
     "persistent_reuse": "a non-persistent tape was asked for gradients a second time",
     "no_gradient_registered": "TensorFlow has no gradient function registered for an op on the tape",
     "watch_rejected": "tape.watch() refused its argument (e.g. a Keras 3 Variable: watch .value)",

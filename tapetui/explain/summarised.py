@@ -25,6 +25,24 @@ def summarised_from(trace: Trace) -> int | None:
     return start if isinstance(start, int) and not isinstance(start, bool) else None
 
 
+def detail_spent(trace: Trace) -> str:
+    """What was recorded in detail before the run was summarised: ``the first 10 tapes``."""
+    meta = trace.meta.get("summarised")
+    meta = meta if isinstance(meta, dict) else {}
+    reason = meta.get("reason")
+    if reason == "ops":
+        return f"the first {meta.get('ops_in_detail')} ops"
+    spent = f"the first {meta.get('tapes_in_detail')} tapes"
+    if reason == "repeats":
+        repeats = (trace.meta.get("budget") or {}).get("repeats")
+        return f"{spent} (a loop's first {repeats} steps)"
+    return spent
+
+
+BUDGET_OPTIONS = "--budget-tapes N, --budget-repeats N, --budget-ops N; 0 is no limit"
+"""The options that record more in detail, as a fix says them."""
+
+
 def is_summarised(trace: Trace, call: GradientCall) -> bool:
     start = summarised_from(trace)
     return start is not None and call.seq >= start
@@ -80,17 +98,11 @@ def carried_over(earlier: GradientCall, cause: Cause) -> Cause:
 
 def not_in_detail(trace: Trace, call: GradientCall, source: int) -> Cause:
     """A ``None`` in a summarised call that no detailed call explains."""
-    meta = trace.meta.get("summarised") or {}
-    if meta.get("reason") == "tapes":
-        spent = f"the first {meta.get('tapes_in_detail')} tapes"
-    else:
-        spent = f"the first {meta.get('ops_in_detail')} ops"
     return Cause(
         SUMMARISED,
-        f"The gradient of `{label(trace, source)}` is None, but this call ran after {spent} "
-        "were recorded in detail, so its ops were not recorded and there is no dataflow to "
-        "explain it with.",
-        "Record again with a larger budget (--budget-tapes N, --budget-ops N; 0 is unlimited) "
-        "or stop the loop earlier.",
+        f"The gradient of `{label(trace, source)}` is None, but this call ran after "
+        f"{detail_spent(trace)} were recorded in detail, so its ops were not recorded and "
+        "there is no dataflow to explain it with.",
+        f"Record again with a larger budget ({BUDGET_OPTIONS}) or stop the loop earlier.",
         [Evidence(call.file, call.line, "gradient call recorded in summary only", call.seq)],
     )

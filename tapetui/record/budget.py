@@ -2,13 +2,14 @@
 
 TensorFlow-free, so the parent process and the CLI can build one and pass it to the child.
 
-A run is recorded in full detail (every op, tensor value, backward step) until it has created
-``tapes`` gradient tapes or recorded ``ops`` ops, whichever comes first. From then on it is
-*summarised*: tapes, gradient calls with their target and result values, variables, printed
-output and errors are still recorded, but ops are no longer observed at all (TensorFlow runs
-them as it does without tapetui) and the recorder drops its per-op state. So a training loop
-shows its first steps in detail and the values of every later step, in bounded memory and at
-close to TensorFlow's own speed.
+A run is recorded in full detail (every op, tensor value, backward step) until it creates its
+``tapes`` + 1th gradient tape, or its ``repeats`` + 1th tape at one place (a loop's next step;
+only while ``tapes`` is limited), or records its ``ops`` + 1th op, whichever comes first. From then on it is *summarised*: tapes,
+gradient calls with their target and result values, variables, printed output and errors are
+still recorded, but ops are no longer observed at all (TensorFlow runs them as it does without
+tapetui) and the recorder drops its per-op state. So a training loop shows its first steps in
+detail and the values of every later step, in bounded memory and at close to TensorFlow's own
+speed (``tapetui.record.steps``).
 Summarised gradient calls have no backward steps and no ops to explain a ``None`` with:
 ``meta.summarised.from_seq`` is the first event of the summarised part.
 
@@ -28,16 +29,18 @@ ELEMENTS = 64
 PREVIEW = 8
 """Leading elements kept in a large tensor's summary."""
 TAPES = 10
-"""Tapes recorded in full detail; from the next tape on the run is summarised. Ten steps of a
-training loop are more than anyone steps through op by op, and each detailed step costs several
-times a plain one: with 100, a 600-step loop would spend most of its recording time on them."""
+"""Tapes recorded in full detail; from the next tape on the run is summarised."""
+REPEATS = 3
+"""Tapes made at one place (the same line, called from the same lines) recorded in full detail:
+a loop's first steps. Nobody steps through more of a loop op by op, and each detailed step costs
+several times a plain one, so a training loop is summarised from its fourth step."""
 OPS = 20_000
 """Ops recorded in full detail (about 10-20 MB of trace); after them the run is summarised."""
 
 
 @dataclass(frozen=True)
 class Budget:
-    """The recording limits; ``0`` for ``tapes`` or ``ops`` means unlimited."""
+    """The recording limits; ``0`` for ``tapes``, ``repeats`` or ``ops`` means unlimited."""
 
     elements: int = ELEMENTS
     """Elements of a tensor stored whole; a larger tensor keeps a summary (size, min, max, mean,
@@ -46,6 +49,9 @@ class Budget:
     """Leading elements kept in a large tensor's summary."""
     tapes: int = TAPES
     """Gradient tapes recorded in full detail before the rest of the run is summarised."""
+    repeats: int = REPEATS
+    """Tapes made at one place recorded in full detail before the rest of the run is summarised,
+    within ``tapes``: with ``tapes`` 0 every tape is recorded in detail."""
     ops: int = OPS
     """Ops recorded in full detail before the rest of the run is summarised."""
 
@@ -71,6 +77,9 @@ class Budget:
     def detailed_ops_exceeded(self, count: int) -> bool:
         return 0 < self.ops < count
 
+    def detailed_repeats_exceeded(self, count: int) -> bool:
+        return 0 < self.tapes and 0 < self.repeats < count
+
 
 DEFAULT_BUDGET = Budget()
 
@@ -79,6 +88,7 @@ _HELP = {
     "elements": "keep tensors of up to N elements whole, larger ones as a summary (default %(default)s)",
     "preview": "leading values kept in a large tensor's summary (default %(default)s)",
     "tapes": "record the first N tapes in full detail, then tapes, gradients and values only (default %(default)s; 0: no limit)",
+    "repeats": "of those tapes, record at most N made at one place (a loop's first N steps) in full detail (default %(default)s; 0: no limit; no effect with --budget-tapes 0)",
     "ops": "record the first N ops in full detail, then tapes, gradients and values only (default %(default)s; 0: no limit)",
 }
 

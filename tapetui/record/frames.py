@@ -60,6 +60,20 @@ class ScenarioFiles:
             child, frame = frame, frame.f_back
         return None, None, None
 
+    def place(self, frame: FrameType | None) -> tuple[tuple[str, int], ...]:
+        """Where the scenario is at ``frame``: the file and line of each of its frames on the
+        stack, innermost first. The same in every step of a loop; different for a helper
+        called from two lines."""
+        names = self._names
+        lines = []
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            name = names[filename] if filename in names else self.name(filename)
+            if name is not None:
+                lines.append((name, frame.f_lineno))
+            frame = frame.f_back
+        return tuple(lines)
+
     def caller_is_scenario(self, frame: FrameType | None, skip: tuple[str, ...] = ()) -> bool:
         """True when the nearest frame outside ``skip`` folders (e.g. numpy) is the scenario's."""
         while frame is not None and any(s in frame.f_code.co_filename for s in skip):

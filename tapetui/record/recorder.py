@@ -392,7 +392,8 @@ class Recorder:
     # --- tapes (delegated) -----------------------------------------------------------------------
 
     def on_tape_created(self, gt: Any, persistent: bool, watch_accessed: bool) -> None:
-        self.tapes.created(gt, persistent, watch_accessed, self.where())
+        place = self.files.place(sys._getframe(1))
+        self.tapes.created(gt, persistent, watch_accessed, self.where(), place=place)
 
     def on_tape_enter(self, gt: Any, parent: Any) -> None:
         self.tapes.entered(gt, parent, self.where())

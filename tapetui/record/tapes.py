@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
 
 Where = tuple[str | None, int | None]
+Place = tuple[tuple[str, int], ...]
 
 NEVER_RECORDED = frozenset({"StopGradient"})
 """Ops TensorFlow never puts on a tape, whatever their inputs."""
@@ -55,6 +57,8 @@ class TapeBook:
         self.rec = rec
         self.count = 0
         self.active: list[TapeState] = []
+        self.made_at: Counter[Place] = Counter()
+        """Tapes made at each place (``ScenarioFiles.place``): a loop makes one a step."""
 
     def state_of(self, gt: Any, announce: bool = True) -> TapeState:
         """Our state of a tape, created the first time it is seen; ``announce=False`` when
@@ -74,8 +78,14 @@ class TapeBook:
         watch_accessed: bool,
         where: Where = (None, None),
         announce: bool = True,
+        place: Place = (),
     ) -> TapeState:
-        if self.rec.budget.detailed_tapes_exceeded(self.count + 1):
+        budget = self.rec.budget
+        if place and not self.rec.summarising:
+            self.made_at[place] += 1
+            if budget.detailed_repeats_exceeded(self.made_at[place]):
+                self.rec.start_summary("repeats")
+        if budget.detailed_tapes_exceeded(self.count + 1):
             self.rec.start_summary("tapes")
         self.count += 1
         record = Tape(self.count, where[0], where[1], persistent, watch_accessed)

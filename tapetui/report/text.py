@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tapetui.explain.summarised import BUDGET_OPTIONS, detail_spent
 from tapetui.report.build import build_report
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
@@ -72,14 +73,10 @@ def _call_lines(call: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _summarised_line(summarised: dict[str, Any]) -> str:
-    if summarised["reason"] == "tapes":
-        spent = f"the first {summarised['tapes_in_detail']} tapes"
-    else:
-        spent = f"the first {summarised['ops_in_detail']} ops"
+def _summarised_line(trace: Trace) -> str:
     return (
-        f"recorded in detail: {spent}; after that, tapes, gradient calls and their values only. "
-        "--budget-tapes N / --budget-ops N (0: no limit) record more"
+        f"recorded in detail: {detail_spent(trace)}; after that, tapes, gradient calls and their "
+        f"values only. To record more: {BUDGET_OPTIONS}"
     )
 
 
@@ -95,7 +92,7 @@ def render_text(trace: Trace) -> str:
             f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
         )
     if report["summarised"]:
-        lines.append(_summarised_line(report["summarised"]))
+        lines.append(_summarised_line(trace))
     for call in report["gradient_calls"]:
         lines += _call_lines(call)
     if report["error"]:

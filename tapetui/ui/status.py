@@ -37,13 +37,13 @@ def status_text(trace: Trace) -> tuple[str, str]:
 
 
 def detail_note(trace: Trace) -> str:
-    """`` (first 100 tapes in detail)`` when the rest of the run was recorded in summary."""
+    """`` (first 10 tapes in detail)`` when the rest of the run was recorded in summary."""
     meta = trace.meta.get("summarised")
     if not isinstance(meta, dict):
         return ""
-    if meta.get("reason") == "tapes":
-        return f" (first {meta.get('tapes_in_detail')} tapes in detail)"
-    return f" (first {meta.get('ops_in_detail')} ops in detail)"
+    if meta.get("reason") == "ops":
+        return f" (first {meta.get('ops_in_detail')} ops in detail)"
+    return f" (first {meta.get('tapes_in_detail')} tapes in detail)"
 
 
 def output_lines(trace: Trace) -> list[Line]:

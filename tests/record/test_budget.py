@@ -56,6 +56,19 @@ for step in range(4):
     grads = tape.gradient(loss, [w, b])
 """
 
+HELPER_ON_FOUR_LINES = """\
+import tensorflow as tf
+w = tf.Variable(2.0)
+def grad_of(f):
+    with tf.GradientTape() as tape:
+        loss = f()
+    return tape.gradient(loss, w)
+a = grad_of(lambda: w * w)
+b = grad_of(lambda: w * 3.0)
+c = grad_of(lambda: w + 1.0)
+d = grad_of(lambda: w * w * w)
+"""
+
 EXITS_HARD = """\
 import os
 import tensorflow as tf
@@ -108,6 +121,23 @@ def test_tapes_past_the_budget_keep_their_gradients_and_values_but_not_their_ops
     targets = [trace.tensors[c.target_ids[0]].data for c in trace.gradient_calls.values()]
     assert targets == [1.0, 2.0, 3.0, 4.0, 5.0]  # each step's loss, summarised ones too
     assert trace.meta["budget"]["tapes"] == 2
+
+
+def test_a_loop_is_summarised_after_its_first_steps(tmp_path: Path) -> None:
+    trace = _record(tmp_path, TRAINING_LOOP)
+    summarised = trace.meta["summarised"]
+    assert (summarised["reason"], summarised["tapes_in_detail"]) == ("repeats", 3)
+    assert len([e for e in _ops(trace, "Mul") if not e.backward and e.line == 5]) == 6
+    results = [trace.tensors[c.result_ids[0]].data for c in trace.gradient_calls.values()]
+    assert results == [2.0, 4.0, 6.0, 8.0, 10.0]
+
+
+def test_a_helper_called_from_several_lines_is_not_a_loop(tmp_path: Path) -> None:
+    trace = _record(tmp_path, HELPER_ON_FOUR_LINES, Budget(repeats=1))
+    assert "summarised" not in trace.meta
+    grads = [trace.tensors[c.result_ids[0]].data for c in trace.gradient_calls.values()]
+    assert grads == [4.0, 3.0, 1.0, 12.0]
+    assert [t.line for t in trace.tapes.values()] == [4, 4, 4, 4]
 
 
 def test_a_none_first_seen_after_the_budget_says_it_was_not_recorded_in_detail(

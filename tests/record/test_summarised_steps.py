@@ -3,7 +3,9 @@ gradient calls, values and output as a run recorded in full detail, in the same 
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from tapetui.record.budget import Budget
 from tapetui.trace.events import OpEvent, OutputEvent, TapeEnterEvent, TapeExitEvent, WatchEvent
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
+from tapetui.trace.steps import CALL
 
 STEPS = """\
 import tensorflow as tf
@@ -125,3 +128,46 @@ def test_summarised_steps_keep_their_place_in_the_timeline(traces: dict[str, Tra
     assert timeline == _timeline(traces["detailed"])
     output = "".join(text for kind, _, text in timeline if kind == "output")
     assert output.endswith("2 8.0\nused twice\n")
+
+
+LOOP_THEN = """\
+import os, time
+import tensorflow as tf
+w = tf.Variable(1.0)
+for step in range(1, 9):
+    with tf.GradientTape() as tape:
+        loss = w * float(step)
+    grad = tape.gradient(loss, w)
+{then}
+"""
+
+
+def _script(tmp_path: Path, then: str) -> Path:
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP_THEN.format(then=then), encoding="utf-8")
+    return script
+
+
+def _steps_losses(trace: Trace) -> list[Any]:
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    return [trace.tensors[c.target_ids[0]].data for c in calls]
+
+
+def test_steps_reach_the_parent_while_the_scenario_still_runs(tmp_path: Path) -> None:
+    cancel = threading.Event()
+
+    def on_record(record: dict[str, Any]) -> None:
+        rows = record.get("steps", {}).get("rows", [])
+        if any(row[0] == CALL and row[2] == 8 for row in rows):  # the last step's call
+            cancel.set()
+
+    script = _script(tmp_path, "time.sleep(120)")
+    trace = record(script, cancel=cancel, on_record=on_record, timeout=300, budget=SUMMARISED)
+    assert trace.status == "cancelled"
+    assert _steps_losses(trace) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+
+
+def test_an_abort_after_summarised_steps_keeps_every_step(tmp_path: Path) -> None:
+    trace = record(_script(tmp_path, "os.abort()"), timeout=300, budget=SUMMARISED)
+    assert trace.status == "died"
+    assert _steps_losses(trace) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
