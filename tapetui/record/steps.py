@@ -7,7 +7,6 @@ training step costs the recorder a few rows instead of a dozen records.
 
 from __future__ import annotations
 
-import inspect
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -73,9 +72,10 @@ class StepRows:
     def called(
         self,
         gt: Any,
-        method: str,
         arguments: dict[str, Any],
         inside: bool,
+        *,
+        method: str,
         result: Any,
         error: BaseException | None,
     ) -> None:
@@ -207,29 +207,13 @@ def lean_exit(rec: Recorder, original: Callable[..., Any]) -> Callable[..., Any]
 
 def lean_gradient(rec: Recorder, method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
-        parameters = list(inspect.signature(original).parameters.values())[1:]
-        names = [p.name for p in parameters]
-        defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+        def begin(gt: Any, arguments: dict[str, Any], inside: bool) -> Any:
+            return gt, arguments, inside
 
-        def gradient(self: Any, *args: Any, **kwargs: Any) -> Any:
-            book = rec.gradients
-            if rec.muted or book.depth or not tfh.eager():
-                return original(self, *args, **kwargs)
-            arguments = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
-            inside = tfh.tape_is_recording(self)
-            book.depth += 1
-            try:
-                result = original(self, *args, **kwargs)
-            except BaseException as exc:
-                book.depth -= 1
-                with rec.guard():
-                    rec.steps.called(self, method, arguments, inside, None, exc)
-                raise
-            book.depth -= 1
-            with rec.guard():
-                rec.steps.called(self, method, arguments, inside, result, None)
-            return result
+        def end(begun: Any, result: Any, error: BaseException | None) -> None:
+            if begun is not None:
+                rec.steps.called(*begun, method=method, result=result, error=error)
 
-        return gradient
+        return tfh.observe_calls(rec, original, begin, end)
 
     return make

@@ -445,34 +445,50 @@ def _around_stop(rec: Recorder) -> Callable[[Any], Any]:
     return make
 
 
-def _around_gradient(rec: Recorder, method: str) -> Callable[[Any], Any]:
-    def make(original: Any) -> Any:
-        signature = inspect.signature(original)
+def observe_calls(
+    rec: Recorder,
+    original: Callable[..., Any],
+    begin: Callable[[Any, dict[str, Any], bool], Any],
+    end: Callable[[Any, Any, BaseException | None], None],
+) -> Callable[..., Any]:
+    """``original`` (a tape's ``gradient``, ``jacobian`` …) reporting each eager call the scenario
+    makes: ``begin(tape, arguments, inside_context)`` before it, ``end(begun, result, error)``
+    after. Calls TensorFlow makes inside one (``jacobian`` calls ``gradient``) are not reported."""
+    parameters = list(inspect.signature(original).parameters.values())[1:]
+    names = [p.name for p in parameters]
+    defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
 
-        @functools.wraps(original)
-        def gradient(self: Any, *args: Any, **kwargs: Any) -> Any:
-            book = rec.gradients
-            if rec.muted or book.depth or not eager():
-                return original(self, *args, **kwargs)
-            bound = signature.bind(self, *args, **kwargs)
-            bound.apply_defaults()
-            call = None
-            with rec.guard():
-                call = book.begin(self, method, bound.arguments, tape_is_recording(self))
-            book.depth += 1
-            try:
-                result = original(self, *args, **kwargs)
-            except BaseException as exc:
-                book.depth -= 1
-                with rec.guard():
-                    book.end(call, None, exc)
-                raise
+    @functools.wraps(original)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        book = rec.gradients
+        if rec.muted or book.depth or not eager():
+            return original(self, *args, **kwargs)
+        arguments = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+        begun = None
+        with rec.guard():
+            begun = begin(self, arguments, tape_is_recording(self))
+        book.depth += 1
+        try:
+            result = original(self, *args, **kwargs)
+        except BaseException as exc:
             book.depth -= 1
             with rec.guard():
-                book.end(call, result, None)
-            return result
+                end(begun, None, exc)
+            raise
+        book.depth -= 1
+        with rec.guard():
+            end(begun, result, None)
+        return result
 
-        return gradient
+    return call
+
+
+def _around_gradient(rec: Recorder, method: str) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        def begin(gt: Any, arguments: dict[str, Any], inside: bool) -> Any:
+            return rec.gradients.begin(gt, method, arguments, inside)
+
+        return observe_calls(rec, original, begin, rec.gradients.end)
 
     return make
 
