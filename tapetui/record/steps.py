@@ -153,6 +153,8 @@ class StepRows:
             return [ref, t.dtype.name, [int(d) for d in t.shape], None, None, name]
         data, s = capture(value, self.rec.budget.elements, self.rec.budget.preview)
         summary = None if s is None else [s.size, s.preview, s.min, s.max, s.mean, s.nan, s.inf]
+        if summary is not None:
+            summary.append(s.norm)
         return [ref, t.dtype.name, list(value.shape), data, summary, name]
 
     def _name(self, tensor: Any, site: Site, position: int) -> str | None:

@@ -57,14 +57,14 @@ def _whole(array: np.ndarray) -> Any:
 
 
 def _add_stats(summary: ValueSummary, flat: np.ndarray) -> None:
-    """min, max, mean and NaN/Inf counts, a chunk at a time, on the tensor's own dtype.
+    """min, max, mean, L2 norm and NaN/Inf counts, a chunk at a time, on the tensor's own dtype.
 
     One float64 sum per chunk tells whether it is all finite (the usual case); only a chunk
     with a NaN or an Inf (or a float64 sum that overflows) is scanned again to count them.
     """
     lo: float | None = None
     hi: float | None = None
-    total, count = 0.0, 0
+    total, squares, count = 0.0, 0.0, 0
     for start in range(0, flat.size, CHUNK):
         chunk = flat[start : start + CHUNK]
         chunk_sum = float(chunk.sum(dtype=np.float64))
@@ -79,9 +79,28 @@ def _add_stats(summary: ValueSummary, flat: np.ndarray) -> None:
             lo = float(chunk.min()) if lo is None else min(lo, float(chunk.min()))
             hi = float(chunk.max()) if hi is None else max(hi, float(chunk.max()))
             total += chunk_sum
+            squares += _sum_of_squares(chunk, max(-lo, hi))
             count += int(chunk.size)
     if count:
         summary.min, summary.max, summary.mean = lo, hi, total / count
+        norm = math.sqrt(squares)
+        summary.norm = norm if math.isfinite(norm) else None  # past float64: unknown
+
+
+def _sum_of_squares(chunk: np.ndarray, largest: float) -> float:
+    """In the chunk's own float dtype where that cannot overflow (``largest`` bounds its absolute
+    values), else in float64 scaled by ``largest``: no overflow warning may reach the scenario's
+    stderr."""
+    if (
+        chunk.dtype.kind == "f"
+        and chunk.dtype.itemsize >= 4
+        and largest * largest * chunk.size < 1e37
+    ):
+        return float(np.dot(chunk, chunk))
+    if largest == 0:
+        return 0.0
+    scaled = chunk.astype(np.float64) / largest
+    return float(np.dot(scaled, scaled)) * largest * largest
 
 
 def _summary(array: np.ndarray, preview: int) -> ValueSummary:

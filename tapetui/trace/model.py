@@ -31,6 +31,8 @@ class ValueSummary:
     mean: float | None = None
     nan: int = 0
     inf: int = 0
+    norm: float | None = None
+    """The L2 norm of the finite elements (a gradient's norm is what a training loop watches)."""
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ part has, so nothing downstream tells the two apart. ``file`` below is an index 
   ``sources``, ``output_gradients`` and ``results`` are structures of ids, ``error`` is
   ``null`` or ``[type, message]``, and ``tensors`` the values among them:
   ``[id, dtype, shape, data, summary, name]`` with ``summary`` ``null`` or
-  ``[size, preview, min, max, mean, nan, inf]``.
+  ``[size, preview, min, max, mean, nan, inf, norm]``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ ENTER, EXIT, CALL = 0, 1, 2
 
 _WIDTH = {ENTER: 8, EXIT: 6, CALL: 15}
 _TENSOR_WIDTH = 6
-_SUMMARY_WIDTH = 7
+_SUMMARY_WIDTH = 8
 
 
 def flatten(structure: Any) -> list[Any]:
@@ -171,11 +171,11 @@ def _summary(row: Any) -> ValueSummary | None:
         return None
     if not isinstance(row, list) or len(row) != _SUMMARY_WIDTH:
         raise TraceFormatError("a steps value summary has the wrong shape")
-    size, preview, low, high, mean, nan, inf = row
+    size, preview, low, high, mean, nan, inf, norm = row
     _check([size, nan, inf], "int", "a value summary's counts")
-    _check([low, high, mean], "float | None", "a value summary's statistics")
+    _check([low, high, mean, norm], "float | None", "a value summary's statistics")
     _check([preview], "list[Any]", "a value summary's preview")
-    return ValueSummary(size, preview, low, high, mean, nan, inf)
+    return ValueSummary(size, preview, low, high, mean, nan, inf, norm)
 
 
 def apply_steps(trace: Trace, value: Any) -> None:

@@ -30,6 +30,15 @@ def _value(trace: Trace, ref: int | None) -> float | None:
     return mean(data)
 
 
+def _norm(trace: Trace, ref: int) -> float | None:
+    """A gradient's L2 norm, from its value or, for a large tensor, from its summary."""
+    data = data_of(trace, ref)
+    tensor = trace.tensors.get(ref)
+    if data is None and tensor is not None and tensor.summary is not None:
+        return tensor.summary.norm
+    return norm(data)
+
+
 def summarize(trace: Trace) -> list[TapeSummary]:
     """One summary per tape, in the order the tapes were created."""
     summaries = {t.id: TapeSummary(t.id, t.line) for t in trace.tapes.values()}
@@ -41,9 +50,7 @@ def summarize(trace: Trace) -> list[TapeSummary]:
         summary.target = _value(trace, call.target_ids[0]) if call.target_ids else None
         for i, source in enumerate(call.source_ids):
             result = call.result_ids[i] if i < len(call.result_ids) else None
-            summary.norms[label(trace, source)] = (
-                None if result is None else norm(data_of(trace, result))
-            )
+            summary.norms[label(trace, source)] = None if result is None else _norm(trace, result)
     return list(summaries.values())
 
 

@@ -16,7 +16,7 @@ from tapetui.trace.stream import apply_record
 def one_step(tape: int = 3, seq: int = 40) -> list[list[Any]]:
     """A training step as the recorder sends it: tape 3 on line 5, ``loss`` on line 7."""
     loss = [100, "float32", [], 0.25, None, "loss"]
-    grad_w = [101, "float32", [2, 2], None, [4, [0.5, -0.5], -0.5, 0.5, 0.0, 0, 0], None]
+    grad_w = [101, "float32", [2, 2], None, [4, [0.5, -0.5], -0.5, 0.5, 0.0, 0, 0, 1.0], None]
     call = [CALL, seq + 2, 9, tape, "gradient", 0, 7, 100, [11, 12], None, "none", False]
     return [
         [ENTER, seq, tape, 0, 5, False, True, None],
@@ -41,7 +41,8 @@ def test_a_step_becomes_its_tape_tensors_call_and_events() -> None:
     assert (call.source_ids, call.result_ids) == ([11, 12], [101, None])
     loss, grad = trace.tensors[100], trace.tensors[101]
     assert (loss.data, loss.name, loss.file, loss.line) == (0.25, "loss", "train.py", 7)
-    assert grad.summary is not None and (grad.summary.size, grad.summary.max) == (4, 0.5)
+    assert grad.summary is not None
+    assert (grad.summary.size, grad.summary.max, grad.summary.norm) == (4, 0.5, 1.0)
     kinds = [(type(e), e.seq) for e in trace.events]
     assert kinds == [(TapeEnterEvent, 40), (TapeExitEvent, 41), (GradientCallEvent, 42)]
 

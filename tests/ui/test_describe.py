@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tapetui.trace import Trace
+from tapetui.trace import Trace, ValueSummary
 from tapetui.ui.describe import describe
 from tapetui.ui.overview import series, summarize
 from tapetui.ui.status import status_text
@@ -50,6 +50,14 @@ def test_tapes_pane_lists_watches_and_calls() -> None:
 
 def test_overview_series_hold_each_tapes_target_and_gradient_norm() -> None:
     assert series(summarize(square_twice())) == {"target": [81.0], "|∇x|": [108.0]}
+
+
+def test_overview_takes_a_large_gradients_norm_from_its_summary() -> None:
+    trace = square_twice()
+    (call,) = [c for c in trace.gradient_calls.values() if c.target_ids and c.line == 9]
+    result = trace.tensors[call.result_ids[0]]
+    result.data, result.summary = None, ValueSummary(size=1000, preview=[0.1], norm=3.5)
+    assert series(summarize(trace))["|∇x|"] == [3.5]
 
 
 def test_a_trace_without_missing_gradients_says_so() -> None:
