@@ -1,0 +1,92 @@
+"""Runs one workload plainly, under tapetui's recorder and under TensorFlow's debug dump, taking
+turns in this one process, and prints each mode's per-step times as JSON.
+
+    python benchmarks/_loop_side_by_side.py WORKLOAD ROUNDS
+
+On a shared machine a whole process can run 20-30 % slower than the next one; taking turns in one
+process puts every mode under the same conditions. The recorder is the one the recording child
+runs (``record_file`` with the stream writer and the output capture), so only the process around
+it differs; ``recording_overhead.py`` measures that part as the whole process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import json
+import os
+import runpy
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import tensorflow as tf
+
+from tapetui.record.output import CapturedOutput
+from tapetui.record.runner import record_file
+from tapetui.trace.stream import RecordWriter
+
+
+def _series(printed: str, name: str) -> list[float]:
+    line = next(x for x in printed.splitlines() if x.startswith(f"{name}="))
+    return [float(t) for t in line.split("=", 1)[1].split(",")]
+
+
+def _printed(run: Callable[[], object]) -> dict[str, list[float]]:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        run()
+    text = buffer.getvalue()
+    return {name: _series(text, name) for name in ("step_seconds", "step_cpu_seconds")}
+
+
+def plain(workload: str) -> dict[str, list[float]]:
+    return _printed(lambda: runpy.run_path(workload, run_name="__main__"))
+
+
+def tapetui(workload: str) -> dict[str, list[float]]:
+    def run() -> None:
+        output = CapturedOutput(close_stdin=False)  # tees into the redirected stdout
+        with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "trace.jsonl", "w") as out:
+            writer = RecordWriter(out)
+            try:
+                record_file(workload, writer, output=output)
+            finally:
+                writer.close()
+                output.restore()
+
+    return _printed(run)
+
+
+def tf_dump(workload: str) -> dict[str, list[float]]:
+    def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            tf.debugging.experimental.enable_dump_debug_info(
+                tmp, tensor_debug_mode="FULL_TENSOR", circular_buffer_size=-1
+            )
+            try:
+                runpy.run_path(workload, run_name="__main__")
+            finally:
+                tf.debugging.experimental.disable_dump_debug_info()
+
+    return _printed(run)
+
+
+def main() -> None:
+    workload, rounds = sys.argv[1], int(sys.argv[2])
+    modes = {"plain": plain, "tapetui": tapetui, "tf dump": tf_dump}
+    gc.freeze()  # the imports' objects, out of every mode's collections alike
+    plain(workload)  # TensorFlow's first run of each op is slow: a round no mode is timed on
+    runs: dict[str, list[dict[str, list[float]]]] = {mode: [] for mode in modes}
+    for _ in range(rounds):
+        for mode, run in modes.items():
+            runs[mode].append(run(workload))
+    print(json.dumps(runs))
+
+
+if __name__ == "__main__":
+    main()
