@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.values import capture
-from tapetui.trace.steps import CALL, ENTER, EXIT
+from tapetui.trace.steps import CALL, ENTER, EXIT, FILE_AT
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
@@ -111,15 +111,15 @@ class StepRows:
     # --- rows ----------------------------------------------------------------------------------
 
     def _add(self, row: list[Any]) -> None:
-        """Number the row in the timeline and queue it (``row[3]`` is a file name until now)."""
+        """Number the row in the timeline, its file name as an index into the record's files,
+        and queue it."""
         rec = self.rec
         with rec._lock:  # a scenario's thread may print, and so send, meanwhile
             row[1] = rec.seq
             rec.seq += 1
-            file = row[CALL_FILE if row[0] == CALL else 3]
-            if file is not None:
-                index = self._files.setdefault(file, len(self._files))
-                row[CALL_FILE if row[0] == CALL else 3] = index
+            at = FILE_AT[row[0]]
+            if row[at] is not None:
+                row[at] = self._files.setdefault(row[at], len(self._files))
             self.rows.append(row)
 
     def send(self) -> None:
@@ -169,10 +169,6 @@ class StepRows:
         if name is not None:
             self._names[(site, position)] = name
         return name
-
-
-CALL_FILE = 5
-"""Where a call row holds its file (``tapetui.trace.steps``); enter and exit rows hold it at 3."""
 
 
 def _dense(value: Any) -> Any:

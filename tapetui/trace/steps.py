@@ -30,6 +30,8 @@ from tapetui.trace.model import ErrorInfo, GradientCall, Tape, Tensor, Trace, Va
 
 ENTER, EXIT, CALL = 0, 1, 2
 """The first value of a row: what it is."""
+FILE_AT = {ENTER: 3, EXIT: 3, CALL: 5}
+"""Where each kind of row holds its file."""
 
 _WIDTH = {ENTER: 8, EXIT: 6, CALL: 15}
 _TENSOR_WIDTH = 6
