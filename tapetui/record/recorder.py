@@ -67,8 +67,8 @@ class Guard:
         rec._mute -= 1
         if not rec._mute and rec.summarised is None:
             # One write for everything one hook recorded: what it recorded survives a segfault
-            # or a kill that comes next. Summarised, a step's records go out at its gradient
-            # call instead (``GradientBook.end``): a write per hook would cost more than the step.
+            # or a kill that comes next. Summarised, a write per hook would cost more than the
+            # step: the stream writer's thread sends the step rows every 0.1 s instead.
             rec.flush()
         if exc is None or not isinstance(exc, Exception):
             return False
