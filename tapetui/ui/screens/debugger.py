@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from tapetui.trace import Trace
@@ -27,6 +27,7 @@ from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.values import step_name
 from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
+from tapetui.ui.widgets.keys_footer import KeysFooter
 from tapetui.ui.widgets.lines_view import LinesView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.status_line import StatusLine
@@ -142,7 +143,7 @@ class DebuggerScreen(Screen[None]):
                 yield LinesView(id="why")
                 yield LinesView(id="output")
         yield Timeline(id="timeline")
-        yield Footer()
+        yield KeysFooter()
 
     # typed views of the panes
     @property

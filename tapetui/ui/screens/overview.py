@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline
+from textual.widgets import DataTable, Label, Sparkline
 
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
 from tapetui.ui.overview import TapeSummary, series, summarize
+from tapetui.ui.widgets.keys_footer import KeysFooter
 
 
 def _number(value: float | None) -> str:
@@ -49,7 +50,7 @@ class OverviewScreen(Screen[int | None]):
                         f"{_number(values[0])} → {_number(values[-1])}", classes="series-range"
                     )
         yield DataTable(id="tape-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sparklines").border_title = f"{len(self.summaries)} tapes"

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tapetui.ui.scenarios import ScenarioEntry
 from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.widgets.keys_footer import KeysFooter
 
 
 class PickerScreen(Screen[None]):
@@ -43,7 +44,7 @@ class PickerScreen(Screen[None]):
             *(Option(self.prompt(e), id=str(i)) for i, e in enumerate(self.entries)),
             id="scenarios",
         )
-        yield Footer()
+        yield KeysFooter()
 
     @staticmethod
     def prompt(entry: ScenarioEntry) -> Text:
