@@ -16,7 +16,7 @@ from tapetui.trace.events import (
     WatchEvent,
     WatchItem,
 )
-from tapetui.trace.model import Tape
+from tapetui.trace.model import Tape, flatten
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
@@ -217,12 +217,3 @@ class TapeBook:
                 state.watch(ref)
                 item = WatchItem(ref, self.rec.label(var, ref), "watched")
                 self.rec.event(WatchEvent, where, tape=state.id, items=[item], explicit=False)
-
-
-def flatten(structure: Any) -> list[Any]:
-    """The leaves of nested lists, tuples and dicts (what ``tape.watch`` and ``gradient`` take)."""
-    if isinstance(structure, dict):
-        return [leaf for v in structure.values() for leaf in flatten(v)]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for v in structure for leaf in flatten(v)]
-    return [structure]

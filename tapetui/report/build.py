@@ -33,6 +33,7 @@ def _value(trace: Trace, ref: int | None) -> tuple[Any, dict[str, Any] | None]:
             "min": summary.min,
             "max": summary.max,
             "mean": summary.mean,
+            "norm": summary.norm,
             "nan": summary.nan,
             "inf": summary.inf,
         }

@@ -19,6 +19,16 @@ Structure = Any
 """A JSON-able nesting of lists/dicts whose leaves are ids (``int``) or ``None``."""
 
 
+def flatten(structure: Any) -> list[Any]:
+    """The leaves of nested lists, tuples and dicts: a structure of ids, or what ``tape.watch``
+    and ``gradient`` take."""
+    if isinstance(structure, dict):
+        return [leaf for v in structure.values() for leaf in flatten(v)]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for v in structure for leaf in flatten(v)]
+    return [structure]
+
+
 @dataclass(slots=True)
 class ValueSummary:
     """What is kept of a tensor too large to store whole."""

@@ -26,7 +26,15 @@ from typing import Any
 
 from tapetui.trace.checks import CHECKS, TraceFormatError
 from tapetui.trace.events import Event, GradientCallEvent, TapeEnterEvent, TapeExitEvent
-from tapetui.trace.model import ErrorInfo, GradientCall, Tape, Tensor, Trace, ValueSummary
+from tapetui.trace.model import (
+    ErrorInfo,
+    GradientCall,
+    Tape,
+    Tensor,
+    Trace,
+    ValueSummary,
+    flatten,
+)
 
 ENTER, EXIT, CALL = 0, 1, 2
 """The first value of a row: what it is."""
@@ -36,15 +44,6 @@ FILE_AT = {ENTER: 3, EXIT: 3, CALL: 5}
 _WIDTH = {ENTER: 8, EXIT: 6, CALL: 15}
 _TENSOR_WIDTH = 6
 _SUMMARY_WIDTH = 8
-
-
-def flatten(structure: Any) -> list[Any]:
-    """The leaves of a structure of ids: nested lists and dicts."""
-    if isinstance(structure, dict):
-        return [leaf for v in structure.values() for leaf in flatten(v)]
-    if isinstance(structure, list):
-        return [leaf for v in structure for leaf in flatten(v)]
-    return [structure]
 
 
 class _Reader:
