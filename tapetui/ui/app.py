@@ -41,31 +41,31 @@ class TapeTuiApp(App[int]):
         self.budget = budget
         """What recordings keep (``None``: the default budget)."""
         self.warm: WarmPool | None = None
-        """The recording child kept ready (TensorFlow imported) for the next recording."""
-        self._wants_warm = warm and trace is None
+        """The recording child kept ready (TensorFlow imported) for the next recording; it
+        starts once the first screen is painted (its import would compete with the paint), and
+        the first recording, queued after the same paint, then finds it."""
+        if warm and trace is None:
+            from tapetui.record.warm import WarmPool
+
+            self.warm = WarmPool()
+
+    def get_default_screen(self) -> Screen:
+        """The first screen is the debugger or the picker itself, not one pushed over a blank one.
+
+        A screen pushed from ``on_mount`` is laid out and painted while Textual still holds the
+        app's start-up batch, so that first paint is thrown away and done again.
+        """
+        if self.trace is not None:
+            return DebuggerScreen(trace=self.trace)
+        if len(self.scenarios) == 1:
+            return DebuggerScreen(scenario=self.scenarios[0].path, seed=self.seed)
+        from tapetui.ui.screens.picker import PickerScreen  # only here: startup is faster
+
+        return PickerScreen(self.scenarios, seed=self.seed)
 
     def on_mount(self) -> None:
-        if self._wants_warm:
-            self.start_warming()
-        if self.trace is not None:
-            self.push_screen(DebuggerScreen(trace=self.trace))
-        elif len(self.scenarios) == 1:
-            self.push_screen(DebuggerScreen(scenario=self.scenarios[0].path, seed=self.seed))
-        else:
-            from tapetui.ui.screens.picker import PickerScreen  # only here: startup is faster
-
-            self.push_screen(PickerScreen(self.scenarios, seed=self.seed))
-
-    def start_warming(self) -> None:
-        """Start a recording child that imports TensorFlow and waits for the next recording.
-
-        It starts once the first screen is painted (its import would compete with the paint);
-        the first recording, queued after the same paint, then finds it.
-        """
-        from tapetui.record.warm import WarmPool
-
-        self.warm = WarmPool()
-        self.call_after_refresh(self.warm.start)
+        if self.warm is not None:
+            self.call_after_refresh(self.warm.start)
 
     def on_unmount(self) -> None:
         if self.warm is not None:

@@ -10,6 +10,8 @@ import pytest
 
 from tapetui.trace import save
 from tapetui.ui import build_app, run
+from tapetui.ui.app import TapeTuiApp
+from tapetui.ui.scenarios import discover
 from tapetui.ui.screens.debugger import DebuggerScreen
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.screens.overview import OverviewScreen
@@ -137,3 +139,53 @@ def test_headless_screenshot_after_keys_shows_the_step_reached(
     svg = out.read_text(encoding="utf-8")
     assert "step&#160;3/10" in svg or "step 3/10" in svg
     assert "/tmp" not in svg and str(tmp_path) not in svg
+
+
+def _recorded_instantly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """Scenarios a.py and b.py whose recording returns the hand-built trace at once."""
+    import tapetui.record.process
+
+    paths = []
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("x = 1\n", encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    monkeypatch.setattr(tapetui.record.process, "record", lambda *_, **__: square_twice())
+    return paths
+
+
+def test_escape_goes_back_from_a_picked_scenario_to_the_picker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tapetui.ui.screens.picker import PickerScreen
+
+    async def flow() -> None:
+        app = TapeTuiApp(scenarios=discover(_recorded_instantly(monkeypatch, tmp_path)), warm=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert isinstance(app.screen, PickerScreen)
+            await pilot.press("enter")
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            while not screen.ready:
+                await pilot.pause(0.01)
+            await pilot.press("escape")
+            assert isinstance(app.screen, PickerScreen)
+
+    asyncio.run(flow())
+
+
+def test_escape_keeps_the_only_scenario_open(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async def flow() -> None:
+        first = _recorded_instantly(monkeypatch, tmp_path)[0]
+        app = TapeTuiApp(scenarios=discover([first]), warm=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            while not screen.ready:
+                await pilot.pause(0.01)
+            await pilot.press("escape")
+            assert app.screen is screen
+            assert screen.trace is not None and screen.trace.status == "finished"
+
+    asyncio.run(flow())

@@ -27,7 +27,7 @@ from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.values import step_name
 from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
-from tapetui.ui.widgets.keys_footer import KeysFooter
+from tapetui.ui.widgets.key_bar import KeyBar
 from tapetui.ui.widgets.lines_view import LinesView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.status_line import StatusLine
@@ -143,7 +143,7 @@ class DebuggerScreen(Screen[None]):
                 yield LinesView(id="why")
                 yield LinesView(id="output")
         yield Timeline(id="timeline")
-        yield KeysFooter()
+        yield KeyBar()
 
     # typed views of the panes
     @property
@@ -403,7 +403,7 @@ class DebuggerScreen(Screen[None]):
         if self.recording:
             self._cancel.set()
             self.set_status("cancelling the scenario…", "-busy")
-        elif len(self.app.screen_stack) > 2:
+        elif self.app.screen_stack[0] is not self:  # opened from the picker
             self.dismiss(None)
 
     def action_help(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Sparkline
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
 from tapetui.ui.overview import TapeSummary, series, summarize
-from tapetui.ui.widgets.keys_footer import KeysFooter
+from tapetui.ui.widgets.key_bar import KeyBar
 
 
 def _number(value: float | None) -> str:
@@ -50,7 +50,7 @@ class OverviewScreen(Screen[int | None]):
                         f"{_number(values[0])} → {_number(values[-1])}", classes="series-range"
                     )
         yield DataTable(id="tape-table", cursor_type="row", zebra_stripes=True)
-        yield KeysFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#sparklines").border_title = f"{len(self.summaries)} tapes"

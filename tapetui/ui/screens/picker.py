@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from tapetui.ui.scenarios import ScenarioEntry
 from tapetui.ui.screens.debugger import DebuggerScreen
-from tapetui.ui.widgets.keys_footer import KeysFooter
+from tapetui.ui.widgets.key_bar import KeyBar
 
 
 class PickerScreen(Screen[None]):
@@ -44,7 +44,7 @@ class PickerScreen(Screen[None]):
             *(Option(self.prompt(e), id=str(i)) for i, e in enumerate(self.entries)),
             id="scenarios",
         )
-        yield KeysFooter()
+        yield KeyBar()
 
     @staticmethod
     def prompt(entry: ScenarioEntry) -> Text:

@@ -1,0 +1,177 @@
+"""The key bar at the bottom of each screen: its keys on one line, drawn by one widget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+SEPARATOR = "▏"
+"""Between the screen's keys and the command palette's key on the right, as in Textual's Footer."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShownKey:
+    """One key on the bar: what is pressed, what it is shown as, what it does."""
+
+    key: str
+    display: str
+    description: str
+    tooltip: str
+    enabled: bool
+
+    @property
+    def width(self) -> int:
+        """Columns it takes on the bar: `` n Next ``."""
+        return len(self.display) + len(self.description) + 3
+
+
+def shown_keys(screen: Screen) -> tuple[list[ShownKey], ShownKey | None]:
+    """The screen's keys to show (one per action, in binding order) and the palette's key."""
+    app = screen.app
+    palette_binding = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+    keys: list[ShownKey] = []
+    palette: ShownKey | None = None
+    actions: set[str] = set()
+    for key, (_, binding, enabled, tooltip) in screen.active_bindings.items():
+        shown = ShownKey(
+            binding.key,
+            app.get_key_display(binding),
+            binding.description,
+            tooltip or binding.tooltip or binding.description,
+            enabled,
+        )
+        if key == palette_binding:
+            palette = shown
+        elif binding.show and binding.action not in actions:
+            actions.add(binding.action)
+            keys.append(shown)
+    return keys, palette
+
+
+class KeyBar(Widget, can_focus=False):
+    """The screen's keys (as Textual's Footer shows them), and the command palette's on the right.
+
+    Clicking a key presses it; hovering shows what it does. One widget draws the whole line:
+    Textual's Footer is a container with a widget per key, and building and styling those was
+    a third of the time from start to the first screen.
+    """
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "key-bar--key",
+        "key-bar--description",
+        "key-bar--hover",
+    }
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        pointer: pointer;
+        .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .key-bar--hover {
+            background: $block-hover-background;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.keys: list[ShownKey] = []
+        """The screen's keys on the bar, left to right."""
+        self.palette: ShownKey | None = None
+        """The command palette's key, on the right (``None`` when the app has no palette)."""
+        self._hover: ShownKey | None = None
+
+    def on_mount(self) -> None:
+        self.keys, self.palette = shown_keys(self.screen)
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen and shown_keys(screen) != (self.keys, self.palette):
+            self.keys, self.palette = shown_keys(screen)
+            self.refresh()
+
+    # drawing ----------------------------------------------------------------------------------
+
+    def render(self) -> Text:
+        left = Text(no_wrap=True, overflow="crop")
+        for shown in self.keys:
+            left.append_text(self._key_text(shown))
+        if self.palette is None:
+            return left
+        right = Text(SEPARATOR, style=self._separator_style(), no_wrap=True)
+        right.append_text(self._key_text(self.palette, palette=True))
+        room = self.size.width - right.cell_len
+        left.truncate(max(room, 0), pad=True)
+        return Text.assemble(left, right, no_wrap=True, overflow="crop")
+
+    def _key_text(self, shown: ShownKey, palette: bool = False) -> Text:
+        key = self.get_component_rich_style("key-bar--key")
+        description = self.get_component_rich_style("key-bar--description")
+        if shown is self._hover:
+            hover = self.get_component_rich_style("key-bar--hover")
+            key, description = key + hover, description + hover
+        if not shown.enabled:
+            key, description = key + Style(dim=True), description + Style(dim=True)
+        if palette:  # drawn as Textual's Footer draws it: ``▏^p palette ``
+            return Text.assemble((shown.display, key), (f" {shown.description} ", description))
+        return Text.assemble((f" {shown.display} ", key), (f"{shown.description} ", description))
+
+    def _separator_style(self) -> Style:
+        foreground = self.styles.color.with_alpha(0.2)
+        return Style(color=(self.styles.background + foreground).rich_color)
+
+    # the mouse --------------------------------------------------------------------------------
+
+    def key_at(self, x: int) -> ShownKey | None:
+        """The key drawn at column ``x``, if any."""
+        start = 0
+        for shown in self.keys:
+            if start <= x < start + shown.width:
+                return shown
+            start += shown.width
+        if self.palette is not None and x >= self.size.width - self.palette.width:
+            return self.palette
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self.key_at(event.x)
+        if hover is not self._hover:
+            self._hover = hover
+            self.tooltip = hover.tooltip if hover is not None else None
+            self.refresh()
+
+    def on_leave(self, _: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        shown = self.key_at(event.x)
+        if shown is None:
+            return
+        if shown.enabled:
+            self.app.simulate_key(shown.key)
+        else:
+            self.app.bell()
