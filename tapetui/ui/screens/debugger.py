@@ -21,7 +21,6 @@ from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
 from tapetui.ui.screens.help import HelpScreen
-from tapetui.ui.screens.overview import OverviewScreen
 from tapetui.ui.status import output_lines, status_text
 from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane_lines
@@ -384,6 +383,8 @@ class DebuggerScreen(Screen[None]):
         if self.trace is None or not self.trace.tapes:
             self.notify("no tapes to compare", timeout=2)
             return
+        from tapetui.ui.screens.overview import OverviewScreen  # only here: startup is faster
+
         self.app.push_screen(OverviewScreen(self.trace), self._go_to_tape)
 
     def _go_to_tape(self, tape: int | None) -> None:
