@@ -4,7 +4,9 @@ turns in this one process, and prints each mode's per-step times as JSON.
     python benchmarks/_loop_side_by_side.py WORKLOAD ROUNDS
 
 On a shared machine a whole process can run 20-30 % slower than the next one; taking turns in one
-process puts every mode under the same conditions. The recorder is the one the recording child
+process puts every mode under the same conditions. Each round runs the modes in a new order (the
+same orders on every run of the benchmark), so no mode always runs right after another, and plain
+runs twice: how far ``plain 2nd`` is from ``plain`` is the measurement's own noise. The recorder is the one the recording child
 runs (``record_file`` with the stream writer and the output capture), so only the process around
 it differs; ``recording_overhead.py`` measures that part as the whole process.
 """
@@ -16,6 +18,7 @@ import gc
 import io
 import json
 import os
+import random
 import runpy
 import sys
 import tempfile
@@ -78,13 +81,15 @@ def tf_dump(workload: str) -> dict[str, list[float]]:
 
 def main() -> None:
     workload, rounds = sys.argv[1], int(sys.argv[2])
-    modes = {"plain": plain, "tapetui": tapetui, "tf dump": tf_dump}
+    modes = {"plain": plain, "plain 2nd": plain, "tapetui": tapetui, "tf dump": tf_dump}
     gc.freeze()  # the imports' objects, out of every mode's collections alike
     plain(workload)  # TensorFlow's first run of each op is slow: a round no mode is timed on
     runs: dict[str, list[dict[str, list[float]]]] = {mode: [] for mode in modes}
-    for _ in range(rounds):
-        for mode, run in modes.items():
-            runs[mode].append(run(workload))
+    for round_ in range(rounds):
+        order = list(modes)
+        random.Random(round_).shuffle(order)
+        for mode in order:
+            runs[mode].append(modes[mode](workload))
     print(json.dumps(runs))
 
 
