@@ -84,3 +84,13 @@ def test_hovering_a_key_shows_what_it_does() -> None:
             assert bar.tooltip is None
 
     asyncio.run(flow())
+
+
+def test_in_a_narrow_terminal_a_click_on_the_palette_key_opens_the_palette() -> None:
+    async def flow() -> None:
+        app = TapeTuiApp(trace=square_twice(), warm=False)
+        async with app.run_test(size=(60, 24)) as pilot:
+            await pilot.click(KeyBar, offset=(49, 0))  # where " v Tapes " would have gone on
+            assert isinstance(app.screen, CommandPalette)
+
+    asyncio.run(flow())

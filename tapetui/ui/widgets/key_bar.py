@@ -57,9 +57,10 @@ def shown_keys(screen: Screen) -> tuple[list[ShownKey], ShownKey | None]:
 class KeyBar(Widget, can_focus=False):
     """The screen's keys (as Textual's Footer shows them), and the command palette's on the right.
 
-    Clicking a key presses it; hovering shows what it does. One widget draws the whole line:
-    Textual's Footer is a container with a widget per key, and building and styling those was
-    a third of the time from start to the first screen.
+    Clicking a key presses it; hovering shows what it does. One widget draws the whole line, in
+    the screen's first paint: Textual's Footer is a container with a widget per key, built one
+    refresh after the screen first reports its bindings, and building and styling those was
+    about half the time from composing the debugger to its first paint.
     """
 
     ALLOW_SELECT = False
@@ -144,14 +145,14 @@ class KeyBar(Widget, can_focus=False):
     # the mouse --------------------------------------------------------------------------------
 
     def key_at(self, x: int) -> ShownKey | None:
-        """The key drawn at column ``x``, if any."""
+        """The key drawn at column ``x``, if any (the palette's is drawn over any that do not fit)."""
+        if self.palette is not None and x >= self.size.width - self.palette.width:
+            return self.palette
         start = 0
         for shown in self.keys:
             if start <= x < start + shown.width:
                 return shown
             start += shown.width
-        if self.palette is not None and x >= self.size.width - self.palette.width:
-            return self.palette
         return None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
