@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -27,8 +28,8 @@ class ShownKey:
 
     @property
     def width(self) -> int:
-        """Columns it takes on the bar: `` n Next ``."""
-        return len(self.display) + len(self.description) + 3
+        """Columns it takes on the bar: `` n Next `` (the palette's: ``▏^p palette ``)."""
+        return cell_len(self.display) + cell_len(self.description) + 3
 
 
 def shown_keys(screen: Screen) -> tuple[list[ShownKey], ShownKey | None]:
@@ -108,8 +109,11 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is self.screen and shown_keys(screen) != (self.keys, self.palette):
-            self.keys, self.palette = shown_keys(screen)
+        if screen is not self.screen:
+            return
+        shown = shown_keys(screen)
+        if shown != (self.keys, self.palette):
+            self.keys, self.palette = shown
             self.refresh()
 
     # drawing ----------------------------------------------------------------------------------
@@ -129,7 +133,7 @@ class KeyBar(Widget, can_focus=False):
     def _key_text(self, shown: ShownKey, palette: bool = False) -> Text:
         key = self.get_component_rich_style("key-bar--key")
         description = self.get_component_rich_style("key-bar--description")
-        if shown is self._hover:
+        if shown == self._hover:
             hover = self.get_component_rich_style("key-bar--hover")
             key, description = key + hover, description + hover
         if not shown.enabled:
@@ -157,7 +161,7 @@ class KeyBar(Widget, can_focus=False):
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         hover = self.key_at(event.x)
-        if hover is not self._hover:
+        if hover != self._hover:
             self._hover = hover
             self.tooltip = hover.tooltip if hover is not None else None
             self.refresh()
