@@ -214,3 +214,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ErrorEvent,
     )
 }
+
+TAPE_EVENT_TYPES: frozenset[type[Event]] = frozenset(
+    cls for cls in EVENT_TYPES.values() if "tape" in cls.__dataclass_fields__
+)
+"""The kinds of event that belong to one tape (its enter, watches, stop/resume, reset, exit)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tapetui.trace.events import Event, OpEvent, OutputEvent
+from tapetui.trace.events import TAPE_EVENT_TYPES, Event, OpEvent, OutputEvent
 
 FORMAT_VERSION = 2
 """The trace file format written; 1 (an object per record) is still read."""
@@ -177,7 +177,7 @@ class Trace:
 
     def reindex(self) -> None:
         """Rebuild the derived indexes after ``events`` changed."""
-        self.ops = {e.op: e for e in self.events if isinstance(e, OpEvent)}
+        self.ops = {e.op: e for e in self.events if type(e) is OpEvent}
         self._by_tape = None
 
     def tape_events(self) -> dict[int, list[Event]]:
@@ -185,10 +185,10 @@ class Trace:
         tape id. Indexed on first use, and again when the timeline grew."""
         if self._by_tape is None or self._by_tape[0] != len(self.events):
             index: dict[int, list[Event]] = {}
+            kinds = TAPE_EVENT_TYPES
             for event in self.events:
-                tape = getattr(event, "tape", None) if type(event) is not OpEvent else None
-                if isinstance(tape, int):
-                    index.setdefault(tape, []).append(event)
+                if type(event) in kinds:
+                    index.setdefault(event.tape, []).append(event)  # type: ignore[attr-defined]
             self._by_tape = (len(self.events), index)
         return self._by_tape[1]
 
@@ -197,5 +197,5 @@ class Trace:
         return "".join(
             e.text
             for e in self.events
-            if isinstance(e, OutputEvent) and (stream is None or e.stream == stream)
+            if type(e) is OutputEvent and (stream is None or e.stream == stream)
         )

@@ -114,23 +114,32 @@ def _recording_tape(trace: Trace, recorded_by: list[int]) -> int:
 def build_steps(trace: Trace) -> list[Step]:
     """Every step of ``trace`` in timeline order, each with the tape it belongs to."""
     steps: list[Step] = []
-    open_tapes = _OpenTapes(trace)
+    append = steps.append
+    open_at = _OpenTapes(trace).at
     calls = trace.gradient_calls
+    kinds = _KINDS
+    make = tuple.__new__  # Step's own __new__ is a Python call; this loop runs per event
     for event in trace.events:
-        kind = _KINDS.get(type(event))
-        if kind == FORWARD:
+        cls = type(event)
+        if cls is OpEvent:
             if event.backward:  # type: ignore[attr-defined]
                 continue
+            kind = FORWARD
             recorded = event.recorded_by  # type: ignore[attr-defined]
-            tape = _recording_tape(trace, recorded) if recorded else open_tapes.at(event.seq)
-        elif kind == ERROR:
-            tape = open_tapes.at(event.seq)
-        elif kind is not None:  # a gradient call or its backward pass: the asked tape
-            call = calls.get(event.call)  # type: ignore[attr-defined]
-            tape = call.tape if call is not None else None
+            if not recorded:
+                tape = open_at(event.seq)
+            else:
+                tape = recorded[0] if len(recorded) == 1 else _recording_tape(trace, recorded)
         else:
-            continue
-        steps.append(Step(len(steps), kind, event, tape))
+            kind = kinds.get(cls)
+            if kind is None:
+                continue
+            if kind == ERROR:
+                tape = open_at(event.seq)
+            else:  # a gradient call or its backward pass: the asked tape
+                call = calls.get(event.call)  # type: ignore[attr-defined]
+                tape = call.tape if call is not None else None
+        append(make(Step, (len(steps), kind, event, tape)))
     return steps
 
 
@@ -139,21 +148,25 @@ class _Jumps:
 
     def __init__(self, steps: list[Step]) -> None:
         self.steps = steps
-        self.calls: list[int] = []
+        firsts = {step.tape: step.index for step in reversed(steps)}  # earliest wins
+        firsts.pop(None, None)
+        self.tape_starts: dict[int, int] = dict(sorted(firsts.items(), key=lambda kv: kv[1]))
+        """Each tape's first step, in the order the tapes first appear."""
+        self.starts = list(self.tape_starts.values())
+        self.calls: list[int] = [step.index for step in steps if step.kind == GRADIENT]
         """Step indices of the gradient calls, in order."""
         self.call_steps: dict[int, int] = {}
-        self.tape_starts: dict[int, int] = {}
-        self.forward: dict[int, int] = {}
-        """Op id → its (first) forward step."""
-        for step in steps:
-            if step.tape is not None and step.tape not in self.tape_starts:
-                self.tape_starts[step.tape] = step.index
-            if step.kind == GRADIENT:
-                self.calls.append(step.index)
-                self.call_steps.setdefault(step.event.call, step.index)  # type: ignore[attr-defined]
-            elif step.kind == FORWARD:
-                self.forward.setdefault(step.event.op, step.index)  # type: ignore[attr-defined]
-        self.starts = sorted(self.tape_starts.values())
+        for index in self.calls:
+            self.call_steps.setdefault(steps[index].event.call, index)  # type: ignore[attr-defined]
+
+    @functools.cached_property
+    def forward(self) -> dict[int, int]:
+        """Op id → its (first) forward step (built on the first jump that needs it)."""
+        found: dict[int, int] = {}
+        for step in reversed(self.steps):
+            if step.kind == FORWARD:
+                found[step.event.op] = step.index  # type: ignore[attr-defined]
+        return found
 
     @functools.cached_property
     def backward(self) -> dict[int, list[int]]:
