@@ -191,8 +191,7 @@ def test_traces_that_are_cut_newer_or_extended(tmp_path: Path) -> None:
     data["added_by_a_later_tapetui"] = {"anything": [1, 2]}
     tensors = data["tensors"]  # a table: a column this version does not know
     tensors["fields"].append("precision_hint")
-    for row in tensors["rows"]:
-        row.append("fp32")
+    tensors["columns"].append(["fp32"] * len(tensors["columns"][0]))
     data["events"]["tables"][0]["unknown_key"] = 1
     extended = write(tmp_path, "extended.json", json.dumps(data))
     result = tapetui("report", str(extended))

@@ -1,8 +1,8 @@
 """Type checks for what a trace file holds, so a damaged or hostile file fails with one sentence.
 
 Two forms of the same checks: per value (a JSON object per record, format 1 and the record
-stream) and per column (format 2's rows, where one pass over a column costs a few C-level calls
-instead of a Python call per value).
+stream) and per column (the tables of formats 2 and 3, where one pass over a column costs a few
+C-level calls instead of a Python call per value).
 """
 
 from __future__ import annotations

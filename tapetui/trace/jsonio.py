@@ -1,9 +1,9 @@
 """The versioned JSON format of a trace: save and load.
 
 JSON only: loading a trace never executes anything. Unknown fields are ignored so older readers
-tolerate additions; a trace from a newer format version is refused. Format 2 (written) stores
-tapes, variables, tensors, calls and events as tables of rows (``tapetui.trace.tables``); format
-1 (still read) stored each as a JSON object.
+tolerate additions; a trace from a newer format version is refused. Format 3 (written) stores
+tapes, variables, tensors, calls and events as tables of columns (``tapetui.trace.tables``).
+Still read: format 2, the same tables as rows, and format 1, a JSON object for each.
 
 The record stream the recorder writes is in ``tapetui.trace.stream``.
 """
@@ -134,21 +134,21 @@ def _read_objects_v1(trace: Trace, data: dict[str, Any]) -> None:
     trace.events = [event_from_dict(e) for e in _list(data, "events")]
 
 
-def _read_objects_v2(trace: Trace, data: dict[str, Any]) -> None:
-    """Format 2: tables of rows (``tapetui.trace.tables``)."""
-    get = data.get
-    trace.tapes = {t.id: t for t in tables.objects(Tape, get("tapes"), "'tapes'", "a tape")}
-    variables = tables.objects(Variable, get("variables"), "'variables'", "a variable")
-    tensors = tables.objects(Tensor, get("tensors"), "'tensors'", "a tensor")
+def _read_tables(trace: Trace, data: dict[str, Any]) -> None:
+    """Formats 2 and 3: tables of rows, and of columns (``tapetui.trace.tables``)."""
+    get, rows = data.get, data["version"] == 2
+    trace.tapes = {t.id: t for t in tables.objects(Tape, get("tapes"), "'tapes'", "a tape", rows)}
+    variables = tables.objects(Variable, get("variables"), "'variables'", "a variable", rows)
+    tensors = tables.objects(Tensor, get("tensors"), "'tensors'", "a tensor", rows)
     for holder in (*variables, *(t for t in tensors if t.summary is not None)):
         holder.summary = _summary(holder.summary)
     trace.variables = {v.id: v for v in variables}
     trace.tensors = {t.id: t for t in tensors}
-    calls = tables.objects(GradientCall, get("gradient_calls"), "'gradient_calls'", "a call")
+    calls = tables.objects(GradientCall, get("gradient_calls"), "'gradient_calls'", "a call", rows)
     for call in calls:
         call.error = _error(call.error)
     trace.gradient_calls = {c.id: c for c in calls}
-    trace.events = tables.events(get("events"))
+    trace.events = tables.events(get("events"), rows)
 
 
 def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
@@ -164,7 +164,7 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
         trace.error = _error(data.get("error"))
         trace.meta = dict(data.get("meta") or {})
         trace.sources = {str(k): str(v) for k, v in dict(data.get("sources") or {}).items()}
-        read = _read_objects_v1 if data["version"] == 1 else _read_objects_v2
+        read = _read_objects_v1 if data["version"] == 1 else _read_tables
         read(trace, data)
     except TraceFormatError as exc:
         raise TraceFormatError(f"{where} is damaged: {exc}") from None

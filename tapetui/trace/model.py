@@ -12,8 +12,9 @@ from typing import Any
 
 from tapetui.trace.events import TAPE_EVENT_TYPES, Event, OpEvent, OutputEvent
 
-FORMAT_VERSION = 2
-"""The trace file format written; 1 (an object per record) is still read."""
+FORMAT_VERSION = 3
+"""The trace file format written; 2 (tables of rows) and 1 (an object per record) are still
+read."""
 
 Structure = Any
 """A JSON-able nesting of lists/dicts whose leaves are ids (``int``) or ``None``."""

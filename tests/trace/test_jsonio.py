@@ -154,8 +154,26 @@ def _event_table(data: dict[str, Any], kind: str) -> dict[str, Any]:
 
 def _add_column(table: dict[str, Any], name: str, value: Any) -> None:
     table["fields"].append(name)
-    for row in table["rows"]:
-        row.append(value)
+    table["columns"].append([value] * len(table["columns"][0]))
+
+
+def _set_cell(table: dict[str, Any], field: str, row: int, value: Any) -> None:
+    table["columns"][table["fields"].index(field)][row] = value
+
+
+def _as_rows(table: dict[str, Any]) -> None:
+    """A format 3 table turned into format 2's layout, in place."""
+    table["rows"] = [list(row) for row in zip(*table.pop("columns"), strict=True)]
+
+
+def as_format_2(data: dict[str, Any]) -> dict[str, Any]:
+    """What the last tapetui to write format 2 wrote for the same trace."""
+    for key in ("tapes", "variables", "tensors", "gradient_calls"):
+        _as_rows(data[key])
+    for table in data["events"]["tables"]:
+        _as_rows(table)
+    data["version"] = 2
+    return data
 
 
 def test_unknown_extra_fields_are_tolerated(tmp_path: Path) -> None:
@@ -186,6 +204,16 @@ def test_unknown_extra_fields_are_tolerated(tmp_path: Path) -> None:
             "unknown event kind",
         ),
         ('{"format": "tapetui-trace", "version": 2, "tensors": [5]}', "should be a table"),
+        (
+            '{"format": "tapetui-trace", "version": 3, "events": {"order": [0], "tables": '
+            '[{"kind": "teleport", "fields": [], "columns": []}]}}',
+            "unknown event kind",
+        ),
+        ('{"format": "tapetui-trace", "version": 3, "tensors": [5]}', "should be a table"),
+        (
+            '{"format": "tapetui-trace", "version": 3, "tapes": {"fields": ["id"], "columns": 1}}',
+            "should be a table with a list of columns",
+        ),
         ('{"format": "tapetui-trace", "version": true}', "no valid format version"),
     ],
 )
@@ -249,28 +277,58 @@ def _damaged(tmp_path: Path, data: dict[str, Any]) -> str:
 def test_a_field_of_the_wrong_type_is_reported_not_crashed_on(tmp_path: Path) -> None:
     data = trace_to_dict(small_trace())
     ops = _event_table(data, "op")
-    ops["rows"][1][ops["fields"].index("inputs")] = "not a list"
+    _set_cell(ops, "inputs", 1, "not a list")
     assert _damaged(tmp_path, data) == "a op event has an invalid 'inputs' ('not a list')"
 
 
 def test_a_boolean_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
     data = trace_to_dict(small_trace())
     tensors = data["tensors"]
-    tensors["rows"][0][tensors["fields"].index("producer")] = True
+    _set_cell(tensors, "producer", 0, True)
     assert _damaged(tmp_path, data) == "a tensor has an invalid 'producer' (True)"
 
 
 def test_an_id_list_holding_a_string_is_refused(tmp_path: Path) -> None:
     data = trace_to_dict(small_trace())
     ops = _event_table(data, "op")
-    ops["rows"][0][ops["fields"].index("outputs")] = [2, "3"]
+    _set_cell(ops, "outputs", 0, [2, "3"])
     assert "invalid 'outputs' ([2, '3'])" in _damaged(tmp_path, data)
 
 
-def test_a_short_row_is_refused(tmp_path: Path) -> None:
+def test_a_short_column_is_refused(tmp_path: Path) -> None:
     data = trace_to_dict(small_trace())
+    data["tensors"]["columns"][1].pop()
+    assert _damaged(tmp_path, data) == "the columns of 'tensors' are not all the same length"
+
+
+def test_a_missing_column_is_refused(tmp_path: Path) -> None:
+    data = trace_to_dict(small_trace())
+    data["tensors"]["columns"].pop()
+    assert _damaged(tmp_path, data) == "'tensors' has 9 columns for 10 fields"
+
+
+def test_a_format_2_trace_still_loads_as_the_same_trace(tmp_path: Path) -> None:
+    trace = small_trace()
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(as_format_2(trace_to_dict(trace))))
+    loaded = load(path)
+    assert loaded.version == 2
+    assert loaded.ops[11].inputs == [2, 2]
+    assert loaded.events[1].items[0].label == "x"
+    assert {**trace_to_dict(loaded), "version": 0} == {**trace_to_dict(trace), "version": 0}
+
+
+def test_a_short_row_of_a_format_2_trace_is_refused(tmp_path: Path) -> None:
+    data = as_format_2(trace_to_dict(small_trace()))
     data["tensors"]["rows"][1].pop()
     assert _damaged(tmp_path, data) == "a row of 'tensors' has 9 values for 10 fields"
+
+
+def test_a_wrong_type_in_a_format_2_row_is_refused(tmp_path: Path) -> None:
+    data = as_format_2(trace_to_dict(small_trace()))
+    tensors = data["tensors"]
+    tensors["rows"][0][tensors["fields"].index("producer")] = "Mul"
+    assert _damaged(tmp_path, data) == "a tensor has an invalid 'producer' ('Mul')"
 
 
 def test_an_event_order_that_does_not_match_the_tables_is_refused(tmp_path: Path) -> None:
@@ -298,15 +356,15 @@ def test_a_version_1_trace_still_loads_with_its_recorded_values() -> None:
     assert (mul.line, [label(trace, t) for t in mul.outputs]) == (13, ["z1"])
 
 
-def test_a_version_1_trace_saved_again_is_format_2_and_the_same_trace(tmp_path: Path) -> None:
+def test_a_version_1_trace_saved_again_is_format_3_and_the_same_trace(tmp_path: Path) -> None:
     old = load(V1_TRACE)
     save(old, tmp_path / "again.json")
-    assert json.loads((tmp_path / "again.json").read_text())["version"] == FORMAT_VERSION == 2
+    assert json.loads((tmp_path / "again.json").read_text())["version"] == FORMAT_VERSION == 3
     new = load(tmp_path / "again.json")
     assert trace_to_dict(new) == trace_to_dict(old)
     assert [type(e) for e in new.events] == [type(e) for e in old.events]
 
 
-def test_format_2_is_smaller_than_format_1_for_the_same_trace(tmp_path: Path) -> None:
+def test_format_3_is_smaller_than_format_1_for_the_same_trace(tmp_path: Path) -> None:
     save(load(V1_TRACE), tmp_path / "again.json")
     assert (tmp_path / "again.json").stat().st_size < 0.75 * V1_TRACE.stat().st_size
