@@ -3,8 +3,10 @@
 A header per table instead of keys in every object makes a 100,000-op trace less than half the
 size and parse several times faster. Columns, not rows (format 2), make it parse faster again
 (no list per object), let each column be type-checked in one pass without transposing, and let
-the objects be built straight from them. Events get a table per kind, and ``order`` says which
-table holds each next event of the timeline.
+the objects be built straight from them. A column of a few plain values repeated (the file, a
+dtype, ``null``) is written as runs, ``{"runs": [value, count, …]}``: half the file, and only
+its values to check. Events get a table per kind, and ``order`` says which table holds each next
+event of the timeline.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import repeat
+from itertools import chain, groupby, repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -43,9 +45,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _column(objects: Sequence[Any], name: str, nested: frozenset[str]) -> list[Any]:
+_RUN_TYPES = frozenset({str, int, bool, type(None)})
+"""Values a column may be written as runs of: immutable (every object of a run gets the same
+one) and exactly equal when ``==`` (``0.0 == -0.0``, so no floats)."""
+
+MIN_RUN_COLUMN = 8
+
+
+def _runs(column: list[Any]) -> list[Any] | dict[str, list[Any]]:
+    """The column as runs when that is at most half as many values, else as it is."""
+    if len(column) < MIN_RUN_COLUMN or not set(map(type, column)) <= _RUN_TYPES:
+        return column
+    runs: list[Any] = []
+    for (_, value), group in groupby(column, key=lambda v: (type(v), v)):  # True is not 1
+        runs += (value, sum(1 for _ in group))
+    return {"runs": runs} if len(runs) <= len(column) // 2 else column
+
+
+def _column(objects: Sequence[Any], name: str, nested: frozenset[str]) -> Any:
     column = list(map(attrgetter(name), objects))
-    return [_plain(v) for v in column] if name in nested else column
+    return _runs([_plain(v) for v in column] if name in nested else column)
 
 
 def table(objects: Iterable[Any], cls: type) -> Table:
@@ -91,27 +110,52 @@ def _from_rows(rows: Any, width: int, where: str) -> list[Sequence[Any]]:
     return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
 
 
-def _check_shape(columns: Any, width: int, where: str) -> None:
-    if not isinstance(columns, list) or not set(map(type, columns)) <= {list}:
+def _expand(column: Any, length: int, where: str) -> tuple[list[Any], list[Any]]:
+    """A column written as runs: its values (to check) and the column they make, ``length``
+    long (the length of the table's plain columns)."""
+    runs = column.get("runs")
+    if not isinstance(runs, list) or len(runs) % 2:
+        raise TraceFormatError(f"a column of {where} should be values or runs of values")
+    values, counts = runs[0::2], runs[1::2]
+    if not set(map(type, counts)) <= {int} or sum(counts) != length or min(counts, default=0) < 0:
+        raise TraceFormatError(f"the columns of {where} are not all the same length")
+    return values, list(chain.from_iterable(map(repeat, values, counts)))
+
+
+def _plain_columns(
+    columns: Any, width: int, where: str
+) -> tuple[list[Sequence[Any]], dict[int, list[Any]]]:
+    """The columns with runs written out, and by column position the runs' values."""
+    if not isinstance(columns, list) or not set(map(type, columns)) <= {list, dict}:
         raise TraceFormatError(f"{where} should be a table with a list of columns")
     if len(columns) != width:
         raise TraceFormatError(f"{where} has {len(columns)} columns for {width} fields")
-    if len(set(map(len, columns))) > 1:
+    lengths = {len(c) for c in columns if type(c) is list}
+    if len(lengths) > 1 or (not lengths and columns):  # a table's length is its plain columns'
         raise TraceFormatError(f"the columns of {where} are not all the same length")
+    length, values = (lengths.pop() if lengths else 0), {}
+    out = list(columns)
+    for i, column in enumerate(columns):
+        if type(column) is dict:
+            values[i], out[i] = _expand(column, length, where)
+    return out, values
 
 
-def _columns(data: Any, where: str, rows: bool) -> tuple[list[str], list[Sequence[Any]]]:
+Columns = tuple[list[str], list[Sequence[Any]], dict[int, list[Any]]]
+"""A table read: field names, columns, and the values of the columns written as runs."""
+
+
+def _columns(data: Any, where: str, rows: bool) -> Columns:
     """The field names and columns of the table ``data``; ``rows``: it is format 2's layout."""
     if data is None:
-        return [], []
+        return [], [], {}
     if not isinstance(data, dict):
         raise TraceFormatError(f"{where} should be a table of named columns")
     names = _names(data.get("fields"), where)
     if rows:
-        return names, _from_rows(data.get("rows", []), len(names), where)
+        return names, _from_rows(data.get("rows", []), len(names), where), {}
     columns = data.get("columns", [[] for _ in names])
-    _check_shape(columns, len(names), where)
-    return names, columns
+    return names, *_plain_columns(columns, len(names), where)
 
 
 def _by_name(cls: type[T], names: list[str], columns: list[Sequence[Any]], what: str) -> list[T]:
@@ -130,11 +174,11 @@ def _by_name(cls: type[T], names: list[str], columns: list[Sequence[Any]], what:
 def objects(cls: type[T], data: Any, where: str, what: str, rows: bool = False) -> list[T]:
     """The objects of the table ``data`` (named ``where``), every known column type-checked;
     ``rows``: the table is in format 2's layout."""
-    names, columns = _columns(data, where, rows)
+    names, columns, runs = _columns(data, where, rows)
     known = field_names(cls)
-    for name, column in zip(names, columns, strict=True):
+    for i, (name, column) in enumerate(zip(names, columns, strict=True)):
         if name in known and column:
-            check_column(cls, name, column, what)
+            check_column(cls, name, runs.get(i, column), what)
     if tuple(names) == known:
         return list(map(cls, *columns))
     return _by_name(cls, names, columns, what)

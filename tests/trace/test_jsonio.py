@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,10 @@ def _event_table(data: dict[str, Any], kind: str) -> dict[str, Any]:
 def _add_column(table: dict[str, Any], name: str, value: Any) -> None:
     table["fields"].append(name)
     table["columns"].append([value] * len(table["columns"][0]))
+
+
+def _column(table: dict[str, Any], field: str) -> Any:
+    return table["columns"][table["fields"].index(field)]
 
 
 def _set_cell(table: dict[str, Any], field: str, row: int, value: Any) -> None:
@@ -335,6 +340,73 @@ def test_an_event_order_that_does_not_match_the_tables_is_refused(tmp_path: Path
     data = trace_to_dict(small_trace())
     data["events"]["order"].append(0)
     assert _damaged(tmp_path, data) == "the events' order does not match their tables"
+
+
+def many_ops_trace(data: list[Any] | None = None, count: int = 40) -> Trace:
+    """A loop's worth of ops on one line of one file: columns of repeats, as real traces have;
+    tensor ``i`` holds ``data[i]``."""
+    trace = Trace(scenario="loop.py", status="finished", exit_code=0)
+    for i in range(count):
+        value = data[i] if data is not None else float(i)
+        trace.tensors[i] = Tensor(id=i, dtype="float32", shape=[], data=value)
+        trace.events.append(
+            OpEvent(seq=i, file="loop.py", line=5, op=i, op_type="Mul", inputs=[i], outputs=[i])
+        )
+    trace.reindex()
+    return trace
+
+
+def test_columns_of_repeats_are_written_as_runs_and_read_back(tmp_path: Path) -> None:
+    trace = many_ops_trace()
+    save(trace, tmp_path / "loop.json")
+    data = json.loads((tmp_path / "loop.json").read_text())
+    ops = _event_table(data, "op")
+    assert _column(ops, "file") == {"runs": ["loop.py", 40]}
+    assert _column(ops, "op_type") == {"runs": ["Mul", 40]}
+    assert _column(ops, "seq") == list(range(40))  # no repeats: written as it is
+    loaded = load(tmp_path / "loop.json")
+    assert trace_to_dict(loaded) == trace_to_dict(trace)
+    assert [e.line for e in loaded.events] == [5] * 40
+
+
+def test_runs_keep_true_apart_from_1(tmp_path: Path) -> None:
+    save(many_ops_trace([True] * 20 + [1] * 20), tmp_path / "loop.json")
+    tensors = json.loads((tmp_path / "loop.json").read_text())["tensors"]
+    assert _column(tensors, "data") == {"runs": [True, 20, 1, 20]}  # though True == 1
+    loaded = load(tmp_path / "loop.json")
+    assert [type(loaded.tensors[i].data) for i in (19, 20)] == [bool, int]
+
+
+def test_floats_are_never_written_as_runs_so_minus_zero_stays(tmp_path: Path) -> None:
+    save(many_ops_trace([0.0] * 20 + [-0.0] * 20), tmp_path / "loop.json")
+    tensors = json.loads((tmp_path / "loop.json").read_text())["tensors"]
+    assert isinstance(_column(tensors, "data"), list)
+    loaded = load(tmp_path / "loop.json")
+    assert [math.copysign(1.0, loaded.tensors[i].data) for i in (19, 20)] == [1.0, -1.0]
+
+
+@pytest.mark.parametrize(
+    ("runs", "message"),
+    [
+        (["loop.py", 39], "the columns of the op events are not all the same length"),
+        (["loop.py", 10**12], "the columns of the op events are not all the same length"),
+        (["loop.py", True], "the columns of the op events are not all the same length"),
+        (["loop.py"], "a column of the op events should be values or runs of values"),
+        ([7, 40], "a op event has an invalid 'file' (7)"),
+    ],
+)
+def test_damaged_runs_are_refused(tmp_path: Path, runs: list[Any], message: str) -> None:
+    data = trace_to_dict(many_ops_trace())
+    ops = _event_table(data, "op")
+    ops["columns"][ops["fields"].index("file")] = {"runs": runs}
+    assert _damaged(tmp_path, data) == message
+
+
+def test_a_table_of_runs_alone_is_refused(tmp_path: Path) -> None:
+    data = trace_to_dict(many_ops_trace())
+    ops = _event_table(data, "op")
+    ops["columns"] = [{"runs": [0, 10**9]} for _ in ops["columns"]]  # would be a billion ops
+    assert _damaged(tmp_path, data) == "the columns of the op events are not all the same length"
 
 
 def test_events_keep_their_timeline_order_across_kinds() -> None:
