@@ -1,14 +1,17 @@
-"""Runs one workload plainly, under tapetui's recorder and under TensorFlow's debug dump, taking
-turns in this one process, and prints each mode's per-step times as JSON.
+"""Runs one workload plainly and under tapetui's recorder, taking turns in this one process, and
+prints each mode's per-step times as JSON.
 
     python benchmarks/_loop_side_by_side.py WORKLOAD ROUNDS
 
 On a shared machine a whole process can run 20-30 % slower than the next one; taking turns in one
-process puts every mode under the same conditions. Each round runs the modes in a new order (the
+process puts the modes under the same conditions. Each round runs the modes in a new order (the
 same orders on every run of the benchmark), so no mode always runs right after another, and plain
-runs twice: how far ``plain 2nd`` is from ``plain`` is the measurement's own noise. The recorder is the one the recording child
-runs (``record_file`` with the stream writer and the output capture), so only the process around
-it differs; ``recording_overhead.py`` measures that part as the whole process.
+runs twice: how far ``plain 2nd`` is from ``plain`` is the measurement's own noise. TensorFlow's
+debug dump is not among the turns: at 5-7x plain it would stretch a round to half a minute, long
+enough for the machine's speed to change within it (``recording_overhead.py`` runs it in its own
+processes). The recorder is the one the recording child runs (``record_file`` with the stream
+writer and the output capture), so only the process around it differs; ``recording_overhead.py``
+measures that part as the whole process.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow as tf
+import tensorflow  # noqa: F401  (imported before gc.freeze, as every mode's workload needs it)
 
 from tapetui.record.output import CapturedOutput
 from tapetui.record.runner import record_file
@@ -65,23 +68,9 @@ def tapetui(workload: str) -> dict[str, list[float]]:
     return _printed(run)
 
 
-def tf_dump(workload: str) -> dict[str, list[float]]:
-    def run() -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            tf.debugging.experimental.enable_dump_debug_info(
-                tmp, tensor_debug_mode="FULL_TENSOR", circular_buffer_size=-1
-            )
-            try:
-                runpy.run_path(workload, run_name="__main__")
-            finally:
-                tf.debugging.experimental.disable_dump_debug_info()
-
-    return _printed(run)
-
-
 def main() -> None:
     workload, rounds = sys.argv[1], int(sys.argv[2])
-    modes = {"plain": plain, "plain 2nd": plain, "tapetui": tapetui, "tf dump": tf_dump}
+    modes = {"plain": plain, "plain 2nd": plain, "tapetui": tapetui}
     gc.freeze()  # the imports' objects, out of every mode's collections alike
     plain(workload)  # TensorFlow's first run of each op is slow: a round no mode is timed on
     runs: dict[str, list[dict[str, list[float]]]] = {mode: [] for mode in modes}

@@ -1,6 +1,6 @@
 """Recording overhead, side by side in one run: plain eager, tapetui, TensorFlow's debug dump.
 
-    python benchmarks/recording_overhead.py [--epochs 2000] [--steps 600] [--repeat 1]
+    python benchmarks/recording_overhead.py [--epochs 2000] [--steps 600] [--repeat 1] [--turns 7]
 
 Each mode runs the same workload in a fresh process; the loop time is measured inside the
 workload's own loop, step by step, so import and start-up costs are reported separately as
@@ -8,8 +8,8 @@ whole-process time. ``loop cpu`` is the loop's main-thread CPU time, steadier th
 a busy machine. With ``--repeat N`` every mode runs N times, interleaved; a loop's time is the
 sum over its steps of each step's fastest run, the whole process the fastest run.
 
-The loop is then measured again with plain, tapetui's recorder and the dump taking turns in one
-process (``_loop_side_by_side.py``), in a new order each round: separate processes on a shared
+The loop is then measured again with plain and tapetui's recorder taking turns in one process
+(``_loop_side_by_side.py``), ``--turns`` rounds in a new order each: separate processes on a shared
 machine differ in speed by 20-30 % from one to the next, more than the recorder costs. The loop's
 verdict uses those turns; plain runs twice in them, and ``plain 2nd`` against ``plain`` shows how
 much of a ratio is noise.
@@ -136,10 +136,10 @@ def run_detailed(workload: Path, env: dict[str, str]) -> Run:
 MODES = {"plain": run_plain, "tapetui": run_tapetui, "detailed": run_detailed, "tf dump": run_dump}
 
 
-def loop_side_by_side(workload: Path, env: dict[str, str], repeat: int) -> dict[str, Run]:
-    """Plain, tapetui's recorder and TensorFlow's dump taking turns in one process
-    (``_loop_side_by_side.py``); each mode's loop as the sum of each step's fastest run."""
-    argv = [sys.executable, str(HERE / "_loop_side_by_side.py"), str(workload), str(repeat)]
+def loop_side_by_side(workload: Path, env: dict[str, str], rounds: int) -> dict[str, Run]:
+    """Plain and tapetui's recorder taking turns in one process (``_loop_side_by_side.py``);
+    each mode's loop as the sum of each step's fastest run."""
+    argv = [sys.executable, str(HERE / "_loop_side_by_side.py"), str(workload), str(rounds)]
     text, wall, rss = _spawn(argv, env)
     runs: dict[str, Run] = {}
     for mode, rounds in json.loads(text).items():
@@ -163,6 +163,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2000)
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--turns", type=int, default=7, help="rounds of the modes taking turns")
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -188,7 +189,7 @@ def main() -> None:
                 f"{run.process_seconds:9.2f} {run.process_seconds / plain.process_seconds:6.2f} "
                 f"{run.peak_rss_mb:11.0f} {trace}"
             )
-        turns[name] = loop_side_by_side(workload, env, args.repeat)
+        turns[name] = loop_side_by_side(workload, env, args.turns)
         verdicts.append(_verdicts(name, runs, turns[name]))
     print("\nthe loop again, the modes taking turns in one process:")
     print(f"{'workload':34} {'mode':9} {'loop s':>7} {'×plain':>6} {'loop cpu':>8} {'×plain':>6}")
