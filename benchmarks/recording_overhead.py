@@ -1,6 +1,6 @@
 """Recording overhead, side by side in one run: plain eager, tapetui, TensorFlow's debug dump.
 
-    python benchmarks/recording_overhead.py [--epochs 2000] [--steps 600] [--repeat 1] [--turns 7]
+    python benchmarks/recording_overhead.py [--epochs 2000] [--steps 600] [--repeat 1] [--turns 10]
 
 Each mode runs the same workload in a fresh process; the loop time is measured inside the
 workload's own loop, step by step, so import and start-up costs are reported separately as
@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2000)
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--turns", type=int, default=7, help="rounds of the modes taking turns")
+    parser.add_argument("--turns", type=int, default=10, help="rounds of the modes taking turns")
     args = parser.parse_args()
     env = {
         **os.environ,

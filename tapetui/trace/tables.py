@@ -114,9 +114,9 @@ def _expand(column: Any, length: int, where: str) -> tuple[list[Any], list[Any]]
     """A column written as runs: its values (to check) and the column they make, ``length``
     long (the length of the table's plain columns)."""
     runs = column.get("runs")
-    if not isinstance(runs, list) or len(runs) % 2:
-        raise TraceFormatError(f"a column of {where} should be values or runs of values")
-    values, counts = runs[0::2], runs[1::2]
+    values, counts = (runs[0::2], runs[1::2]) if isinstance(runs, list) else ([None], [])
+    if len(values) != len(counts) or not set(map(type, values)) <= _RUN_TYPES:
+        raise TraceFormatError(f"a column of {where} should be values or runs of plain values")
     if not set(map(type, counts)) <= {int} or sum(counts) != length or min(counts, default=0) < 0:
         raise TraceFormatError(f"the columns of {where} are not all the same length")
     return values, list(chain.from_iterable(map(repeat, values, counts)))

@@ -391,7 +391,8 @@ def test_floats_are_never_written_as_runs_so_minus_zero_stays(tmp_path: Path) ->
         (["loop.py", 39], "the columns of the op events are not all the same length"),
         (["loop.py", 10**12], "the columns of the op events are not all the same length"),
         (["loop.py", True], "the columns of the op events are not all the same length"),
-        (["loop.py"], "a column of the op events should be values or runs of values"),
+        (["loop.py"], "a column of the op events should be values or runs of plain values"),
+        ([["loop.py"], 40], "a column of the op events should be values or runs of plain values"),
         ([7, 40], "a op event has an invalid 'file' (7)"),
     ],
 )
