@@ -15,7 +15,7 @@ import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain, groupby, repeat
+from itertools import chain, groupby, islice, repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -54,12 +54,16 @@ MIN_RUN_COLUMN = 8
 
 def _runs(column: list[Any]) -> list[Any] | dict[str, list[Any]]:
     """The column as runs when that is at most half as many values, else as it is."""
-    if len(column) < MIN_RUN_COLUMN or not set(map(type, column)) <= _RUN_TYPES:
+    kinds = set(map(type, column))
+    if len(column) < MIN_RUN_COLUMN or not kinds <= _RUN_TYPES:
         return column
+    mixed = {bool, int} <= kinds  # True == 1, but a run of True is not a run of 1
+    key = (lambda v: (type(v), v)) if mixed else None
+    most = len(column) // 4
     runs: list[Any] = []
-    for (_, value), group in groupby(column, key=lambda v: (type(v), v)):  # True is not 1
-        runs += (value, sum(1 for _ in group))
-    return {"runs": runs} if len(runs) <= len(column) // 2 else column
+    for value, group in islice(groupby(column, key), most + 1):  # stops once not worth it
+        runs += (value[1] if mixed else value, len(list(group)))
+    return column if len(runs) > 2 * most else {"runs": runs}
 
 
 def _column(objects: Sequence[Any], name: str, nested: frozenset[str]) -> Any:
