@@ -77,6 +77,15 @@ class Dataflow:
         return found
 
     @functools.cached_property
+    def backward_steps(self) -> dict[int, list[BackwardStepEvent]]:
+        """Each gradient call's backward steps, in order, by call id."""
+        found: dict[int, list[BackwardStepEvent]] = {}
+        for event in self.trace.events:
+            if type(event) is BackwardStepEvent:
+                found.setdefault(event.call, []).append(event)
+        return found
+
+    @functools.cached_property
     def _adjacency(self) -> tuple[dict[Node, list[Link]], dict[Node, list[Link]]]:
         self._forward: dict[Node, list[Link]] = {}
         self._backward: dict[Node, list[Link]] = {}
@@ -136,8 +145,10 @@ class Dataflow:
         while todo:
             node = todo.popleft()
             for link in self.forward.get(node, ()):
+                if link.dst not in useful:  # first: a variable read in every step has many links
+                    continue
                 step = cost(link)
-                if step is None or link.dst not in useful:
+                if step is None:
                     continue
                 total = best[node] + step
                 if total < best.get(link.dst, total + 1):
@@ -163,7 +174,8 @@ def build(trace: Trace) -> Dataflow:
 def _link_everything(flow: Dataflow) -> None:
     trace = flow.trace
     blocked_inputs = _inputs_without_gradient(trace)
-    assigned: dict[int, list[Node]] = {}
+    assigned: dict[int, Node] = {}
+    """Each variable's latest assignment so far."""
     for event in trace.events:
         if isinstance(event, OpEvent) and event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
             _add_assignment(flow, event, event.inputs[0], event.inputs[1], assigned)
@@ -176,21 +188,29 @@ def _link_everything(flow: Dataflow) -> None:
 
 
 def _add_assignment(
-    flow: Dataflow, event: Event, variable: int, value: int, assigned: dict[int, list[Node]]
+    flow: Dataflow, event: Event, variable: int, value: int, assigned: dict[int, Node]
 ) -> None:
+    """The value stored, as a node; a later read of the variable links from the latest such
+    node, and each links from the one before, so every earlier value reaches the read (with
+    ``assign_add`` the stored value depends on the old one) through one link per assignment,
+    not one per assignment per read: a training loop is linear, not quadratic, in its steps."""
     node = ("assigned", event.seq)
     flow.add(Link(value, node, event.seq, code="stateful_assign", evidence=[event]))
-    assigned.setdefault(variable, []).append(node)
+    previous = assigned.get(variable)
+    if previous is not None:
+        flow.add(Link(previous, node, event.seq))
+    assigned[variable] = node
 
 
 def _add_op(
     flow: Dataflow,
     op: OpEvent,
-    assigned: dict[int, list[Node]],
+    assigned: dict[int, Node],
     blocked_inputs: set[tuple[int, int]],
 ) -> None:
     for index, ref in enumerate(op.inputs):
-        sources: list[Node] = [ref, *assigned.get(ref, [])]
+        latest = assigned.get(ref)
+        sources: list[Node] = [ref] if latest is None else [ref, latest]
         for out in op.outputs:
             code = _op_code(flow, op, ref, out, (op.op, index) in blocked_inputs)
             for src in sources:

@@ -16,7 +16,6 @@ from tapetui.explain.summarised import (
     not_in_detail,
 )
 from tapetui.explain.whynone import explain_source
-from tapetui.trace.events import BackwardStepEvent
 from tapetui.trace.model import GradientCall, Tape, Trace
 
 _flows: dict[int, tuple[weakref.ref[Trace], int, Dataflow]] = {}
@@ -119,10 +118,8 @@ def _unexplained(ctx: CallContext, source: int) -> Cause:
     """The tape kept a clean path, yet TensorFlow returned None: point at where it stopped."""
     stops = [
         e
-        for e in ctx.trace.events
-        if isinstance(e, BackwardStepEvent)
-        and e.call == ctx.call.id
-        and any(g is not None for g in e.upstream)
+        for e in ctx.flow.backward_steps.get(ctx.call.id, [])
+        if any(g is not None for g in e.upstream)
         and any(g is None for i, g in enumerate(e.produced) if i not in e.skipped)
     ]
     marks = [ctx.evidence(e, f"{e.op_type}: the backward pass produced no gradient") for e in stops]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tapetui.trace import GradientCall, Trace
@@ -58,11 +58,25 @@ def explanations_for(trace: Trace) -> Explanations:
 
 @dataclass(frozen=True)
 class Missing:
-    """A ``None`` gradient (``index`` is the source's position) or a call that raised."""
+    """A ``None`` gradient (``index`` is the source's position) or a call that raised; its cause
+    is worked out when first shown, so a trace of thousands of them opens without explaining
+    them all."""
 
     call: int
     index: int | None
-    cause: Any
+    explanations: Mapping[int, Any] = field(repr=False, compare=False)
+
+    @property
+    def cause(self) -> Any:
+        return _cause_of(self.explanations.get(self.call), self.index)
+
+
+def _cause_of(explanation: Any, index: int | None) -> Any:
+    """The cause for one source (``index``), or for the error when ``index`` is ``None``."""
+    if index is None:
+        return getattr(explanation, "error", None)
+    causes = list(getattr(explanation, "results", []) or [])
+    return causes[index] if index < len(causes) else None
 
 
 def _may_miss(call: GradientCall) -> bool:
@@ -77,15 +91,15 @@ def missing_gradients(trace: Trace, explanations: Mapping[int, Any]) -> list[Mis
     for call in trace.gradient_calls.values():
         if not _may_miss(call):
             continue  # explaining it would find nothing to show
-        explanation = explanations.get(call.id)
-        causes = list(getattr(explanation, "results", []) or [])
         if call.error is not None:
-            found.append(Missing(call.id, None, getattr(explanation, "error", None)))
+            found.append(Missing(call.id, None, explanations))
             continue
         for i, result in enumerate(call.result_ids):
-            cause = causes[i] if i < len(causes) else None
-            if result is None or cause is not None:
-                found.append(Missing(call.id, i, cause))
+            # Missing: None, or zeros asked for instead of None that the explainer finds a cause
+            # for (it looks for one only then).
+            zeros = call.unconnected_gradients == "zero"
+            if result is None or (zeros and _cause_of(explanations.get(call.id), i) is not None):
+                found.append(Missing(call.id, i, explanations))
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tapetui.explain import CAUSE_CODES, explain, explain_call, watch_causes
+from tapetui.explain.dataflow import build
 from tapetui.trace.events import WatchEvent
 
 from .timeline import Timeline
@@ -86,6 +87,51 @@ def test_assign_add_between_variables_is_stateful_assign() -> None:
     assert cause is not None and cause.code == "stateful_assign"
     assert "`a.assign_add(b * 2.0)` (line 4)" in cause.sentence
     assert 4 in cause.evidence_lines
+
+
+def test_an_assignment_two_assignments_back_is_still_on_the_path() -> None:
+    source = (
+        "a = V\nb = V\nwith tape:\n    a.assign_add(b * 2.0)\n    a.assign_add(1.0)\n"
+        "    loss = a * 3.0\ng(loss, b)\n"
+    )
+    t = Timeline(source)
+    a = t.variable("a", 1.0, 1)
+    b = t.variable("b", 2.0, 2)
+    tape = t.tape(3)
+    t.enter(tape, 3)
+    t.assign(
+        a, t.op("Mul", [t.read(b, 4), t.constant(None, 2.0, 4)], 4, None, 4.0), 4, "assign_add"
+    )
+    t.assign(a, t.constant(None, 1.0, 5), 5, "assign_add")
+    loss = t.op("Mul", [t.read(a, 6), t.constant(None, 3.0, 6)], 6, "loss", 18.0)
+    t.exit(tape, 6)
+    cause = explain_call(t.trace, t.gradient(tape, loss, [b], 7, [None])).results[0]
+    assert cause is not None and cause.code == "stateful_assign"
+    assert "`a.assign_add(b * 2.0)` (line 4)" in cause.sentence
+
+
+def _training_loop(steps: int) -> Timeline:
+    """``w`` read, used and assigned in every step of a loop, one tape per step."""
+    t = Timeline(
+        "w = V\nfor _ in range(N):\n    with tape:\n        loss = w * w\n    w.assign_sub(g)\n"
+    )
+    w = t.variable("w", 1.0, 1)
+    for _ in range(steps):
+        tape = t.tape(3)
+        t.enter(tape, 3)
+        loss = t.op("Mul", [t.read(w, 4), t.read(w, 4)], 4, "loss", 1.0)
+        t.exit(tape, 4)
+        t.gradient(tape, loss, [w], 5, [2.0])
+        t.assign(w, t.constant(None, 0.1, 5), 5, "assign_sub")
+    return t
+
+
+def test_the_dataflow_of_a_training_loop_grows_with_its_steps_not_their_square() -> None:
+    def links(steps: int) -> int:
+        flow = build(_training_loop(steps).trace)
+        return sum(len(out) for out in flow.forward.values())
+
+    assert links(300) - links(200) == links(200) - links(100)  # the same for each 100 steps
 
 
 def test_reads_before_an_assignment_do_not_depend_on_it() -> None:

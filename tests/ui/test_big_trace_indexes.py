@@ -106,6 +106,16 @@ def test_explanations_looked_up_one_by_one_equal_explaining_everything(path: Pat
     assert shown == _every_missing(trace, everything)
 
 
+def test_listing_the_missing_gradients_explains_none_of_them_until_one_is_shown() -> None:
+    trace = load(Path(__file__).resolve().parent / "traces" / "none_cases.json")
+    explanations = explanations_for(trace)
+    missing = missing_gradients(trace, explanations)
+    assert [(m.call, m.index) for m in missing] == [(1, 0)]
+    assert explanations._known == {}  # nothing explained yet
+    assert missing[0].cause.code == "outside_tape"
+    assert list(explanations._known) == [1]
+
+
 def _every_missing(trace: Trace, everything: dict[int, Any]) -> list[tuple[int, Any, Any]]:
     """Missing gradients found by looking at every call's explanation."""
     found: list[tuple[int, Any, Any]] = []
