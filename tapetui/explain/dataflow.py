@@ -177,12 +177,15 @@ def _link_everything(flow: Dataflow) -> None:
     assigned: dict[int, Node] = {}
     """Each variable's latest assignment so far."""
     for event in trace.events:
-        if isinstance(event, OpEvent) and event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
-            _add_assignment(flow, event, event.inputs[0], event.inputs[1], assigned)
-        elif isinstance(event, OpEvent):
-            _add_op(flow, event, assigned, blocked_inputs)
-        elif isinstance(event, AssignEvent) and event.value is not None:
-            _add_assignment(flow, event, event.variable, event.value, assigned)
+        kind = type(event)  # exact types: this runs once per event of the whole run
+        if kind is OpEvent:
+            if event.op_type in ASSIGN_OPS and len(event.inputs) > 1:  # type: ignore[attr-defined]
+                inputs = event.inputs  # type: ignore[attr-defined]
+                _add_assignment(flow, event, inputs[0], inputs[1], assigned)
+            else:
+                _add_op(flow, event, assigned, blocked_inputs)  # type: ignore[arg-type]
+        elif kind is AssignEvent and event.value is not None:  # type: ignore[attr-defined]
+            _add_assignment(flow, event, event.variable, event.value, assigned)  # type: ignore[attr-defined]
     for link in boundary_links(trace):
         flow.add(link)
 
@@ -233,7 +236,7 @@ def _inputs_without_gradient(trace: Trace) -> set[tuple[int, int]]:
     """(op, input index) pairs whose real backward step produced no gradient though one arrived."""
     blocked: set[tuple[int, int]] = set()
     for event in trace.events:
-        if not isinstance(event, BackwardStepEvent):
+        if type(event) is not BackwardStepEvent:
             continue
         if not any(g is not None for g in event.upstream):
             continue
