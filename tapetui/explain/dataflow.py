@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections import deque
 from collections.abc import Callable, Iterable
+from itertools import chain
 
 from tapetui.explain.crossings import boundary_links
 from tapetui.explain.links import Link, Node
@@ -173,19 +174,17 @@ def build(trace: Trace) -> Dataflow:
 
 def _link_everything(flow: Dataflow) -> None:
     trace = flow.trace
-    blocked_inputs = _inputs_without_gradient(trace)
+    blocked_inputs = _inputs_without_gradient(flow)
     assigned: dict[int, Node] = {}
     """Each variable's latest assignment so far."""
-    for event in trace.events:
-        kind = type(event)  # exact types: this runs once per event of the whole run
-        if kind is OpEvent:
-            if event.op_type in ASSIGN_OPS and len(event.inputs) > 1:  # type: ignore[attr-defined]
-                inputs = event.inputs  # type: ignore[attr-defined]
-                _add_assignment(flow, event, inputs[0], inputs[1], assigned)
+    for event in trace.events:  # exact types, not isinstance: once per event of the whole run
+        if type(event) is OpEvent:
+            if event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
+                _add_assignment(flow, event, event.inputs[0], event.inputs[1], assigned)
             else:
-                _add_op(flow, event, assigned, blocked_inputs)  # type: ignore[arg-type]
-        elif kind is AssignEvent and event.value is not None:  # type: ignore[attr-defined]
-            _add_assignment(flow, event, event.variable, event.value, assigned)  # type: ignore[attr-defined]
+                _add_op(flow, event, assigned, blocked_inputs)
+        elif type(event) is AssignEvent and event.value is not None:
+            _add_assignment(flow, event, event.variable, event.value, assigned)
     for link in boundary_links(trace):
         flow.add(link)
 
@@ -232,12 +231,10 @@ def _op_code(flow: Dataflow, op: OpEvent, ref: int, out: int, no_gradient: bool)
     return None
 
 
-def _inputs_without_gradient(trace: Trace) -> set[tuple[int, int]]:
+def _inputs_without_gradient(flow: Dataflow) -> set[tuple[int, int]]:
     """(op, input index) pairs whose real backward step produced no gradient though one arrived."""
     blocked: set[tuple[int, int]] = set()
-    for event in trace.events:
-        if type(event) is not BackwardStepEvent:
-            continue
+    for event in chain.from_iterable(flow.backward_steps.values()):
         if not any(g is not None for g in event.upstream):
             continue
         for index, grad in enumerate(event.produced):
