@@ -34,6 +34,10 @@ def seed_everything(seed: int) -> None:
 def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     """The hooks installed, and the scenario's output reported, for the duration of the block."""
     hooks = tfh.Hooks(rec)
+    # Compiled functions hide their ops, tapes and gradient calls from eager hooks: run them
+    # eagerly so that a `tf.function` train step (and Keras `fit`) is recorded op by op.
+    was_eager = tfh.functions_run_eagerly()
+    tfh.run_functions_eagerly(True)
     rec.on_summarise = hooks.stop_observing_ops
     if rec.summarising:  # a recorder that already spent its budget (in-process use)
         hooks.stop_observing_ops()
@@ -44,6 +48,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     try:
         yield hooks
     finally:
+        tfh.run_functions_eagerly(was_eager)
         os._exit, os.abort = saved_exits
         if output is not None:
             output.report_to(None)

@@ -151,6 +151,14 @@ def is_differentiable(tensor: Any) -> bool:
     return _differentiable_enum(tensor._datatype_enum())
 
 
+def functions_run_eagerly() -> bool:
+    return bool(tf.config.functions_run_eagerly())
+
+
+def run_functions_eagerly(eagerly: bool) -> None:
+    tf.config.run_functions_eagerly(eagerly)
+
+
 def recording_stopped() -> bool:
     return bool(pywrap_tfe.TFE_Py_TapeSetIsStopped())
 
