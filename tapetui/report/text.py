@@ -1,4 +1,5 @@
-"""The plain-text report, readable in a CI log."""
+"""The plain-text report, readable in a CI log; the scenario's text in it is shown with its
+control characters made visible (``tapetui.trace.printable``), so it cannot act on a terminal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from tapetui.explain.summarised import BUDGET_OPTIONS, detail_spent
 from tapetui.report.build import build_report
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
+from tapetui.trace.printable import printable
 
 ENDINGS = {
     "raised": "the scenario raised {type} at line {line}: {message}",
@@ -101,4 +103,4 @@ def render_text(trace: Trace) -> str:
         lines.append(f"error: {err['type']}{where}: {err['message']}")
     if not report["tapes"]:
         lines.append("no tf.GradientTape was created")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"

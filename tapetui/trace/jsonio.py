@@ -5,6 +5,13 @@ tolerate additions; a trace from a newer format version is refused. Format 3 (wr
 tapes, variables, tensors, calls and events as tables of columns (``tapetui.trace.tables``).
 Still read: format 2, the same tables as rows, and format 1, a JSON object for each.
 
+Numbers beyond 64 bits are read as floats, consistently: an integer of 21 digits or more as its
+float value, and anything past float64's range (``1e400``, a 5,000-digit integer, JSON's
+non-standard ``Infinity``) as infinite. In a value (a tensor's data, a preview) that is the
+trace's own ``"inf"``; a summary's min, max, mean or norm that is not finite is unknown
+(``None``), as the recorder writes a norm past float64; where a whole number belongs (an id, a
+line, a count) the trace is refused as damaged, naming the field.
+
 The record stream the recorder writes is in ``tapetui.trace.stream``.
 """
 
@@ -14,6 +21,7 @@ import dataclasses
 import gc
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +43,18 @@ from tapetui.trace.model import (
 FORMAT_NAME = "tapetui-trace"
 
 
+_STATISTICS = ("min", "max", "mean", "norm")
+
+
 def _summary(data: Any) -> ValueSummary | None:
-    return None if data is None else build(ValueSummary, data, "a value summary")
+    if data is None:
+        return None
+    if isinstance(data, dict):  # not finite: unknown (see the module docstring)
+        for key in _STATISTICS:
+            value = data.get(key)
+            if value in _NONFINITE or (type(value) is float and not math.isfinite(value)):
+                data[key] = None
+    return build(ValueSummary, data, "a value summary")
 
 
 def _error(data: Any) -> ErrorInfo | None:
@@ -156,7 +174,9 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
     _check_header(data, where)
     try:
         trace = Trace(scenario=str(data.get("scenario", "")), version=data["version"])
-        trace.seed = int(data.get("seed", 0))
+        trace.seed = data.get("seed", 0)
+        if not CHECKS["int"](trace.seed):
+            raise TraceFormatError("'seed' should be a whole number")
         trace.status = str(data.get("status", "finished"))
         trace.exit_code = data.get("exit_code")
         if not CHECKS["int | None"](trace.exit_code):
@@ -208,9 +228,42 @@ def load(path: str | Path) -> Trace:
         return trace_from_dict(_parse(text, where), where)
 
 
+_NONFINITE = ("inf", "-inf", "nan")
+_MAY_NOT_FIT = re.compile(r"[eE][+-]?\d{3}|\d{21}|Infinity|NaN")
+"""Text that may hold a number beyond 64 bits or a non-finite one; only such a file is read with
+the slower hooks below (a Python call per integer, a walk over every value)."""
+INT_DIGITS = 20
+"""Integers of up to this many digits are read as integers (64-bit values have at most 20)."""
+
+
+def _int(text: str) -> int | float:
+    """An integer literal; beyond 64 bits its float value (infinite past float64's range)."""
+    digits = len(text) - text.startswith("-")
+    return int(text) if digits <= INT_DIGITS else float(text)
+
+
+def _spell_nonfinite(data: Any) -> None:
+    """Every infinite or NaN float in ``data`` becomes ``"inf"``, ``"-inf"`` or ``"nan"``, as
+    tapetui writes them (iteratively: the nesting may be as deep as JSON allows)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            if type(value) is float and not math.isfinite(value):
+                node[key] = encode_float(value)
+            elif isinstance(value, list | dict):
+                stack.append(value)
+
+
 def _parse(text: str, where: str) -> Any:
     try:
-        return json.loads(text)
+        if _MAY_NOT_FIT.search(text) is None:
+            return json.loads(text)
+        data = json.loads(text, parse_int=_int)
+        if isinstance(data, list | dict):
+            _spell_nonfinite(data)
+        return data
     except json.JSONDecodeError as exc:
         raise TraceFormatError(
             f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}); "

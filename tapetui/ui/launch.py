@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tapetui.trace import Trace, TraceFormatError, load
+from tapetui.trace.printable import printable
 from tapetui.ui.app import TapeTuiApp
 from tapetui.ui.scenarios import ScenarioEntry, discover
 
@@ -86,7 +87,7 @@ def run(
     try:
         app = build_app(paths, seed, budget)
     except OpenError as exc:
-        print(f"tapetui: {exc}", file=sys.stderr)
+        print(f"tapetui: {printable(str(exc))}", file=sys.stderr)
         return 2
     if screenshot is not None:
         asyncio.run(take_screenshot(app, screenshot, press or [], size or (120, 40)))

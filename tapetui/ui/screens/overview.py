@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Label, Sparkline
 
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
+from tapetui.ui.literal import content_line, literal_line
 from tapetui.ui.overview import TapeSummary, series, summarize
 from tapetui.ui.widgets.key_bar import KeyBar
 
@@ -44,10 +45,11 @@ class OverviewScreen(Screen[int | None]):
                 if not values:
                     continue
                 with Horizontal(classes="series"):
-                    yield Label(f"{name:<10}", classes="series-name")
+                    yield Label(content_line(f"{name:<10}"), classes="series-name")
                     yield Sparkline(values, classes="series-line")
                     yield Label(
-                        f"{_number(values[0])} → {_number(values[-1])}", classes="series-range"
+                        content_line(f"{_number(values[0])} → {_number(values[-1])}"),
+                        classes="series-range",
                     )
         yield DataTable(id="tape-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -56,11 +58,14 @@ class OverviewScreen(Screen[int | None]):
         self.query_one("#sparklines").border_title = f"{len(self.summaries)} tapes"
         table = self.query_one("#tape-table", DataTable)
         names = list(dict.fromkeys(n for s in self.summaries for n in s.norms))
-        table.add_columns("tape", "line", "target", *(f"|∇{n}|" for n in names))
+        # Column labels and cells given as str are read as markup: a source's name is text.
+        columns = ("tape", "line", "target", *(f"|∇{n}|" for n in names))
+        table.add_columns(*map(literal_line, columns))
         for s in self.summaries:
             norms = [_number(s.norms.get(n)) if n in s.norms else "" for n in names]
             line = "" if s.line is None else str(s.line)
-            table.add_row(str(s.tape), line, _number(s.target), *norms, key=str(s.tape))
+            cells = (str(s.tape), line, _number(s.target), *norms)
+            table.add_row(*map(literal_line, cells), key=str(s.tape))
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

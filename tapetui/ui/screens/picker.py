@@ -1,7 +1,9 @@
-"""The scenario picker: each scenario with its docstring's first line; enter opens it."""
+"""The scenario picker: each scenario with its docstring's first line, grouped by folder; enter
+opens it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tapetui.ui.scenarios import ScenarioEntry
+from tapetui.ui.literal import literal_line
+from tapetui.ui.scenarios import ScenarioEntry, folders
 from tapetui.ui.screens.debugger import DebuggerScreen
 from tapetui.ui.widgets.key_bar import KeyBar
 
@@ -40,17 +43,28 @@ class PickerScreen(Screen[None]):
             f"{len(self.entries)} scenarios · enter opens one · esc comes back here",
             id="picker-hint",
         )
-        yield OptionList(
-            *(Option(self.prompt(e), id=str(i)) for i, e in enumerate(self.entries)),
-            id="scenarios",
-        )
+        yield OptionList(*self.options(), id="scenarios")
         yield KeyBar()
 
+    def options(self) -> list[Option]:
+        """One option per scenario; with several folders, each folder's under its name."""
+        groups = folders(self.entries)
+        if len(groups) == 1:
+            return [Option(self.prompt(e), id=str(i)) for i, e in enumerate(self.entries)]
+        options: list[Option] = []
+        for folder, indices in groups:
+            options.append(Option(literal_line(f"{folder}/", "bold underline"), disabled=True))
+            for i in indices:
+                options.append(Option(self.prompt(self.entries[i], grouped=True), id=str(i)))
+        return options
+
     @staticmethod
-    def prompt(entry: ScenarioEntry) -> Text:
-        text = Text(entry.path, style="bold")
+    def prompt(entry: ScenarioEntry, grouped: bool = False) -> Text:
+        """The path (only the file name under its folder's heading) and the docstring's line."""
+        text = literal_line(Path(entry.path).name if grouped else entry.path, "bold")
         if entry.title:
-            text.append(f"\n  {entry.title}", style="dim")
+            text.append("\n")
+            text.append_text(literal_line(f"  {entry.title}", "dim"))
         return text
 
     def on_mount(self) -> None:

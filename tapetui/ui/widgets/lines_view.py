@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tapetui.ui.describe import Line
+from tapetui.ui.literal import append_literal, content_line
 
 NONFINITE = re.compile(r"(?<![\w.])-?(?:nan|inf)(?![\w])")
 """A NaN or infinite value as tapetui writes it, highlighted wherever it appears."""
@@ -21,7 +22,7 @@ def render_lines(lines: list[Line]) -> Text:
     for i, (row, style) in enumerate(lines):
         if i:
             text.append("\n")
-        text.append(row, style=style or None)
+        append_literal(text, row, style)
     text.highlight_regex(NONFINITE, NONFINITE_STYLE)
     return text
 
@@ -40,7 +41,7 @@ class LinesView(VerticalScroll):
     def show(self, lines: list[Line], title: str | None = None) -> None:
         self.query_one("#lines", Static).update(render_lines(lines))
         if title is not None:
-            self.border_title = title
+            self.border_title = content_line(title)
         self.scroll_home(animate=False)
 
     @property

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tapetui.ui.literal import append_literal, content_line
+
 
 class SourceView(VerticalScroll):
     """Source text; ``current`` is the line the debugger stands on, ``evidence`` why-None lines."""
@@ -35,7 +37,7 @@ class SourceView(VerticalScroll):
         """Show ``source`` with ``current`` marked and scrolled into view."""
         self.source, self.current, self.evidence = source, current, evidence
         if title is not None:
-            self.border_title = title
+            self.border_title = content_line(title)
         self.query_one("#code", Static).update(self.render_source())
         if current is not None:
             self.scroll_to(y=max(0, current - 1 - self.size.height // 3), animate=False)
@@ -52,7 +54,7 @@ class SourceView(VerticalScroll):
                 else ("bold yellow" if number in self.evidence else "")
             )
             text.append(f"{number:>{width}}{marker}", style="dim" if not style else style)
-            text.append(f" {line}", style=style or None)
+            append_literal(text, f" {line}", style)
             text.append("\n")
         return text
 

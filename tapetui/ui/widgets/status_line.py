@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from tapetui.ui.literal import content_line
+
 
 class StatusLine(Static):
     """The recording status and where the cursor is."""
@@ -16,7 +18,7 @@ class StatusLine(Static):
     """
 
     message: reactive[str] = reactive("", init=False)
-    """The text shown."""
+    """The text shown (literally: it may name the scenario's file or exception)."""
 
     def watch_message(self, message: str) -> None:
-        self.update(message)
+        self.update(content_line(message))

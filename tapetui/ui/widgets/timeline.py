@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tapetui.trace import Trace
+from tapetui.ui.literal import literal_line
 from tapetui.ui.steps import Step
 from tapetui.ui.values import step_name
 
@@ -74,7 +75,7 @@ class Timeline(Widget):
                     "error": "red",
                 }.get(kind, "")
             )
-            text.append(names[i], style=style or None)
+            text.append_text(literal_line(names[i], style))
         if hi + 1 < len(self.steps):
             text.append(" ▸", style="dim")
         return text
