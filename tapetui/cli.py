@@ -234,7 +234,7 @@ def cmd_record(argv: Sequence[str]) -> int:
     trace = obtain_trace(args.scenario, args.seed, args.timeout, _budget(args))
     save(trace, out)
     _warn_about(trace, args.scenario)
-    print(f"tapetui: wrote {out} ({len(trace.events)} events)", file=sys.stderr)
+    print(f"tapetui: wrote {printable(str(out))} ({len(trace.events)} events)", file=sys.stderr)
     return exit_code_for(trace)
 
 
