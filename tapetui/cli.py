@@ -176,7 +176,11 @@ def check_writable(path: str, option: str, example: str) -> Path:
     if problem is None and out.is_dir():
         raise UsageError(f"{shown(out)} is a folder; give {option} a file name such as {example}")
     if problem is None and not out.parent.is_dir():
-        raise UsageError(f"cannot write {shown(out)}: the folder {shown(out.parent)} does not exist")
+        parent = shown(out.parent)
+        why = f"the folder {parent} does not exist"
+        if out.parent.exists():
+            why = f"{parent} is not a folder"
+        raise UsageError(f"cannot write {shown(out)}: {why}")
     if problem is None:
         problem = _try_open(out)
     if problem is not None:

@@ -63,7 +63,9 @@ def shot(tmp_path: Path) -> str:
 # --- --press ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("wait", ["wait:abc", "wait:1:2", "wait:", "wait:-5", "wait:inf", "wait:nan"])
+@pytest.mark.parametrize(
+    "wait", ["wait:abc", "wait:1:2", "wait:", "wait:-5", "wait:inf", "wait:nan"]
+)
 def test_a_bad_wait_in_press_is_refused(wait: str, shot: str) -> None:
     line = refusal(SCENARIO, "--screenshot", shot, "--press", f"n,{wait}")
     assert repr(wait) in line and "wait:MS" in line
@@ -100,6 +102,12 @@ def test_a_screenshot_into_a_folder_is_refused(tmp_path: Path) -> None:
 def test_a_screenshot_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     line = refusal(SCENARIO, "--screenshot", str(tmp_path / "missing" / "x.svg"))
     assert "does not exist" in line
+
+
+def test_a_screenshot_inside_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    line = refusal(SCENARIO, "--screenshot", str(tmp_path / "file" / "x.svg"))
+    assert line.endswith(f"{tmp_path / 'file'} is not a folder")
 
 
 def _unwritable(tmp_path: Path) -> Path:
@@ -148,7 +156,8 @@ def test_record_into_a_folder_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "size", ["huge", "120", "120x", "x40", "0x0", "10x5", "120x40x3", "-120x40", "1e3x40", "99999x40"]
+    "size",
+    ["huge", "120", "120x", "x40", "0x0", "10x5", "120x40x3", "-120x40", "1e3x40", "99999x40"],
 )
 def test_size_nonsense_is_refused(size: str, shot: str) -> None:
     assert "--size" in refusal(SCENARIO, "--screenshot", shot, "--size", size)

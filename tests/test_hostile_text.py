@@ -45,7 +45,10 @@ def test_report_prints_hostile_text_literally_without_a_raw_control(trace_file: 
     assert lines[0] == f"scenario {printable(FILE)} · raised"
     assert f"  ✗ raised {CALL_ERROR}: {printable(ERROR_MESSAGE)}" in lines
     assert f"error: {ERROR_TYPE} at line 10: {printable(ERROR_MESSAGE)}" in lines
-    assert any(line.startswith(f"tape 1 · line 4 · non-persistent · watched: {printable(NAMES['x'])}") for line in lines)
+    assert any(
+        line.startswith(f"tape 1 · line 4 · non-persistent · watched: {printable(NAMES['x'])}")
+        for line in lines
+    )
 
 
 def test_report_json_keeps_every_string_exact(trace_file: Path) -> None:

@@ -63,7 +63,9 @@ def discover(paths: list[str]) -> list[ScenarioEntry]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            entries += [ScenarioEntry(str(child), title_of(child)) for child in scenario_files(path)]
+            entries += [
+                ScenarioEntry(str(child), title_of(child)) for child in scenario_files(path)
+            ]
         else:
             entries.append(ScenarioEntry(name, title_of(path)))
     return entries

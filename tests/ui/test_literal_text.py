@@ -270,7 +270,11 @@ def test_the_boundary_makes_text_with_no_markup_and_no_control() -> None:
     from tapetui.ui.literal import content_line, literal, literal_line
 
     text = literal("[b]x[/b]\n\x1b[2J", "red")
-    assert (text.plain, [s.style for s in text.spans], str(text.style)) == ("[b]x[/b]\n␛[2J", [], "red")
+    assert (text.plain, [s.style for s in text.spans], str(text.style)) == (
+        "[b]x[/b]\n␛[2J",
+        [],
+        "red",
+    )
     assert literal_line("[@click=app.quit]q[/]\nnext").plain == "[@click=app.quit]q[/]␊next"
     content = content_line("[link=file:///etc/passwd]L[/link]\x07")
     assert (content.plain, content.spans) == ("[link=file:///etc/passwd]L[/link]␇", [])

@@ -97,7 +97,10 @@ def test_one_folder_needs_no_heading(tmp_path: Path) -> None:
     async def flow() -> None:
         app = TapeTuiApp(scenarios=discover([str(tmp_path)]), warm=False)
         async with app.run_test(size=(100, 30)):
-            assert _options(app) == [(str(tmp_path / "a.py"), False), (str(tmp_path / "b.py"), False)]
+            assert _options(app) == [
+                (str(tmp_path / "a.py"), False),
+                (str(tmp_path / "b.py"), False),
+            ]
 
     asyncio.run(flow())
 
