@@ -33,7 +33,7 @@ SEEDS = 2**32
 """Seeds run from 0 to 2**32 - 1, the range NumPy's generator takes."""
 MAX_SIZE = (1000, 500)
 """The largest ``--size`` (columns, rows)."""
-SHOWN_PATH = 60
+SHOWN_PATH = 160
 """Characters of a path shown in a message before it is cut (an overlong path is thousands)."""
 
 
