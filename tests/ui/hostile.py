@@ -220,7 +220,8 @@ _OUR_SEQUENCES = re.compile(r"\x1b\[[0-9;:?]*[A-Za-z]")
 
 
 def render(app: Any) -> tuple[str, str]:
-    """The current screen as the terminal would receive it, and as plain text."""
+    """The current screen as the terminal would receive it, and as plain text (drawn as
+    ``App.export_screenshot`` draws it, from Textual 8.2.8's compositor)."""
     width, height = app.size
     console = Console(
         width=width, height=height, file=io.StringIO(), force_terminal=True,
