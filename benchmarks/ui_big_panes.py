@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_trace import synthetic_trace  # noqa: E402
-from ui_big_trace import Painted, _press  # noqa: E402
+from synthetic_trace import synthetic_trace
+from ui_big_trace import Painted, _press
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1_000_000
@@ -82,7 +82,9 @@ async def _source_case(lines: int, presses: int) -> dict[str, Any]:
     from tapetui.ui.app import TapeTuiApp
 
     trace = synthetic_trace(2_000)
-    trace.sources["synthetic.py"] = "".join(f"value_{n} = {n} * 2.0  # line {n}\n" for n in range(lines))
+    trace.sources["synthetic.py"] = "".join(
+        f"value_{n} = {n} * 2.0  # line {n}\n" for n in range(lines)
+    )
     for event in trace.events:
         if event.line is not None:
             event.line = event.seq * 7919 % lines + 1
@@ -143,7 +145,11 @@ def main() -> int:
     rows = [("source", "n / p (median)", "slowest")]
     for case in (short, long):
         rows.append(
-            (f"{case['lines']:,} lines", f"{case['key'] * 1000:.1f} ms", f"{case['worst'] * 1000:.1f} ms")
+            (
+                f"{case['lines']:,} lines",
+                f"{case['key'] * 1000:.1f} ms",
+                f"{case['worst'] * 1000:.1f} ms",
+            )
         )
     _print(rows)
     print(f"20,000 / 20 lines: a step key takes {long['key'] / short['key']:.2f}× as long")

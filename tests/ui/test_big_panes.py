@@ -8,7 +8,7 @@ from tapetui.trace import OutputEvent, Trace
 from tapetui.ui.app import TapeTuiApp
 from tapetui.ui.screens.debugger import DebuggerScreen
 from tapetui.ui.widgets.output_view import PrintedText
-from tests.ui.handmade import F, SOURCE, square_twice
+from tests.ui.handmade import SOURCE, F, square_twice
 
 OUTPUT_LINES = 200_000
 

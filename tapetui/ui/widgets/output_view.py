@@ -98,7 +98,8 @@ class OutputView(WindowView):
         if index < len(self.printed):
             start, stop = self.printed.span(index)
             if stop - start > LONG_LINE:  # cut before anything is made of it
-                return self._text(self.printed.text[start + x : min(stop, start + x + width + 1)]), x
+                row = self.printed.text[start + x : min(stop, start + x + width + 1)]
+                return self._text(row), x
         return super().line_window(index, x, width)
 
     @staticmethod

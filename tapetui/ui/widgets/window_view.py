@@ -81,4 +81,3 @@ class WindowView(ScrollView, can_focus=True):
     def screen_lines(self) -> list[str]:
         """The rows the pane shows now, as text (what a user reads; for tests)."""
         return ["".join(s.text for s in self.render_line(y)) for y in range(self.size.height)]
-
