@@ -29,7 +29,7 @@ class TapeTuiApp(App[int]):
     TITLE = "tapetui"
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
-    MIN_SIZE: ClassVar[tuple[int, int]] = (40, 10)
+    MIN_SIZE: ClassVar[tuple[int, int]] = (20, 10)
     """Columns × rows below which the app shows ``terminal too small`` instead of its panes.
     Below it, Textual 8.2.8's command palette crashes: PageDown at 4 rows or less (``KeyError``),
     typing at 4–6 columns (``ValueError``); the palette cannot open there."""

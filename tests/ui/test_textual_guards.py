@@ -33,7 +33,7 @@ def test_palette_pagedown_on_a_4_row_terminal_shows_too_small_instead_of_crashin
             await pilot.pause()
             screen = tapetui.screen
             assert isinstance(screen, TooSmallScreen)
-            assert screen.message == "terminal too small (needs 40×10)"
+            assert screen.message == "terminal too small (needs 20×10)"
 
     asyncio.run(flow())
 
@@ -75,7 +75,7 @@ def test_shrinking_the_terminal_closes_an_open_palette_and_growing_shows_the_pan
 def test_q_quits_from_too_small() -> None:
     async def flow() -> None:
         tapetui = app()
-        async with tapetui.run_test(size=(30, 8)) as pilot:
+        async with tapetui.run_test(size=(19, 24)) as pilot:
             await pilot.press("q")
             await pilot.pause()
             assert not tapetui.is_running
