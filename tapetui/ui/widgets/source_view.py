@@ -40,18 +40,21 @@ class SourceView(WindowView):
         title: str | None = None,
     ) -> None:
         """Show ``source`` with ``current`` marked and scrolled into view."""
-        if source is not self._split_from:  # the same file: nothing to split again
+        if source is not self._split_from:  # another file (each one is split once)
             self._split(source)
         self.current, self.evidence = current, evidence
         if title is not None:
             self.border_title = title
         self.refresh()
-        if current is not None:
-            self.call_after_refresh(self._follow, current)
+        if self.size.height:
+            self._follow()  # now, so the step paints once, already scrolled
+        else:  # not laid out yet: once it is
+            self.call_after_refresh(self._follow)
 
-    def _follow(self, current: int) -> None:
-        """Scroll ``current`` a third down the pane (after a refresh: the pane is laid out)."""
-        self.scroll_to(y=max(0, current - 1 - self.size.height // 3), animate=False)
+    def _follow(self) -> None:
+        """Scroll the current line a third down the pane."""
+        if self.current is not None:
+            self.scroll_to(y=max(0, self.current - 1 - self.size.height // 3), animate=False)
 
     def _split(self, source: str) -> None:
         self.source = self._split_from = source
