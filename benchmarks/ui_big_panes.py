@@ -10,9 +10,10 @@ long (20, 200, 20,000) and each op placed on a line far from the last one's, so 
 the source pane once the file is longer than the pane (a 20-line file neither fills nor scrolls
 it: 200 lines is the fair comparison for the cost of a long file).
 Times are from sending the key until the screen update painted after the step was shown (the
-same measure as ``ui_big_trace.py``). Memory is the process's resident size: the view's is its
-growth from the trace built to ``o`` shown (the app itself included), "trace + view" also counts
-the trace's own events holding the output.
+same measure as ``ui_big_trace.py``). Memory: "pane's data" is what the output pane holds (the text
+joined from the trace's output events, and where each line starts); "RSS: app + pane" the
+process's resident growth from the trace built to ``o`` shown (the app itself included); "trace
++ all" also counts the trace's own events holding the output (one per write, as recorded).
 """
 
 from __future__ import annotations
@@ -73,13 +74,16 @@ async def _output_case(megabytes: float, presses: int) -> dict[str, Any]:
         for _ in range(presses):  # close and open again
             await _press(pilot, painted, "o")
             opened.append(await _press(pilot, painted, "o"))
-        lines = app.screen.output_pane.line_count  # type: ignore[attr-defined]
+        pane = app.screen.output_pane  # type: ignore[attr-defined]
+        lines, printed = pane.line_count, pane.printed
+        data = sys.getsizeof(printed.text) + sys.getsizeof(printed.starts)
     return {
         "bytes": len(text),
         "lines": lines,
         "first_open": opened[0],
         "open": statistics.median(opened),
         "view_bytes": after_open - with_trace,
+        "data_bytes": data,
         "total_bytes": after_open - before,
     }
 
@@ -156,7 +160,17 @@ def main() -> int:
         child(args.child[0], float(args.child[1]), args.presses)
         return 0
     small, big = (_run_child("output", mb, args.presses) for mb in (5, 50))
-    rows = [("output", "lines", "first o", "o (median)", "view memory / output", "trace + view")]
+    rows = [
+        (
+            "output",
+            "lines",
+            "first o",
+            "o (median)",
+            "pane's data",
+            "RSS: app + pane",
+            "trace + all",
+        )
+    ]
     for case in (small, big):
         rows.append(
             (
@@ -164,6 +178,7 @@ def main() -> int:
                 f"{case['lines']:,}",
                 f"{case['first_open'] * 1000:.0f} ms",
                 f"{case['open'] * 1000:.0f} ms",
+                f"{case['data_bytes'] / MB:.0f} MB = {case['data_bytes'] / case['bytes']:.2f}×",
                 f"{case['view_bytes'] / MB:.0f} MB = {case['view_bytes'] / case['bytes']:.2f}×",
                 f"{case['total_bytes'] / MB:.0f} MB = {case['total_bytes'] / case['bytes']:.2f}×",
             )
