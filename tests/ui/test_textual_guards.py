@@ -105,3 +105,20 @@ def test_a_click_on_the_keys_right_after_they_change_does_not_crash() -> None:
             assert isinstance(shown, HelpScreen)  # tapetui's own list of keys
 
     asyncio.run(flow())
+
+
+def test_the_palettes_keys_command_opens_tapetuis_help() -> None:
+    async def flow() -> None:
+        tapetui = app()
+        async with tapetui.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+p", *"Keys")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(tapetui.screen, HelpScreen)
+            assert not tapetui.screen.query(KeyPanel)
+            assert ("n", "next step: forward op, backward step or gradient call") in (
+                tapetui.screen.keys
+            )
+
+    asyncio.run(flow())
