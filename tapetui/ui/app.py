@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.geometry import Size
 from textual.screen import Screen
 
 from tapetui.trace import Trace
 from tapetui.ui.scenarios import ScenarioEntry
 from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.screens.help import HelpScreen
+from tapetui.ui.screens.too_small import TooSmallScreen
 
 if TYPE_CHECKING:
     from tapetui.record.budget import Budget
@@ -24,6 +29,10 @@ class TapeTuiApp(App[int]):
     TITLE = "tapetui"
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    MIN_SIZE: ClassVar[tuple[int, int]] = (20, 10)
+    """Columns × rows below which the app shows ``terminal too small`` instead of its panes.
+    Below it, Textual 8.2.8's command palette crashes: PageDown at 4 rows or less (``KeyError``),
+    typing at 4–6 columns (``ValueError``); the palette cannot open there."""
 
     def __init__(
         self,
@@ -64,8 +73,42 @@ class TapeTuiApp(App[int]):
         return PickerScreen(self.scenarios, seed=self.seed)
 
     def on_mount(self) -> None:
+        self._fit(self.size)
         if self.warm is not None:
             self.call_after_refresh(self.warm.start)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Cover the panes with ``terminal too small`` below :attr:`MIN_SIZE`, uncover above."""
+        width, height = self.MIN_SIZE
+        small = size.width < width or size.height < height
+        covered = isinstance(self.screen, TooSmallScreen)
+        if small and not covered:
+            while isinstance(self.screen, CommandPalette):
+                self.pop_screen()
+            self.push_screen(TooSmallScreen(width, height))
+        elif covered and not small:
+            self.pop_screen()
+
+    def action_command_palette(self) -> None:
+        if not isinstance(self.screen, TooSmallScreen):
+            super().action_command_palette()
+
+    def action_show_help_panel(self) -> None:
+        """The palette's "Keys" shows tapetui's help: Textual 8.2.8's keys panel crashes when
+        clicked while it rebuilds its table (which it does whenever the keys change)."""
+        screen = self.screen
+        if isinstance(screen, DebuggerScreen):
+            screen.action_help()
+        elif not isinstance(screen, (HelpScreen, TooSmallScreen)):
+            rows = [
+                (self.get_key_display(binding), binding.tooltip or binding.description)
+                for _, binding, _, _ in screen.active_bindings.values()
+                if binding.show
+            ]
+            self.push_screen(HelpScreen(rows))
 
     def on_unmount(self) -> None:
         if self.warm is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from tapetui.explain.rules import agrees, local_partial
@@ -25,9 +26,14 @@ Line = tuple[str, str]
 """Text and a Rich style (``""`` for plain)."""
 
 
+@lru_cache(maxsize=4)
+def _lines(text: str) -> list[str]:
+    """A file's lines, split once per file rather than on every step (a file may be long)."""
+    return text.splitlines()
+
+
 def source_line(trace: Trace, file: str | None, line: int | None) -> str:
-    text = trace.sources.get(file or "", "")
-    lines = text.splitlines()
+    lines = _lines(trace.sources.get(file or "", ""))
     if line is None or not 0 < line <= len(lines):
         return ""
     return lines[line - 1].strip()

@@ -21,13 +21,14 @@ from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
 from tapetui.ui.screens.help import HelpScreen
-from tapetui.ui.status import output_lines, status_text
+from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.values import step_name
 from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
 from tapetui.ui.widgets.key_bar import KeyBar
 from tapetui.ui.widgets.lines_view import LinesView
+from tapetui.ui.widgets.output_view import OutputView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.status_line import StatusLine
 from tapetui.ui.widgets.timeline import Timeline
@@ -56,7 +57,7 @@ class DebuggerScreen(Screen[None]):
     | n / p | next / previous step (forward op, backward step, gradient call) |
     | g / G | next / previous gradient call |
     | b | jump between a forward op and its backward step |
-    | home / end | first / last step |
+    | home / end | first / last step (with the output shown: its first / last line) |
     | ] / [ | next / previous tape |
     | v | per-tape overview (loss and gradient norms across tapes) |
     | w | why is a gradient None (next one on each press) |
@@ -84,8 +85,12 @@ class DebuggerScreen(Screen[None]):
         Binding(
             "left_square_bracket", "previous_tape", "Prev tape", show=False, tooltip="previous tape"
         ),
-        Binding("home", "first", "First", show=False, priority=True, tooltip="first step"),
-        Binding("end", "last", "Last", show=False, priority=True, tooltip="last step"),
+        Binding(
+            "home", "first", "First", show=False, priority=True, tooltip="first step (output: top)"
+        ),
+        Binding(
+            "end", "last", "Last", show=False, priority=True, tooltip="last step (output: end)"
+        ),
         Binding("r", "rerun", "Rerun", tooltip="record the scenario again (after you edit it)"),
         Binding(
             "escape,ctrl+c", "cancel", "Cancel", show=False, tooltip="cancel a running scenario"
@@ -140,7 +145,7 @@ class DebuggerScreen(Screen[None]):
             with ContentSwitcher(initial="detail", id="right"):
                 yield LinesView(id="detail")
                 yield LinesView(id="why")
-                yield LinesView(id="output")
+                yield OutputView(id="output")
         yield Timeline(id="timeline")
         yield KeyBar()
 
@@ -158,8 +163,8 @@ class DebuggerScreen(Screen[None]):
         return self.query_one("#why", LinesView)
 
     @property
-    def output_pane(self) -> LinesView:
-        return self.query_one("#output", LinesView)
+    def output_pane(self) -> OutputView:
+        return self.query_one("#output", OutputView)
 
     @property
     def tapes_pane(self) -> LinesView:
@@ -274,7 +279,7 @@ class DebuggerScreen(Screen[None]):
             self.stepper.last()
         text, state = status_text(trace)
         self.set_status(text, state)
-        self.output_pane.show(output_lines(trace))
+        self.output_pane.show_trace(trace)
         self.show_step()
 
     def show_step(self) -> None:
@@ -320,11 +325,15 @@ class DebuggerScreen(Screen[None]):
             self._move(self.stepper.previous(), "this is the first step")
 
     def action_first(self) -> None:
-        if self.stepper:
+        if self.switcher.current == "output":
+            self.output_pane.scroll_home(animate=False)
+        elif self.stepper:
             self._move(self.stepper.first(), "no steps")
 
     def action_last(self) -> None:
-        if self.stepper:
+        if self.switcher.current == "output":
+            self.output_pane.scroll_end(animate=False)
+        elif self.stepper:
             self._move(self.stepper.last(), "no steps")
 
     def action_next_call(self) -> None:

@@ -1,4 +1,4 @@
-"""A scrollable pane of styled lines: the tapes pane, the step detail, the why and output panes."""
+"""A scrollable pane of styled lines: the tapes pane, the step detail, the why pane."""
 
 from __future__ import annotations
 

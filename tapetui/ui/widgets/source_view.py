@@ -1,31 +1,38 @@
-"""The scenario's source with line numbers, the current line marked and evidence lines lit."""
+"""The scenario's source with line numbers, the current line marked and evidence lines lit.
+
+Only the lines on screen are rendered, so a step costs the same in a 20,000-line file as in a
+20-line one; the file is split into lines once, when another file is shown.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
-from tapetui.ui.literal import append_literal, content_line
+from tapetui.trace.printable import printable
+from tapetui.ui.literal import content_line
+from tapetui.ui.widgets.window_view import WindowView
+
+NO_SOURCE = "(no source recorded)"
 
 
-class SourceView(VerticalScroll):
+class SourceView(WindowView):
     """Source text; ``current`` is the line the debugger stands on, ``evidence`` why-None lines."""
 
     DEFAULT_CSS = """
-    SourceView { height: 1fr; }
-    SourceView > Static { width: auto; min-width: 1fr; }
+    SourceView { height: 1fr; overflow-x: hidden; }
     """
+    """Long lines are cut at the pane's edge, as a code listing is, not scrolled sideways."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = ""
         self.current: int | None = None
         self.evidence: frozenset[int] = frozenset()
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="code")
+        self.lines: list[str] = [NO_SOURCE]
+        """The shown file's lines, control characters made visible."""
+        self._number_width = 1
+        self._split_from: str | None = None
 
     def show(
         self,
@@ -35,27 +42,40 @@ class SourceView(VerticalScroll):
         title: str | None = None,
     ) -> None:
         """Show ``source`` with ``current`` marked and scrolled into view."""
-        self.source, self.current, self.evidence = source, current, evidence
+        if source is not self._split_from:  # another file (each one is split once)
+            self._split(source)
+        self.current, self.evidence = current, evidence
         if title is not None:
             self.border_title = content_line(title)
-        self.query_one("#code", Static).update(self.render_source())
-        if current is not None:
-            self.scroll_to(y=max(0, current - 1 - self.size.height // 3), animate=False)
+        self.refresh()
+        if self.size.height:
+            self._follow()  # now, so the step paints once, already scrolled
+        else:  # not laid out yet: once it is
+            self.call_after_refresh(self._follow)
 
-    def render_source(self) -> Text:
-        lines = self.source.splitlines() or ["(no source recorded)"]
-        width = len(str(len(lines)))
+    def _follow(self) -> None:
+        """Scroll the current line a third down the pane."""
+        if self.current is not None:
+            self.scroll_to(y=max(0, self.current - 1 - self.size.height // 3), animate=False)
+
+    def _split(self, source: str) -> None:
+        self.source = self._split_from = source
+        self.lines = [printable(line) for line in source.splitlines()] or [NO_SOURCE]
+        self._number_width = len(str(len(self.lines)))
+        widest = max(cell_len(line.expandtabs(8)) for line in self.lines)
+        # One blank row after the last line, as the listing always had (the scrollbars agree).
+        self.set_extent(len(self.lines) + 1, self._number_width + 2 + widest)
+
+    def line(self, index: int) -> Text:
+        if index >= len(self.lines):
+            return Text()
+        number = index + 1
+        current, lit = number == self.current, number in self.evidence
+        marker = "▶" if current else ("●" if lit else " ")
+        style = "reverse" if current else ("bold yellow" if lit else "")
         text = Text(no_wrap=True)
-        for number, line in enumerate(lines, start=1):
-            marker = "▶" if number == self.current else ("●" if number in self.evidence else " ")
-            style = (
-                "reverse"
-                if number == self.current
-                else ("bold yellow" if number in self.evidence else "")
-            )
-            text.append(f"{number:>{width}}{marker}", style="dim" if not style else style)
-            append_literal(text, f" {line}", style)
-            text.append("\n")
+        text.append(f"{number:>{self._number_width}}{marker}", style=style or "dim")
+        text.append(f" {self.lines[index]}", style=style or None)
         return text
 
     @property
