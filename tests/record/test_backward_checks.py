@@ -1,0 +1,91 @@
+"""The chain rule checked on every backward step of every seed scenario, recorded for real.
+
+Uses the session's shared recordings (``tests/record/conftest.py``): a ``differs`` verdict on a
+seed scenario would be tapetui contradicting what TensorFlow really computed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tapetui.explain.backward import DIFFERS, MATCHES, steps_by_call
+from tapetui.record import record
+from tapetui.record.budget import Budget
+from tapetui.trace import BackwardStepEvent
+from tapetui.ui.describe import describe
+from tapetui.ui.steps import Stepper
+from tests.record.conftest import SCENARIOS, Run, line_of
+
+
+def _backward_texts(run: Run) -> list[str]:
+    stepper = Stepper(run.trace)
+    return [
+        "\n".join(text for text, _ in describe(run.trace, step, {}))
+        for step in stepper.steps
+        if isinstance(step.event, BackwardStepEvent)
+    ]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_no_backward_step_of_a_seed_scenario_differs_from_the_chain_rule(
+    runs: dict[str, Run], name: str
+) -> None:
+    trace = runs[name].trace
+    verdicts = [
+        item.check for steps in steps_by_call(trace).values() for s in steps for item in s.inputs
+    ]
+    assert DIFFERS not in verdicts
+    assert not [text for text in _backward_texts(runs[name]) if "differs" in text]
+
+
+def test_the_mul_of_w_times_x_shows_the_sum_over_axis_0_and_tensorflows_value(
+    runs: dict[str, Run],
+) -> None:
+    run = runs["linear_regression.py"]
+    line = line_of(run.trace, "y_pred = W * X + b")
+    first_call = min(run.trace.gradient_calls)
+    (mul,) = [
+        s
+        for s in steps_by_call(run.trace)[first_call]
+        if s.event.op_type == "Mul" and s.event.line == line
+    ]
+    w = mul.inputs[0]
+    assert w.check == MATCHES
+    assert w.partial is not None and w.partial.axes == (0,)
+    assert len(w.partial.unreduced) == 17
+    assert w.tensorflow == pytest.approx([101.589], abs=1e-3)
+    (text,) = [t for t in _backward_texts(run) if "backward of Mul" in t][:1]
+    assert "summed over axis 0 because W was broadcast = [101.589]" in text
+    assert "∂loss/∂W = [101.589]  ✓ matches TF" in text
+
+
+CUSTOM = """import tensorflow as tf
+
+
+@tf.custom_gradient
+def half_gradient_square(x):
+    def grad(upstream):
+        return upstream * 0.5
+
+    return x * x, grad
+
+
+x = tf.Variable(3.0)
+with tf.GradientTape() as tape:
+    loss = half_gradient_square(x) + x
+print(tape.gradient(loss, x).numpy())
+"""
+
+
+def test_a_custom_gradient_is_not_called_a_broken_chain_rule(tmp_path: Path) -> None:
+    """TensorFlow runs a ``tf.custom_gradient``'s function in place of any op's gradient, so no
+    recorded step may claim the rule of an op was broken; the call still has the custom value."""
+    scenario = tmp_path / "custom.py"
+    scenario.write_text(CUSTOM, encoding="utf-8")
+    trace = record(scenario, budget=Budget(tapes=0, ops=0))
+    (call,) = trace.gradient_calls.values()
+    assert trace.tensors[call.result_ids[0]].data == 1.5  # 0.5 (custom) + 1, not 2·3 + 1
+    verdicts = [item.check for s in steps_by_call(trace)[call.id] for item in s.inputs]
+    assert MATCHES in verdicts and DIFFERS not in verdicts
