@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from tapetui.explain import CallExplanation, Cause, explain
+from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
 from tapetui.trace.labels import label, structure_label
 
@@ -93,7 +94,35 @@ def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any
     return out
 
 
-def _call(trace: Trace, call: GradientCall, why: CallExplanation | None) -> dict[str, Any]:
+def _backward_input(trace: Trace, step: StepCheck, item: InputCheck) -> dict[str, Any]:
+    partial = item.partial
+    tensorflow, summary = _value(trace, item.produced)
+    entry: dict[str, Any] = {
+        "op": step.event.op_type,
+        "line": step.event.line,
+        "input": label(trace, item.input),
+        "input_index": item.index,
+        "upstream": data_of(trace, item.upstream),
+        "local_rule": partial.rule if partial else None,
+        "local": partial.local if partial else None,
+        "product": partial.product if partial else None,
+        "summed_over_axes": list(partial.axes) if partial else [],
+        "tensorflow": tensorflow,
+        "check": item.check,
+    }
+    if summary is not None:
+        entry["tensorflow_summary"] = summary
+    return entry
+
+
+def _backward_steps(trace: Trace, steps: list[StepCheck]) -> list[dict[str, Any]]:
+    """One entry per input of each backward step, in the order TensorFlow ran the steps."""
+    return [_backward_input(trace, step, item) for step in steps for item in step.inputs]
+
+
+def _call(
+    trace: Trace, call: GradientCall, why: CallExplanation | None, steps: list[StepCheck]
+) -> dict[str, Any]:
     causes = why.results if why is not None else []
     return {
         "id": call.id,
@@ -109,6 +138,7 @@ def _call(trace: Trace, call: GradientCall, why: CallExplanation | None) -> dict
             _result(trace, call, i, causes[i] if i < len(causes) else None)
             for i in range(len(call.source_ids))
         ],
+        "backward_steps": _backward_steps(trace, steps),
     }
 
 
@@ -135,6 +165,7 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
 def build_report(trace: Trace) -> dict[str, Any]:
     """The report of ``trace`` in the documented JSON shape."""
     explanations = explain(trace)
+    steps = steps_by_call(trace)
     return {
         "scenario": trace.scenario,
         "status": trace.status,
@@ -145,7 +176,7 @@ def build_report(trace: Trace) -> dict[str, Any]:
         "summarised": _summarised(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
-            _call(trace, call, explanations.get(call.id))
+            _call(trace, call, explanations.get(call.id), steps.get(call.id, []))
             for call in sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
         ],
     }

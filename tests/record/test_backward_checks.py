@@ -89,3 +89,22 @@ def test_a_custom_gradient_is_not_called_a_broken_chain_rule(tmp_path: Path) -> 
     assert trace.tensors[call.result_ids[0]].data == 1.5  # 0.5 (custom) + 1, not 2·3 + 1
     verdicts = [item.check for s in steps_by_call(trace)[call.id] for item in s.inputs]
     assert MATCHES in verdicts and DIFFERS not in verdicts
+
+
+def test_report_json_lists_the_mul_of_w_times_x_with_its_sum_and_tensorflows_value(
+    runs: dict[str, Run],
+) -> None:
+    from tapetui.report.build import build_report
+
+    report = build_report(runs["linear_regression.py"].trace)
+    steps = report["gradient_calls"][0]["backward_steps"]
+    (w,) = [s for s in steps if s["op"] == "Mul" and s["input"] == "W"]
+    assert w["local_rule"] == "∂(a·b)/∂a = b"
+    assert w["summed_over_axes"] == [0]
+    assert w["product"] == pytest.approx([101.589], abs=1e-3)
+    assert w["tensorflow"] == pytest.approx([101.589], abs=1e-3)
+    assert w["check"] == "matches"
+    assert {s["check"] for c in report["gradient_calls"] for s in c["backward_steps"]} <= {
+        "matches",
+        "skipped",
+    }

@@ -1,0 +1,37 @@
+"""Backward steps checked against the chain rule, on a small hand-built trace."""
+
+from __future__ import annotations
+
+from tapetui.explain.backward import DIFFERS, DIFFERS_SENTENCE, MATCHES, SKIPPED, steps_by_call
+from tapetui.trace import BackwardStepEvent
+from tapetui.ui.describe import describe
+from tapetui.ui.steps import Stepper
+from tests.ui.handmade import square_twice
+
+
+def test_every_step_of_x_times_x_matches_the_chain_rule() -> None:
+    steps = steps_by_call(square_twice())
+    assert [item.check for s in steps[1] for item in s.inputs] == [MATCHES] * 4
+    first = steps[1][1].inputs[0]
+    assert first.partial is not None and first.partial.product == 54.0
+    assert first.tensorflow == 54.0
+
+
+def test_a_gradient_other_than_the_rule_differs_and_says_so_in_the_rules_words() -> None:
+    trace = square_twice()
+    trace.tensors[24].data = 50.0  # TensorFlow's gradient for x, not 18 × 3
+    step = steps_by_call(trace)[1][1]
+    assert [item.check for item in step.inputs] == [DIFFERS, MATCHES]
+    stepper = Stepper(trace)
+    (index,) = [s.index for s in stepper.steps if isinstance(s.event, BackwardStepEvent)][1:2]
+    text = "\n".join(t for t, _ in describe(trace, stepper.go(index), {}))
+    assert "∂z/∂x = 50.0  ✗ not the rule's value" in text
+    assert DIFFERS_SENTENCE in text
+    assert "differs" not in text.replace(DIFFERS_SENTENCE, "")
+
+
+def test_a_skipped_input_is_not_checked() -> None:
+    trace = square_twice()
+    event = next(e for e in trace.events if isinstance(e, BackwardStepEvent))
+    event.skipped = [1]
+    assert [i.check for i in steps_by_call(trace)[1][0].inputs] == [MATCHES, SKIPPED]
