@@ -72,7 +72,7 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
     entry: dict[str, Any] = {
         "source": label(trace, source),
         "value": value,
-        "none": ref is None and call.error is None,
+        "none": ref is None,
     }
     if summary is not None:
         entry["summary"] = summary
@@ -83,6 +83,16 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
         entry["unconnected_zeros"] = True
     entry.update(_cause_fields(cause))
     return entry
+
+
+def _results(trace: Trace, call: GradientCall, causes: list[Cause | None]) -> list[dict[str, Any]]:
+    """One entry per source; none for a call that raised (it returned nothing)."""
+    if call.error is not None:
+        return []
+    return [
+        _result(trace, call, i, causes[i] if i < len(causes) else None)
+        for i in range(len(call.source_ids))
+    ]
 
 
 def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any] | None:
@@ -134,10 +144,7 @@ def _call(
         "error": _error(call.error, why.error if why else None),
         "notes": [note.code for note in why.notes] if why else [],
         "note_texts": [note.sentence for note in why.notes] if why else [],
-        "results": [
-            _result(trace, call, i, causes[i] if i < len(causes) else None)
-            for i in range(len(call.source_ids))
-        ],
+        "results": _results(trace, call, causes),
         "backward_steps": _backward_steps(trace, steps),
     }
 

@@ -220,7 +220,8 @@ def describe_call(
     for ref in call.target_ids:
         lines.append((f"target {label(trace, ref)} = {value_text(trace, ref)}", ""))
     causes = list(getattr(explanation, "results", []) or [])
-    for i, ref in enumerate(call.source_ids):
+    returned = call.source_ids if call.error is None else []  # a call that raised returned nothing
+    for i, ref in enumerate(returned):
         result = call.result_ids[i] if i < len(call.result_ids) else None
         lines.append(_result_line(trace, ref, result, causes[i] if i < len(causes) else None))
     error = getattr(explanation, "error", None)

@@ -85,6 +85,7 @@ def call_lines(
         where = f"l.{call.line}" if call.line is not None else ""
         if call.error is not None:
             lines.append((f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"))
+            lines.append((f"  {short(call.error.message, 40)}", "red"))
             continue
         values = [value_text(trace, r) for r in call.result_ids]
         missing = [i for i, r in enumerate(call.result_ids) if r is None]
