@@ -55,9 +55,14 @@ def _integer(
     s, dtype = ctx.name(source), ctx.flow.dtype(source)
     sentence = f"{s} has dtype {dtype}; gradients exist only for floating-point values"
     ignored = ctx.view.ignored_watch_of(source)
-    if ignored is not None:
+    if ignored is not None and ignored.explicit:
         sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line)} ignored it"
         marks.append(ctx.evidence(ignored, f"watch ignored {s}: {dtype} is not floating point"))
+    elif ignored is not None:  # read on a tape watching accesses: TF traces none of its reads
+        sentence += f", so {ctx.tape_name} recorded none of its reads ({at(ignored.line)})"
+        marks.append(
+            ctx.evidence(ignored, f"{s} read, not recorded: {dtype} is not floating point")
+        )
     sentence += f"; {used} without the tape recording it."
     fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({s.strip('`')}, tf.float32)`."
     return sentence, fix

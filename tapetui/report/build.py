@@ -7,6 +7,7 @@ from typing import Any
 
 from tapetui.explain import CallExplanation, Cause, explain
 from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
+from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
 from tapetui.trace.labels import label, structure_label
 
@@ -155,7 +156,8 @@ def _tape(trace: Trace, tape: Tape) -> dict[str, Any]:
         "line": tape.line,
         "persistent": tape.persistent,
         "watch_accessed_variables": tape.watch_accessed_variables,
-        "watched": [label(trace, ref) for ref in tape.watched],
+        "watched": [label(trace, ref) for ref in recorded_watches(trace, tape)],
+        "not_floating": [label(trace, ref) for ref in unrecorded_watches(trace, tape)],
         "parent": tape.parent,
     }
 

@@ -88,6 +88,8 @@ def render_text(trace: Trace) -> str:
         if not tape["watch_accessed_variables"]:
             flags.append("watch_accessed_variables=False")
         watched = ", ".join(tape["watched"]) or "nothing"
+        if tape["not_floating"]:
+            watched += f" (not {', '.join(tape['not_floating'])}: not floating point, never recorded)"
         lines.append(
             f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
         )
