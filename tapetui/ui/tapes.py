@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tapetui.explain.counting import plural
 from tapetui.trace import OpEvent, Tape, Trace, WatchEvent
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, tape_events
@@ -114,7 +115,7 @@ def tapes_pane_lines(
         where = (
             f"tape {position + 1} of {len(tapes)}"
             if position is not None
-            else f"{len(tapes)} tapes"
+            else plural(len(tapes), "tape")
         )
         lines.append((f"{where}  ([ ] switch, v overview)", "dim"))
     shown = shown or tapes[:1]

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Label, Sparkline
 
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
-from tapetui.ui.overview import TapeSummary, series, summarize
+from tapetui.ui.overview import CallSummary, series, summarize, title
 from tapetui.ui.widgets.key_bar import KeyBar
 
 
@@ -21,7 +21,7 @@ def _number(value: float | None) -> str:
 
 
 class OverviewScreen(Screen[int | None]):
-    """One row per tape; the sparklines show each series across tapes.
+    """One row per gradient call of each tape; the sparklines show each tape's first call.
 
     | Key | Action |
     | :- | :- |
@@ -36,7 +36,7 @@ class OverviewScreen(Screen[int | None]):
 
     def __init__(self, trace: Trace) -> None:
         super().__init__()
-        self.summaries: list[TapeSummary] = summarize(trace)
+        self.summaries: list[CallSummary] = summarize(trace)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sparklines"):
@@ -53,18 +53,20 @@ class OverviewScreen(Screen[int | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#sparklines").border_title = f"{len(self.summaries)} tapes"
+        self.query_one("#sparklines").border_title = title(self.summaries)
         table = self.query_one("#tape-table", DataTable)
         names = list(dict.fromkeys(n for s in self.summaries for n in s.norms))
-        table.add_columns("tape", "line", "target", *(f"|∇{n}|" for n in names))
+        table.add_columns("tape", "line", "target", "value", *(f"|∇{n}|" for n in names))
         for s in self.summaries:
             norms = [_number(s.norms.get(n)) if n in s.norms else "" for n in names]
             line = "" if s.line is None else str(s.line)
-            table.add_row(str(s.tape), line, _number(s.target), *norms, key=str(s.tape))
+            value = _number(s.target) if s.call is not None else ""
+            key = f"{s.tape}:{s.call}"
+            table.add_row(str(s.tape), line, s.target_name, value, *norms, key=key)
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(int(event.row_key.value or 0))
+        self.dismiss(int((event.row_key.value or "0").split(":")[0]))
 
     def action_back(self) -> None:
         self.dismiss(None)
