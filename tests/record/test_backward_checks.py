@@ -13,6 +13,7 @@ import pytest
 from tapetui.explain.backward import DIFFERS, MATCHES, steps_by_call
 from tapetui.record import record
 from tapetui.record.budget import Budget
+from tapetui.report.build import build_report
 from tapetui.trace import BackwardStepEvent
 from tapetui.ui.describe import describe
 from tapetui.ui.steps import Stepper
@@ -94,8 +95,6 @@ def test_a_custom_gradient_is_not_called_a_broken_chain_rule(tmp_path: Path) -> 
 def test_report_json_lists_the_mul_of_w_times_x_with_its_sum_and_tensorflows_value(
     runs: dict[str, Run],
 ) -> None:
-    from tapetui.report.build import build_report
-
     report = build_report(runs["linear_regression.py"].trace)
     steps = report["gradient_calls"][0]["backward_steps"]
     (w,) = [s for s in steps if s["op"] == "Mul" and s["input"] == "W"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tapetui.trace import ErrorInfo, Trace
 from tapetui.ui.overview import series, summarize, title
+from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.why import missing_gradients, why_lines
 from tests.ui.handmade import square_twice
 
@@ -44,3 +45,11 @@ def test_why_says_no_gradient_call_ran_when_the_scenario_raised_first() -> None:
     )
     assert "every gradient call returned" not in text
 
+
+
+def test_an_integer_source_listed_as_watched_in_an_older_trace_shows_as_not_recorded() -> None:
+    trace = square_twice()
+    trace.tensors[10].dtype = "int32"
+    lines = [t for t, _ in tapes_pane_lines(trace, {}, 1)]
+    assert "  ○ x ignored, l.6: int32 is not a floating-point dtype" in lines
+    assert not any(t.startswith("  ◉ x") for t in lines)
