@@ -46,7 +46,6 @@ def test_why_says_no_gradient_call_ran_when_the_scenario_raised_first() -> None:
     assert "every gradient call returned" not in text
 
 
-
 def test_an_integer_source_listed_as_watched_in_an_older_trace_shows_as_not_recorded() -> None:
     trace = square_twice()
     trace.tensors[10].dtype = "int32"
