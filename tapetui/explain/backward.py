@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tapetui.explain.broadcast import elementwise, shape_of, sum_to_shape
 from tapetui.explain.rules import LocalPartial, agrees, local_partial
 from tapetui.trace import BackwardStepEvent, OpEvent, Trace
 
@@ -43,6 +44,10 @@ def data_of(trace: Trace, ref: int | None) -> Any:
         return tensor.data
     var = trace.variables.get(ref)
     return None if var is None else var.data
+
+
+RuleValues = tuple[list[Any], list[Any], Any]
+"""The op's input values, output values and the upstream gradient, as the rules read them."""
 
 
 @dataclass(frozen=True)
@@ -82,15 +87,64 @@ def _upstream_ref(event: BackwardStepEvent, op_type: str, index: int) -> int | N
     return event.upstream[0]
 
 
-def _verdict(partial: LocalPartial | None, produced: int | None, tensorflow: Any) -> str:
+TOLERANCES = {"float16": 1e-2, "bfloat16": 2e-2}
+"""Relative tolerance of the comparison for low-precision gradients (1e-4 for the others)."""
+
+
+def _tolerance(trace: Trace, ref: int) -> float:
+    tensor = trace.tensors.get(ref)
+    return TOLERANCES.get(tensor.dtype if tensor is not None else "", 1e-4)
+
+
+def _magnitude(op: OpEvent, index: int, rule_values: RuleValues, partial: LocalPartial) -> Any:
+    """The sum of the magnitudes added into each element of the product (``None``: one term)."""
+    try:
+        if partial.unreduced is not None:
+            terms = elementwise(abs, partial.unreduced)
+            return sum_to_shape(terms, shape_of(partial.product)).value
+        if op.op_type in ("MatMul", "BatchMatMulV2"):
+            inputs, outputs, upstream = rule_values
+            absolute = [elementwise(abs, v) for v in inputs]
+            again = local_partial(
+                op.op_type, index, absolute, outputs, elementwise(abs, upstream), op.attrs
+            )
+            return again.product if again is not None else None
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _verdict(
+    trace: Trace,
+    op: OpEvent,
+    index: int,
+    rule_values: RuleValues,
+    partial: LocalPartial | None,
+    produced: int | None,
+) -> str:
     if produced is None:
         return NO_GRADIENT
     if partial is None:
         return NO_RULE
-    same = agrees(partial.product, tensorflow)
+    tensorflow = rule_value(trace, produced)
+    scale = _magnitude(op, index, rule_values, partial)
+    same = agrees(partial.product, tensorflow, _tolerance(trace, produced), scale)
     if same is None:
         return NO_VALUE
     return MATCHES if same else DIFFERS
+
+
+def rule_value(trace: Trace, ref: int | None) -> Any:
+    """A value the rules may compute with: stored whole and real (a complex value is stored as
+    pairs), or, for a variable's handle, the variable's value (only its shape is used)."""
+    tensor = trace.tensors.get(ref) if ref is not None else None
+    if tensor is None:
+        return data_of(trace, ref)
+    if tensor.dtype.startswith("complex"):
+        return None
+    if tensor.data is None and tensor.dtype == "resource":
+        return data_of(trace, ref)
+    return tensor.data
 
 
 def _input_check(
@@ -102,9 +156,10 @@ def _input_check(
     tensorflow = data_of(trace, produced)
     if index in event.skipped:
         return InputCheck(index, ref, upstream, None, produced, tensorflow, SKIPPED)
-    inputs, outputs = values
-    partial = local_partial(op.op_type, index, inputs, outputs, data_of(trace, upstream), op.attrs)
-    check = _verdict(partial, produced, tensorflow)
+    rule_values = (*values, rule_value(trace, upstream))
+    inputs, outputs, upstream_value = rule_values
+    partial = local_partial(op.op_type, index, inputs, outputs, upstream_value, op.attrs)
+    check = _verdict(trace, op, index, rule_values, partial, produced)
     return InputCheck(index, ref, upstream, partial, produced, tensorflow, check)
 
 
@@ -113,7 +168,7 @@ def check_step(trace: Trace, event: BackwardStepEvent) -> StepCheck:
     op = trace.ops.get(event.op)
     if op is None:
         return StepCheck(event, None, [])
-    values = ([data_of(trace, r) for r in op.inputs], [data_of(trace, r) for r in op.outputs])
+    values = ([rule_value(trace, r) for r in op.inputs], [rule_value(trace, r) for r in op.outputs])
     checks = [_input_check(trace, event, op, i, values) for i in range(len(op.inputs))]
     return StepCheck(event, op, checks)
 

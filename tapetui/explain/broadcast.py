@@ -128,8 +128,13 @@ def elementwise(f: Callable[..., float], *values: Value) -> Value:
     arrays = [to_array(v) for v in values]
     shape = broadcast_shape(*(a.shape for a in arrays))
     spread = [broadcast_to(a, shape) for a in arrays]
-    flat = [f(*xs) for xs in zip(*(a.flat for a in spread), strict=True)]
+    flat = [_real(f(*xs)) for xs in zip(*(a.flat for a in spread), strict=True)]
     return to_value(Array(flat, shape))
+
+
+def _real(x: float | complex) -> float:
+    """Python's ``(-1.0) ** 0.5`` is complex where TensorFlow's real ``pow`` gives NaN."""
+    return math.nan if isinstance(x, complex) else x
 
 
 def reduction_axes(shape: Shape, broadcast: Shape) -> tuple[int, ...]:

@@ -224,25 +224,36 @@ def _matmul_partial(
     return LocalPartial(rule, None, product)
 
 
-def _same(a: float, b: float, tolerance: float) -> bool:
+FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _same(a: float, b: float, tolerance: float, scale: float) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
+    if math.isinf(b) and not math.isinf(a):  # TensorFlow's float32 overflowed where ours did not
+        return abs(a) > FLOAT32_MAX and (a > 0) == (b > 0)
     if math.isinf(a) or math.isinf(b):
         return a == b
-    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance * max(1.0, abs(scale)))
 
 
-def agrees(computed: Value, recorded: Value, tolerance: float = 1e-4) -> bool | None:
+def agrees(
+    computed: Value, recorded: Value, tolerance: float = 1e-4, scale: Value = None
+) -> bool | None:
     """Whether ``computed`` equals the ``recorded`` gradient; ``None`` when either is unknown.
 
     The two must have the same shape, or one be a single number and the other hold one.
+    ``scale``, shaped like ``computed``, is the sum of the magnitudes that were added up into
+    each element: a sum that nearly cancels is compared to within the rounding of its terms.
     """
     if computed is None or recorded is None:
         return None
     try:
         a, b = to_array(computed), to_array(recorded)
+        scales = to_array(scale).flat if scale is not None else [1.0] * a.size
     except _FAILED:
         return False
-    if a.size != b.size or (a.shape != b.shape and a.size != 1):
+    if a.size != b.size or (a.shape != b.shape and a.size != 1) or len(scales) != a.size:
         return False
-    return all(_same(x, y, tolerance) for x, y in zip(a.flat, b.flat, strict=True))
+    pairs = zip(a.flat, b.flat, scales, strict=True)
+    return all(_same(x, y, tolerance, s) for x, y, s in pairs)

@@ -171,10 +171,11 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     return {key: meta.get(key) for key in keys}
 
 
-def build_report(trace: Trace) -> dict[str, Any]:
-    """The report of ``trace`` in the documented JSON shape."""
+def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
+    """The report of ``trace`` in the documented JSON shape; without ``backward_steps`` (the
+    text report, which does not print them) each call's list of them is left empty."""
     explanations = explain(trace)
-    steps = steps_by_call(trace)
+    steps = steps_by_call(trace) if backward_steps else {}
     return {
         "scenario": trace.scenario,
         "status": trace.status,

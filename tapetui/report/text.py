@@ -81,7 +81,7 @@ def _summarised_line(trace: Trace) -> str:
 
 
 def render_text(trace: Trace) -> str:
-    report = build_report(trace)
+    report = build_report(trace, backward_steps=False)
     lines = [f"scenario {report['scenario']} · {report['status']}"]
     for tape in report["tapes"]:
         flags = ["persistent" if tape["persistent"] else "non-persistent"]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tapetui.explain.backward import DIFFERS, DIFFERS_SENTENCE, MATCHES, SKIPPED, steps_by_call
+from tapetui.explain.backward import (
+    DIFFERS,
+    DIFFERS_SENTENCE,
+    MATCHES,
+    NO_VALUE,
+    SKIPPED,
+    steps_by_call,
+)
 from tapetui.trace import BackwardStepEvent
 from tapetui.ui.describe import describe
 from tapetui.ui.steps import Stepper
@@ -35,3 +42,18 @@ def test_a_skipped_input_is_not_checked() -> None:
     event = next(e for e in trace.events if isinstance(e, BackwardStepEvent))
     event.skipped = [1]
     assert [i.check for i in steps_by_call(trace)[1][0].inputs] == [MATCHES, SKIPPED]
+
+
+def test_a_float16_gradient_is_compared_at_float16_precision() -> None:
+    trace = square_twice()
+    trace.tensors[24].dtype, trace.tensors[24].data = "float16", 54.25  # 54 in float16 rounding
+    assert steps_by_call(trace)[1][1].inputs[0].check == MATCHES
+
+
+def test_a_complex_gradient_is_not_checked_against_real_rules() -> None:
+
+    trace = square_twice()
+    for ref in (10, 23, 24, 25):
+        trace.tensors[ref].dtype = "complex64"
+    trace.tensors[10].data, trace.tensors[24].data = [3.0, 1.0], [50.0, 1.0]
+    assert {i.check for i in steps_by_call(trace)[1][1].inputs} == {NO_VALUE}

@@ -96,3 +96,22 @@ def test_prod_gives_each_element_the_product_of_the_others() -> None:
 def test_nan_gradients_agree_with_nan_and_different_sizes_do_not() -> None:
     assert agrees(["nan", 1.0], ["nan", 1.0]) is True
     assert agrees([1.0, 1.0], [2.0]) is False
+
+
+def test_a_sum_that_nearly_cancels_agrees_within_the_rounding_of_its_terms() -> None:
+    upstream = [10000.0, -10000.0, 0.25]
+    partial = local_partial("AddV2", 1, [[0.0, 0.0, 0.0], [0.0]], [[0.0, 0.0, 0.0]], upstream)
+    assert partial is not None and partial.product == [0.25]
+    float32_sum = [0.2505]  # what a float32 accumulation may give
+    assert agrees(partial.product, float32_sum) is False
+    assert agrees(partial.product, float32_sum, scale=[20000.25]) is True
+
+
+def test_a_negative_base_to_a_fractional_power_is_nan_as_in_tensorflow() -> None:
+    partial = local_partial("Pow", 0, [-1.0, 0.5], ["nan"], 1.0)
+    assert partial is not None and agrees(partial.product, "nan") is True
+
+
+def test_a_float32_overflow_to_inf_agrees_with_a_larger_exact_product() -> None:
+    assert agrees(1e39, "inf") is True
+    assert agrees(1e30, "inf") is False
