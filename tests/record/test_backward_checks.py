@@ -107,3 +107,53 @@ def test_report_json_lists_the_mul_of_w_times_x_with_its_sum_and_tensorflows_val
         "matches",
         "skipped",
     }
+
+
+ZOO = """import tensorflow as tf
+
+a = tf.Variable([[0.5, 1.5, 2.5], [3.0, 0.25, 1.0]])
+col = tf.Variable([[2.0], [0.5]])
+row = tf.Variable([1.0, 2.0, 0.5])
+s = tf.Variable(1.5)
+with tf.GradientTape(persistent=True) as tape:
+    t1 = a + row
+    t2 = a - col
+    t3 = a * s
+    t4 = a / row
+    t5 = tf.pow(a, s)
+    t6 = tf.pow(s, row)
+    t7 = tf.maximum(a, row)
+    t8 = tf.minimum(col, a)
+    t9 = tf.nn.bias_add(a, row)
+    t10 = tf.math.squared_difference(a, col)
+    t11 = tf.math.divide_no_nan(a, row - 1.0)
+    r1 = tf.reduce_sum(a, axis=1, keepdims=True)
+    r2 = tf.reduce_mean(a, axis=0)
+    r3 = tf.reduce_prod(a, axis=1)
+    m = tf.matmul(a, tf.transpose(a))
+    u = tf.sigmoid(a) + tf.tanh(a) + tf.nn.relu(a - 1.0) + tf.exp(a) + tf.math.log(a) + tf.sqrt(a)
+    parts = [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, r1, r2, r3, m, u]
+    loss = tf.add_n([tf.reduce_sum(p * p) for p in parts])
+print(tape.gradient(loss, [a, col, row, s]))
+"""
+"""Every broadcasting rule with a (2, 3) value against (3,), (2, 1) and () ones, and reductions
+with and without keepdims, recorded in full detail."""
+
+BROADCASTING_OPS = {
+    "AddV2", "Sub", "Mul", "RealDiv", "Pow", "Maximum", "Minimum", "BiasAdd",
+    "SquaredDifference", "DivNoNan", "Sum", "Mean", "Prod", "MatMul",
+}  # fmt: skip
+
+
+def test_every_broadcasting_and_reduction_rule_matches_tensorflow(tmp_path: Path) -> None:
+    scenario = tmp_path / "zoo.py"
+    scenario.write_text(ZOO, encoding="utf-8")
+    trace = record(scenario, budget=Budget(tapes=0, ops=0))
+    (call,) = build_report(trace)["gradient_calls"]
+    checks: dict[str, set[str]] = {}
+    for step in call["backward_steps"]:
+        checks.setdefault(step["op"], set()).add(step["check"])
+    assert {op for op, found in checks.items() if "matches" in found} >= BROADCASTING_OPS
+    assert not [op for op, found in checks.items() if found - {"matches", "skipped", "no_rule"}]
+    summed = [s for s in call["backward_steps"] if s["summed_over_axes"]]
+    assert {tuple(s["summed_over_axes"]) for s in summed} >= {(0,), (1,), (0, 1)}
