@@ -26,11 +26,8 @@ SKIPPED = "skipped"
 NO_GRADIENT = "no_gradient"
 """TensorFlow produced no gradient (``None``) for this input."""
 
-DIFFERS_SENTENCE = (
-    "TensorFlow's gradient differs from the chain rule of this op: "
-    "a gradient registered in place of the standard one?"
-)
-"""What a ``differs`` verdict says: the rule held elsewhere, so the op's gradient is not the rule."""
+DIFFERS_SENTENCE = "TensorFlow's gradient differs from the chain rule of this op"
+"""What a ``differs`` verdict says, and no more: the values disagree beyond rounding."""
 
 
 def data_of(trace: Trace, ref: int | None) -> Any:
