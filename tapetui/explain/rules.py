@@ -13,6 +13,7 @@ from typing import Any
 
 from tapetui.explain.broadcast import elementwise, number, shape_of, sum_to_shape, to_array
 from tapetui.explain.reductions import reduction_partial
+from tapetui.explain.shape_rules import RESHAPES, shape_partial
 
 Value = Any
 """A recorded value: a number, a nested list of numbers, or ``None`` when not stored."""
@@ -173,6 +174,9 @@ def local_partial(
     if op_type in ("Sum", "Mean", "Prod") and index == 0:
         found = reduction_partial(op_type, inputs, upstream, attrs)
         return LocalPartial(found.rule, found.local, found.product) if found else None
+    if op_type in (*RESHAPES, "Transpose") and index == 0:
+        moved = shape_partial(op_type, inputs, upstream)
+        return LocalPartial(moved.rule, None, moved.product) if moved else None
     if op_type in ("MatMul", "BatchMatMulV2") and index in (0, 1):
         return _matmul_partial(index, inputs, upstream, attrs)
     return None

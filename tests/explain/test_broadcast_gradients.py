@@ -115,3 +115,17 @@ def test_a_negative_base_to_a_fractional_power_is_nan_as_in_tensorflow() -> None
 def test_a_float32_overflow_to_inf_agrees_with_a_larger_exact_product() -> None:
     assert agrees(1e39, "inf") is True
     assert agrees(1e30, "inf") is False
+
+
+def test_a_transposes_gradient_is_the_upstream_transposed_back() -> None:
+    x = [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]  # (1, 2, 3), transposed with perm [2, 0, 1]
+    upstream = [[[1.0, 4.0]], [[2.0, 5.0]], [[3.0, 6.0]]]  # (3, 1, 2)
+    partial = local_partial("Transpose", 0, [x, [2, 0, 1]], [upstream], upstream)
+    assert partial is not None and partial.product == x
+
+
+def test_a_reshapes_gradient_is_the_upstream_in_the_inputs_shape() -> None:
+    partial = local_partial(
+        "Reshape", 0, [[[1.0, 2.0], [3.0, 4.0]], [4]], [[0.0] * 4], [1, 2, 3, 4]
+    )
+    assert partial is not None and partial.product == [[1.0, 2.0], [3.0, 4.0]]

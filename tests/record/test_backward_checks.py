@@ -132,7 +132,9 @@ with tf.GradientTape(persistent=True) as tape:
     r3 = tf.reduce_prod(a, axis=1)
     m = tf.matmul(a, tf.transpose(a))
     u = tf.sigmoid(a) + tf.tanh(a) + tf.nn.relu(a - 1.0) + tf.exp(a) + tf.math.log(a) + tf.sqrt(a)
-    parts = [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, r1, r2, r3, m, u]
+    moved = tf.reshape(tf.transpose(tf.reshape(a, [1, 2, 3]), [2, 0, 1]), [6]) * row[0]
+    squeezed = tf.squeeze(tf.expand_dims(a, 0)) * s
+    parts = [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, r1, r2, r3, m, u, moved, squeezed]
     loss = tf.add_n([tf.reduce_sum(p * p) for p in parts])
 print(tape.gradient(loss, [a, col, row, s]))
 """
@@ -142,10 +144,11 @@ with and without keepdims, recorded in full detail."""
 BROADCASTING_OPS = {
     "AddV2", "Sub", "Mul", "RealDiv", "Pow", "Maximum", "Minimum", "BiasAdd",
     "SquaredDifference", "DivNoNan", "Sum", "Mean", "Prod", "MatMul",
+    "Transpose", "Reshape", "ExpandDims", "Squeeze",
 }  # fmt: skip
 
 
-def test_every_broadcasting_and_reduction_rule_matches_tensorflow(tmp_path: Path) -> None:
+def test_every_broadcasting_reduction_and_shape_rule_matches_tensorflow(tmp_path: Path) -> None:
     scenario = tmp_path / "zoo.py"
     scenario.write_text(ZOO, encoding="utf-8")
     trace = record(scenario, budget=Budget(tapes=0, ops=0))
