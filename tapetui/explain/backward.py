@@ -52,8 +52,8 @@ class InputCheck:
     """One input of a backward step: the rule's gradient for it and TensorFlow's."""
 
     index: int
-    input: int
-    """The forward op's input tensor."""
+    input: int | None
+    """The forward op's input tensor; ``None`` when the forward op was not recorded."""
     upstream: int | None
     """The gradient arriving at the output this input's gradient comes from."""
     partial: LocalPartial | None
@@ -160,11 +160,20 @@ def _input_check(
     return InputCheck(index, ref, upstream, partial, produced, tensorflow, check)
 
 
+def _unknown_input(trace: Trace, event: BackwardStepEvent, index: int) -> InputCheck:
+    produced = event.produced[index]
+    upstream = event.upstream[0] if event.upstream else None
+    check = NO_RULE if produced is not None else NO_GRADIENT
+    return InputCheck(index, None, upstream, None, produced, data_of(trace, produced), check)
+
+
 def check_step(trace: Trace, event: BackwardStepEvent) -> StepCheck:
     """Every input of the step's op, with the rule's gradient and TensorFlow's side by side."""
     op = trace.ops.get(event.op)
-    if op is None:
-        return StepCheck(event, None, [])
+    if op is None:  # TensorFlow's gradients are known, not what they are the gradients of
+        return StepCheck(
+            event, None, [_unknown_input(trace, event, i) for i in range(len(event.produced))]
+        )
     values = ([rule_value(trace, r) for r in op.inputs], [rule_value(trace, r) for r in op.outputs])
     checks = [_input_check(trace, event, op, i, values) for i in range(len(op.inputs))]
     return StepCheck(event, op, checks)

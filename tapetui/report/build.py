@@ -111,7 +111,7 @@ def _backward_input(trace: Trace, step: StepCheck, item: InputCheck) -> dict[str
     entry: dict[str, Any] = {
         "op": step.event.op_type,
         "line": step.event.line,
-        "input": label(trace, item.input),
+        "input": label(trace, item.input) if item.input is not None else None,
         "input_index": item.index,
         "upstream": data_of(trace, item.upstream),
         "local_rule": partial.rule if partial else None,

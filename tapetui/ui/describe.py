@@ -118,6 +118,11 @@ def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> lis
     upstream = event.upstream[0] if event.upstream else None
     out_name = label(trace, op.outputs[0]) if op and op.outputs else "out"
     lines.append((f"upstream ∂{target}/∂{out_name} = {value_text(trace, upstream)}", ""))
+    if op is None:
+        produced = ", ".join(value_text(trace, ref) for ref in event.produced)
+        lines.append(("the forward op of this step was not recorded, so no rule is checked", "dim"))
+        lines.append((f"TensorFlow's gradient for its inputs: {produced or 'none'}", ""))
+        return lines
     for item in checked.inputs:
         lines += _input_lines(trace, event.op_type, item, target)
     return lines

@@ -57,3 +57,18 @@ def test_a_complex_gradient_is_not_checked_against_real_rules() -> None:
         trace.tensors[ref].dtype = "complex64"
     trace.tensors[10].data, trace.tensors[24].data = [3.0, 1.0], [50.0, 1.0]
     assert {i.check for i in steps_by_call(trace)[1][1].inputs} == {NO_VALUE}
+
+
+def test_a_step_whose_forward_op_was_not_recorded_shows_tensorflows_gradient_unchecked() -> None:
+    trace = square_twice()
+    del trace.ops[1]  # the op of x * x: as for an op run inside a tf.custom_gradient function
+    step = steps_by_call(trace)[2][0]
+    assert [(i.input, i.check, i.tensorflow) for i in step.inputs] == [
+        (None, "no_rule", 3.0),
+        (None, "no_rule", 3.0),
+    ]
+    stepper = Stepper(trace)
+    (index,) = [s.index for s in stepper.steps if isinstance(s.event, BackwardStepEvent)][2:3]
+    text = "\n".join(t for t, _ in describe(trace, stepper.go(index), {}))
+    assert "the forward op of this step was not recorded, so no rule is checked" in text
+    assert "TensorFlow's gradient for its inputs: 3.0, 3.0" in text
