@@ -89,9 +89,7 @@ def render_text(trace: Trace) -> str:
             flags.append("watch_accessed_variables=False")
         watched = ", ".join(tape["watched"]) or "nothing"
         if tape["not_floating"]:
-            watched += (
-                f" (not {', '.join(tape['not_floating'])}: not floating point, never recorded)"
-            )
+            watched += f" ({', '.join(tape['not_floating'])}: not floating point, never recorded)"
         lines.append(
             f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
         )
