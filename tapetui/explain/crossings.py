@@ -3,15 +3,22 @@
 A NumPy round trip has no tensor id in common between the value that left and the one that came
 back, so they are matched by what they hold (the same numbers, or NumPy's sum/mean/max/min of
 them) or by happening on the same line. When nothing matches, a *weak* link joins each value
-that left to the constants entering afterwards (until the next gradient call): a guess the
-explainer only uses when nothing else connects the source to the target.
+that left to the constants entering afterwards (until the next gradient call of a non-persistent
+tape, or, after a persistent tape was asked, until the next outermost tape is entered): a guess
+the explainer only uses when nothing else connects the source to the target.
 """
 
 from __future__ import annotations
 
 from tapetui.explain.links import Link
 from tapetui.explain.values import value_keys
-from tapetui.trace.events import BoundaryEvent, Event, GradientCallEvent, OpEvent
+from tapetui.trace.events import (
+    BoundaryEvent,
+    Event,
+    GradientCallEvent,
+    OpEvent,
+    TapeEnterEvent,
+)
 from tapetui.trace.model import Trace
 
 
@@ -22,9 +29,16 @@ def boundary_links(trace: Trace) -> list[Link]:
     since_call: list[tuple[Event, int]] = []
     used = {ref for op in trace.ops.values() for ref in op.inputs}
     links: list[Link] = []
+    asked = False
+    """Whether a persistent tape was asked since ``since_call`` was last emptied."""
     for event in trace.events:
         if isinstance(event, GradientCallEvent):
-            since_call = []
+            if _reusable(trace, event):  # it may be asked again about values leaving now
+                asked = True
+            else:
+                since_call, asked = [], False
+        elif isinstance(event, TapeEnterEvent) and asked and _outermost(trace, event):
+            since_call, asked = [], False  # the next step of a loop of persistent tapes
         elif isinstance(event, OpEvent) and event.function is not None:
             since_call += [(event, ref) for ref in event.outputs if ref not in used]
         elif isinstance(event, BoundaryEvent) and event.direction == "out":
@@ -38,6 +52,18 @@ def boundary_links(trace: Trace) -> list[Link]:
             if not found:
                 links += [_link(out, ref, event, weak=True) for out, ref in since_call]
     return links
+
+
+def _reusable(trace: Trace, event: GradientCallEvent) -> bool:
+    """A call on a persistent tape: the tape can be asked again, about what happens next."""
+    call = trace.gradient_calls.get(event.call)
+    tape = trace.tapes.get(call.tape) if call is not None else None
+    return tape is not None and tape.persistent
+
+
+def _outermost(trace: Trace, event: TapeEnterEvent) -> bool:
+    tape = trace.tapes.get(event.tape)
+    return tape is not None and tape.parent is None
 
 
 def _matches(

@@ -11,6 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tapetui.explain.broadcast import elementwise, number, shape_of, sum_to_shape, to_array
+from tapetui.explain.reductions import reduction_partial
+from tapetui.explain.shape_rules import RESHAPES, shape_partial
+
 Value = Any
 """A recorded value: a number, a nested list of numbers, or ``None`` when not stored."""
 
@@ -25,52 +29,26 @@ class LocalPartial:
     """The local partial's value at the recorded inputs, for elementwise rules."""
     product: Value = None
     """upstream × local (reduced to the input's shape), i.e. the gradient this input receives."""
+    unreduced: Value = None
+    """upstream × local elementwise, before the sum over ``axes`` (set only when it was summed)."""
+    axes: tuple[int, ...] = ()
+    """The axes of the op's output summed over because this input was broadcast along them."""
 
 
 def _num(x: Value) -> float:
-    if isinstance(x, str):
-        return float(x)  # "nan", "inf", "-inf" as the trace stores them
-    return float(x)
+    return number(x)
 
 
 def _map(f: Callable[..., float], *xs: Value) -> Value:
-    """Apply ``f`` elementwise; scalars broadcast against lists."""
-    if any(x is None for x in xs):
-        return None
-    lists = [x for x in xs if isinstance(x, list)]
-    if not lists:
-        return f(*(_num(x) for x in xs))
-    n = len(lists[0])
-    if any(len(x) != n for x in lists):
-        raise ValueError("shapes differ")
-    return [_map(f, *(x[i] if isinstance(x, list) else x for x in xs)) for i in range(n)]
-
-
-def _total(x: Value) -> float:
-    return sum(_total(v) for v in x) if isinstance(x, list) else _num(x)
-
-
-def _size(x: Value) -> int:
-    return sum(_size(v) for v in x) if isinstance(x, list) else 1
-
-
-def _depth(x: Value) -> int:
-    return 1 + _depth(x[0]) if isinstance(x, list) and x else (1 if isinstance(x, list) else 0)
+    """Apply ``f`` elementwise, broadcasting as NumPy and TensorFlow do."""
+    return elementwise(f, *xs)
 
 
 def reduce_like(x: Value, like: Value) -> Value:
-    """Sum ``x`` down to the shape of ``like`` (undoing scalar / leading-axis broadcasting)."""
+    """Sum ``x`` down to the shape of ``like`` (undoing broadcasting, as TensorFlow's gradient)."""
     if x is None or like is None:
         return None
-    if not isinstance(like, list):
-        return _total(x)
-    if _depth(x) > _depth(like):
-        return reduce_like(_map(lambda *v: sum(v), *x), like)
-    return x
-
-
-def _fill(like: Value, value: float) -> Value:
-    return [_fill(v, value) for v in like] if isinstance(like, list) else value
+    return sum_to_shape(x, shape_of(like)).value
 
 
 def _transpose(m: list[list[Any]]) -> list[list[Any]]:
@@ -78,7 +56,7 @@ def _transpose(m: list[list[Any]]) -> list[list[Any]]:
 
 
 def _matmul(a: Value, b: Value) -> Value:
-    if _depth(a) != 2 or _depth(b) != 2:
+    if len(shape_of(a)) != 2 or len(shape_of(b)) != 2:
         return None
     cols = _transpose(b)
     return [
@@ -116,7 +94,53 @@ _ELEMENTWISE: dict[str, list[tuple[str, Elementwise]]] = {
     "Identity": [("∂a/∂a = 1", lambda i, o: 1.0)],
     "Cast": [("∂cast(a)/∂a = 1", lambda i, o: 1.0)],
     "AddN": [("∂(a+b+…)/∂a = 1", lambda i, o: 1.0)],
+    "IdentityN": [("∂a/∂a = 1", lambda i, o: 1.0)],
+    "Maximum": [
+        ("∂max(a,b)/∂a = 1 if a ≥ b else 0", lambda i, o: _map(_ge, i[0], i[1])),
+        ("∂max(a,b)/∂b = 1 if a < b else 0", lambda i, o: _map(_lt, i[0], i[1])),
+    ],
+    "Minimum": [
+        ("∂min(a,b)/∂a = 1 if a ≤ b else 0", lambda i, o: _map(_le, i[0], i[1])),
+        ("∂min(a,b)/∂b = 1 if a > b else 0", lambda i, o: _map(_gt, i[0], i[1])),
+    ],
+    "SquaredDifference": [
+        ("∂(a−b)²/∂a = 2·(a−b)", lambda i, o: _map(lambda a, b: 2 * (a - b), i[0], i[1])),
+        ("∂(a−b)²/∂b = −2·(a−b)", lambda i, o: _map(lambda a, b: -2 * (a - b), i[0], i[1])),
+    ],
+    "DivNoNan": [
+        ("∂(a/b)/∂a = 1/b (0 where b = 0)", lambda i, o: _map(_inverse_or_zero, i[1])),
+        ("∂(a/b)/∂b = −a/b² (0 where b = 0)", lambda i, o: _map(_div_no_nan_b, i[0], i[1])),
+    ],
+    "BiasAdd": [("∂(a+bias)/∂a = 1", lambda i, o: 1.0), ("∂(a+bias)/∂bias = 1", lambda i, o: 1.0)],
+    "BiasAddV1": [
+        ("∂(a+bias)/∂a = 1", lambda i, o: 1.0),
+        ("∂(a+bias)/∂bias = 1", lambda i, o: 1.0),
+    ],
 }
+
+
+def _ge(a: float, b: float) -> float:
+    return 1.0 if a >= b else 0.0
+
+
+def _lt(a: float, b: float) -> float:
+    return 1.0 if a < b else 0.0
+
+
+def _le(a: float, b: float) -> float:
+    return 1.0 if a <= b else 0.0
+
+
+def _gt(a: float, b: float) -> float:
+    return 1.0 if a > b else 0.0
+
+
+def _inverse_or_zero(b: float) -> float:
+    return 1 / b if b != 0 else 0.0
+
+
+def _div_no_nan_b(a: float, b: float) -> float:
+    return -a / (b * b) if b != 0 else 0.0
 
 
 def _pow_exponent(a: float, y: float) -> float:
@@ -140,15 +164,26 @@ def local_partial(
     ``inputs``/``outputs`` are the forward values, ``upstream`` the gradient arriving at the
     (first) output; any of them may be ``None`` when the trace did not keep the value.
     """
+    attrs = attrs or {}
     if op_type in _ELEMENTWISE:
         rules = _ELEMENTWISE[op_type]
         rule, f = rules[min(index, len(rules) - 1)]
+        if op_type.startswith("BiasAdd") and attrs.get("data_format", "NHWC") != "NHWC":
+            return LocalPartial(rule)  # the channel axis is not the last: not plain broadcasting
         return _elementwise(rule, f, index, inputs, outputs, upstream)
-    if op_type in ("Sum", "Mean") and index == 0:
-        return _reduction(op_type, inputs, outputs, upstream)
+    if op_type in ("Sum", "Mean", "Prod") and index == 0:
+        found = reduction_partial(op_type, inputs, upstream, attrs)
+        return LocalPartial(found.rule, found.local, found.product) if found else None
+    if op_type in (*RESHAPES, "Transpose") and index == 0:
+        moved = shape_partial(op_type, inputs, upstream)
+        return LocalPartial(moved.rule, None, moved.product) if moved else None
     if op_type in ("MatMul", "BatchMatMulV2") and index in (0, 1):
-        return _matmul_partial(index, inputs, upstream, attrs or {})
+        return _matmul_partial(index, inputs, upstream, attrs)
     return None
+
+
+_FAILED = (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError)
+"""What computing a rule on a value it does not fit raises (ragged, strings, division by 0)."""
 
 
 def _elementwise(
@@ -163,29 +198,14 @@ def _elementwise(
         local = f(inputs, outputs)
         product = _map(lambda u, d: u * d, upstream, local)
         target = inputs[index] if index < len(inputs) else None
-        product = reduce_like(product, target) if target is not None else product
-    except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError):
+        if target is None or product is None:
+            return LocalPartial(rule, local, product)
+        reduced = sum_to_shape(product, shape_of(target))
+    except _FAILED:
         return LocalPartial(rule)
-    return LocalPartial(rule, local, product)
-
-
-def _reduction(
-    op_type: str, inputs: list[Value], outputs: list[Value], upstream: Value
-) -> LocalPartial:
-    x = inputs[0] if inputs else None
-    if op_type == "Sum":
-        rule, scale = "∂(Σa)/∂aᵢ = 1", 1.0
-    else:
-        n = _size(x) // max(1, _size(outputs[0])) if x is not None and outputs else 0
-        rule, scale = f"∂mean(a)/∂aᵢ = 1/n (n = {n})", 1 / n if n else 0.0
-    if (
-        x is None
-        or isinstance(upstream, list)
-        or upstream is None
-        or (op_type == "Mean" and not scale)
-    ):
-        return LocalPartial(rule)
-    return LocalPartial(rule, scale, _fill(x, _num(upstream) * scale))
+    if not reduced.axes:
+        return LocalPartial(rule, local, reduced.value)
+    return LocalPartial(rule, local, reduced.value, product, reduced.axes)
 
 
 def _matmul_partial(
@@ -193,7 +213,8 @@ def _matmul_partial(
 ) -> LocalPartial:
     rule = "∂(a@b)/∂a = upstream @ bᵀ" if index == 0 else "∂(a@b)/∂b = aᵀ @ upstream"
     transposed = any(
-        str(attrs.get(k, "")).lower() == "true" for k in ("transpose_a", "transpose_b")
+        str(attrs.get(k, "")).lower() == "true"
+        for k in ("transpose_a", "transpose_b", "adj_x", "adj_y")
     )
     if transposed or len(inputs) < 2 or upstream is None or None in inputs[:2]:
         return LocalPartial(rule)
@@ -202,21 +223,41 @@ def _matmul_partial(
             product = _matmul(upstream, _transpose(inputs[1]))
         else:
             product = _matmul(_transpose(inputs[0]), upstream)
-    except (TypeError, ValueError):
+    except _FAILED:
         return LocalPartial(rule)
     return LocalPartial(rule, None, product)
 
 
-def agrees(computed: Value, recorded: Value, tolerance: float = 1e-4) -> bool | None:
-    """Whether ``computed`` equals the ``recorded`` gradient; ``None`` when either is unknown."""
+FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _same(a: float, b: float, tolerance: float, scale: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(b) and not math.isinf(a):  # TensorFlow's float32 overflowed where ours did not
+        return abs(a) > FLOAT32_MAX and (a > 0) == (b > 0)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance * max(1.0, abs(scale)))
+
+
+def agrees(
+    computed: Value, recorded: Value, tolerance: float = 1e-4, scale: Value = None
+) -> bool | None:
+    """Whether ``computed`` equals the ``recorded`` gradient; ``None`` when either is unknown.
+
+    The two must have the same shape, or one be a single number and the other hold one.
+    ``scale``, shaped like ``computed``, is the sum of the magnitudes that were added up into
+    each element: a sum that nearly cancels is compared to within the rounding of its terms.
+    """
     if computed is None or recorded is None:
         return None
     try:
-        same = _map(
-            lambda a, b: float(math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)),
-            computed,
-            recorded,
-        )
-    except (ValueError, TypeError):
+        a, b = to_array(computed), to_array(recorded)
+        scales = to_array(scale).flat if scale is not None else [1.0] * a.size
+    except _FAILED:
         return False
-    return _total(same) == _size(same)
+    if a.size != b.size or (a.shape != b.shape and a.size != 1) or len(scales) != a.size:
+        return False
+    pairs = zip(a.flat, b.flat, scales, strict=True)
+    return all(_same(x, y, tolerance, s) for x, y, s in pairs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 
 from tapetui.explain.causes import CallExplanation, Cause, Evidence
+from tapetui.explain.counting import plural
 from tapetui.trace.labels import label
 from tapetui.trace.model import GradientCall, Trace
 
@@ -31,8 +32,8 @@ def detail_spent(trace: Trace) -> str:
     meta = meta if isinstance(meta, dict) else {}
     reason = meta.get("reason")
     if reason == "ops":
-        return f"the first {meta.get('ops_in_detail')} ops"
-    spent = f"the first {meta.get('tapes_in_detail')} tapes"
+        return f"the first {plural(meta.get('ops_in_detail'), 'op')}"
+    spent = f"the first {plural(meta.get('tapes_in_detail'), 'tape')}"
     if reason == "repeats":
         repeats = (trace.meta.get("budget") or {}).get("repeats")
         return f"{spent} (a loop's first {repeats} steps)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tapetui.explain.causes import Cause, Evidence
 from tapetui.explain.context import CallContext, at
 from tapetui.explain.wording import in_order
-from tapetui.trace.events import OpEvent
+from tapetui.trace.events import OpEvent, WatchEvent
 
 
 def rebound_variable(ctx: CallContext, source: int) -> int | None:
@@ -55,9 +55,14 @@ def _integer(
     s, dtype = ctx.name(source), ctx.flow.dtype(source)
     sentence = f"{s} has dtype {dtype}; gradients exist only for floating-point values"
     ignored = ctx.view.ignored_watch_of(source)
-    if ignored is not None:
+    if ignored is not None and ignored.explicit:
         sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line)} ignored it"
         marks.append(ctx.evidence(ignored, f"watch ignored {s}: {dtype} is not floating point"))
+    elif ignored is not None:  # read on a tape watching accesses: TF traces none of its reads
+        sentence += f", so {ctx.tape_name} recorded none of its reads ({at(ignored.line)})"
+        marks.append(
+            ctx.evidence(ignored, f"{s} read, not recorded: {dtype} is not floating point")
+        )
     sentence += f"; {used} without the tape recording it."
     fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({s.strip('`')}, tf.float32)`."
     return sentence, fix
@@ -67,6 +72,9 @@ def _watch_accessed_off(
     ctx: CallContext, source: int, used: str, marks: list[Evidence | None]
 ) -> tuple[str, str]:
     s, tape, view = ctx.name(source), ctx.tape_name, ctx.view
+    rejected = view.ignored_watch_of(source)
+    if rejected is not None and rejected.error:
+        return _watch_raised(ctx, source, used, rejected, marks)
     sentence = (
         f"{tape} was created with `watch_accessed_variables=False` ({at(view.tape.line)}) and "
         f"{s} was never passed to `watch()`"
@@ -83,6 +91,40 @@ def _watch_accessed_off(
     fix = (
         "Create the variables before watching them (call the layer once or `layer.build(shape)` "
         "before `watch()`), or leave `watch_accessed_variables=True`."
+    )
+    return sentence, fix
+
+
+def _watch_raised(
+    ctx: CallContext,
+    source: int,
+    used: str,
+    rejected: WatchEvent,
+    marks: list[Evidence | None],
+) -> tuple[str, str]:
+    """``watch_accessed_variables=False`` and the ``watch()`` of the source raised (a Keras 3
+    ``Variable``, which ``watch()`` refuses): the tape watched nothing of it."""
+    s, view = ctx.name(source), ctx.view
+    error = (rejected.error or "").strip().splitlines()[0].split(":")[0] or "an error"
+    item = next((i for i in rejected.items if i.ref == source), None)
+    keras = item is not None and (item.reason or "").startswith("a Keras Variable")
+    sentence = (
+        f"{ctx.tape_name} was created with `watch_accessed_variables=False` "
+        f"({at(view.tape.line)}), and {ctx.statement(rejected)} raised {error}, so {s} was "
+        "not watched"
+    )
+    if keras:
+        sentence += ": with Keras 3 it is a Keras `Variable`, which `watch()` refuses"
+    marks.append(Evidence(view.tape.file, view.tape.line, "watch_accessed_variables=False", None))
+    marks.append(ctx.evidence(rejected, f"watch() raised {error}: {s} not watched"))
+    sentence += f"; {used} without {s} being watched."
+    name = s.strip("`")
+    fix = (
+        f"Watch the tf.Variable under it: `tape.watch({name}.value)`, or leave "
+        "`watch_accessed_variables=True`."
+        if keras
+        else f"Pass `watch()` a tf.Tensor or tf.Variable for {s}, or leave "
+        "`watch_accessed_variables=True`."
     )
     return sentence, fix
 

@@ -212,8 +212,23 @@ class TapeBook:
             for state in self.active:
                 if ref is None or not state.record.watch_accessed_variables:
                     continue
-                if ref in state.watched:
+                if ref in state.watched or (ref in state.members and not _floating(var)):
                     continue
-                state.watch(ref)
-                item = WatchItem(ref, self.rec.label(var, ref), "watched")
+                item = self._accessed_item(state, var, ref)
                 self.rec.event(WatchEvent, where, tape=state.id, items=[item], explicit=False)
+
+    def _accessed_item(self, state: TapeState, var: Any, ref: int) -> WatchItem:
+        """TF lists an integer variable in ``watched_variables()`` once read, but records none of
+        its reads (only floating-point values are traced): shown as ignored, as ``watch()`` of an
+        integer tensor is."""
+        label = self.rec.label(var, ref)
+        if not _floating(var):
+            state.members.add(ref)
+            reason = f"{var.dtype.name} is not a floating-point dtype: no read of it is recorded"
+            return WatchItem(ref, label, "ignored", reason)
+        state.watch(ref)
+        return WatchItem(ref, label, "watched")
+
+
+def _floating(var: Any) -> bool:
+    return tfh.is_differentiable_dtype(var.dtype)

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from tapetui.explain import CallExplanation, Cause, explain
+from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
+from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
 from tapetui.trace.labels import label, structure_label
 
@@ -71,7 +73,7 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
     entry: dict[str, Any] = {
         "source": label(trace, source),
         "value": value,
-        "none": ref is None and call.error is None,
+        "none": ref is None,
     }
     if summary is not None:
         entry["summary"] = summary
@@ -84,6 +86,16 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
     return entry
 
 
+def _results(trace: Trace, call: GradientCall, causes: list[Cause | None]) -> list[dict[str, Any]]:
+    """One entry per source; none for a call that raised (it returned nothing)."""
+    if call.error is not None:
+        return []
+    return [
+        _result(trace, call, i, causes[i] if i < len(causes) else None)
+        for i in range(len(call.source_ids))
+    ]
+
+
 def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any] | None:
     if error is None:
         return None
@@ -93,7 +105,35 @@ def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any
     return out
 
 
-def _call(trace: Trace, call: GradientCall, why: CallExplanation | None) -> dict[str, Any]:
+def _backward_input(trace: Trace, step: StepCheck, item: InputCheck) -> dict[str, Any]:
+    partial = item.partial
+    tensorflow, summary = _value(trace, item.produced)
+    entry: dict[str, Any] = {
+        "op": step.event.op_type,
+        "line": step.event.line,
+        "input": label(trace, item.input) if item.input is not None else None,
+        "input_index": item.index,
+        "upstream": data_of(trace, item.upstream),
+        "local_rule": partial.rule if partial else None,
+        "local": partial.local if partial else None,
+        "product": partial.product if partial else None,
+        "summed_over_axes": list(partial.axes) if partial else [],
+        "tensorflow": tensorflow,
+        "check": item.check,
+    }
+    if summary is not None:
+        entry["tensorflow_summary"] = summary
+    return entry
+
+
+def _backward_steps(trace: Trace, steps: list[StepCheck]) -> list[dict[str, Any]]:
+    """One entry per input of each backward step, in the order TensorFlow ran the steps."""
+    return [_backward_input(trace, step, item) for step in steps for item in step.inputs]
+
+
+def _call(
+    trace: Trace, call: GradientCall, why: CallExplanation | None, steps: list[StepCheck]
+) -> dict[str, Any]:
     causes = why.results if why is not None else []
     return {
         "id": call.id,
@@ -105,10 +145,8 @@ def _call(trace: Trace, call: GradientCall, why: CallExplanation | None) -> dict
         "error": _error(call.error, why.error if why else None),
         "notes": [note.code for note in why.notes] if why else [],
         "note_texts": [note.sentence for note in why.notes] if why else [],
-        "results": [
-            _result(trace, call, i, causes[i] if i < len(causes) else None)
-            for i in range(len(call.source_ids))
-        ],
+        "results": _results(trace, call, causes),
+        "backward_steps": _backward_steps(trace, steps),
     }
 
 
@@ -118,7 +156,8 @@ def _tape(trace: Trace, tape: Tape) -> dict[str, Any]:
         "line": tape.line,
         "persistent": tape.persistent,
         "watch_accessed_variables": tape.watch_accessed_variables,
-        "watched": [label(trace, ref) for ref in tape.watched],
+        "watched": [label(trace, ref) for ref in recorded_watches(trace, tape)],
+        "not_floating": [label(trace, ref) for ref in unrecorded_watches(trace, tape)],
         "parent": tape.parent,
     }
 
@@ -132,9 +171,11 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     return {key: meta.get(key) for key in keys}
 
 
-def build_report(trace: Trace) -> dict[str, Any]:
-    """The report of ``trace`` in the documented JSON shape."""
+def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
+    """The report of ``trace`` in the documented JSON shape; without ``backward_steps`` (the
+    text report, which does not print them) each call's list of them is left empty."""
     explanations = explain(trace)
+    steps = steps_by_call(trace) if backward_steps else {}
     return {
         "scenario": trace.scenario,
         "status": trace.status,
@@ -145,7 +186,7 @@ def build_report(trace: Trace) -> dict[str, Any]:
         "summarised": _summarised(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
-            _call(trace, call, explanations.get(call.id))
+            _call(trace, call, explanations.get(call.id), steps.get(call.id, []))
             for call in sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
         ],
     }

@@ -83,13 +83,15 @@ def _summarised_line(trace: Trace) -> str:
 
 
 def render_text(trace: Trace) -> str:
-    report = build_report(trace)
+    report = build_report(trace, backward_steps=False)
     lines = [f"scenario {report['scenario']} · {report['status']}"]
     for tape in report["tapes"]:
         flags = ["persistent" if tape["persistent"] else "non-persistent"]
         if not tape["watch_accessed_variables"]:
             flags.append("watch_accessed_variables=False")
         watched = ", ".join(tape["watched"]) or "nothing"
+        if tape["not_floating"]:
+            watched += f" ({', '.join(tape['not_floating'])}: not floating point, never recorded)"
         lines.append(
             f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
         )

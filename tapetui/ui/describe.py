@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from tapetui.explain.rules import agrees, local_partial
+from tapetui.explain.backward import (
+    DIFFERS,
+    DIFFERS_SENTENCE,
+    MATCHES,
+    SKIPPED,
+    InputCheck,
+    check_step,
+)
+from tapetui.explain.rules import LocalPartial
 from tapetui.trace import (
     BackwardStepEvent,
     ErrorEvent,
@@ -107,7 +115,8 @@ def _tape_name(trace: Trace, tape_id: int) -> str:
 def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> list[Line]:
     call = trace.gradient_calls.get(event.call)
     target = label(trace, call.target_ids[0]) if call and call.target_ids else "target"
-    op = trace.ops.get(event.op)
+    checked = check_step(trace, event)
+    op = checked.op
     lines = _where(trace, step)
     lines.append(
         (f"backward of {event.op_type}" + (f" for {call_name(trace, call)}" if call else ""), "dim")
@@ -116,62 +125,84 @@ def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> lis
     out_name = label(trace, op.outputs[0]) if op and op.outputs else "out"
     lines.append((f"upstream ∂{target}/∂{out_name} = {value_text(trace, upstream)}", ""))
     if op is None:
+        produced = ", ".join(value_text(trace, ref) for ref in event.produced)
+        lines.append(("the forward op of this step was not recorded, so no rule is checked", "dim"))
+        lines.append((f"TensorFlow's gradient for its inputs: {produced or 'none'}", ""))
         return lines
-    inputs = [data_of(trace, ref) for ref in op.inputs]
-    outputs = [data_of(trace, ref) for ref in op.outputs]
-    for index, ref in enumerate(op.inputs):
-        lines += _input_lines(
-            trace, event, op, index, ref, inputs, outputs, data_of(trace, upstream), target
-        )
+    for item in checked.inputs:
+        lines += _input_lines(trace, event.op_type, item, target)
     return lines
 
 
-def _input_lines(
-    trace: Trace,
-    event: BackwardStepEvent,
-    op: OpEvent,
-    index: int,
-    ref: int,
-    inputs: list[Any],
-    outputs: list[Any],
-    upstream: Any,
-    target: str,
-) -> list[Line]:
-    name = label(trace, ref)
-    head = (f"input {index}: {name}", "bold")
-    if index in event.skipped:
+def _preview(value: Any, width: int = 30) -> str:
+    """A value short enough for one line: ``[3.3, 4.4, … 17 values]`` for a long one."""
+    text = format_data(value)
+    if len(text) <= width or not isinstance(value, list):
+        return text
+    flat = list(_flat(value))
+    shown: list[str] = []
+    for item in flat:
+        if len(", ".join([*shown, format_data(item)])) > width - 14 and shown:
+            break
+        shown.append(format_data(item))
+    return "[" + ", ".join(shown) + f", … {len(flat)} values]"
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield value
+
+
+def _axes_text(axes: tuple[int, ...]) -> str:
+    return ("axis " if len(axes) == 1 else "axes ") + ", ".join(map(str, axes))
+
+
+def _input_lines(trace: Trace, op_type: str, item: InputCheck, target: str) -> list[Line]:
+    name = label(trace, item.input)
+    head = (f"input {item.index}: {name}", "bold")
+    if item.check == SKIPPED:
         return [head, ("  skipped: no gradient needed here", "dim")]
-    produced = event.produced[index] if index < len(event.produced) else None
-    partial = local_partial(op.op_type, index, inputs, outputs, upstream, op.attrs)
+    partial = item.partial
     lines = [head]
     if partial is None:
-        lines.append((f"  local partial: no rule for {op.op_type}", "dim"))
+        lines.append((f"  local partial: no rule for {op_type}", "dim"))
     else:
-        local = "" if partial.local is None else f" = {short(format_data(partial.local), 24)}"
+        local = "" if partial.local is None else f" = {_preview(partial.local, 24)}"
         lines.append((f"  {partial.rule}{local}", "cyan"))
-        if partial.product is not None and partial.local is not None:
-            factors = f"{format_data(upstream)} × {format_data(partial.local)} = "
-            factors = factors if len(factors) < 24 else ""
-            product = short(format_data(partial.product), 30)
-            lines.append((f"  upstream × local = {factors}{product}", ""))
-    lines.append(
-        _produced_line(trace, name, target, produced, partial.product if partial else None)
-    )
-    return lines
+        lines += _product_lines(trace, name, item, partial)
+    return lines + _produced_lines(trace, name, target, item)
 
 
-def _produced_line(
-    trace: Trace, name: str, target: str, produced: int | None, computed: Any
-) -> Line:
-    if produced is None:
-        return (f"  ∂{target}/∂{name}: no gradient", "yellow")
-    text = f"  ∂{target}/∂{name} = {value_text(trace, produced)}"
-    check = agrees(computed, data_of(trace, produced))
-    if check is True:
-        return (text + "  ✓ matches TF", "green")
-    if check is False:
-        return (text + "  (TensorFlow's value differs from the rule)", "yellow")
-    return (text, "")
+def _product_lines(trace: Trace, name: str, item: InputCheck, partial: LocalPartial) -> list[Line]:
+    if partial.product is None or partial.local is None:
+        return []
+    if partial.axes:
+        return [
+            (f"  upstream × local = {_preview(partial.unreduced)}", ""),
+            (
+                f"  summed over {_axes_text(partial.axes)} because {name} was broadcast"
+                f" = {_preview(partial.product)}",
+                "",
+            ),
+        ]
+    upstream = data_of(trace, item.upstream)
+    factors = f"{format_data(upstream)} × {format_data(partial.local)} = "
+    factors = factors if len(factors) < 24 else ""
+    return [(f"  upstream × local = {factors}{_preview(partial.product)}", "")]
+
+
+def _produced_lines(trace: Trace, name: str, target: str, item: InputCheck) -> list[Line]:
+    if item.produced is None:
+        return [(f"  ∂{target}/∂{name}: no gradient", "yellow")]
+    text = f"  ∂{target}/∂{name} = {value_text(trace, item.produced)}"
+    if item.check == MATCHES:
+        return [(text + "  ✓ matches TF", "green")]
+    if item.check == DIFFERS:
+        return [(text + "  ✗ not the rule's value", "yellow"), (f"  {DIFFERS_SENTENCE}", "yellow")]
+    return [(text, "")]
 
 
 def describe_sum(trace: Trace, step: Step, event: GradientSumEvent) -> list[Line]:
@@ -200,7 +231,8 @@ def describe_call(
     for ref in call.target_ids:
         lines.append((f"target {label(trace, ref)} = {value_text(trace, ref)}", ""))
     causes = list(getattr(explanation, "results", []) or [])
-    for i, ref in enumerate(call.source_ids):
+    returned = call.source_ids if call.error is None else []  # a call that raised returned nothing
+    for i, ref in enumerate(returned):
         result = call.result_ids[i] if i < len(call.result_ids) else None
         lines.append(_result_line(trace, ref, result, causes[i] if i < len(causes) else None))
     error = getattr(explanation, "error", None)

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tapetui.trace import Trace
-from tapetui.trace.labels import label
+from tapetui.explain.counting import plural
+from tapetui.trace import GradientCall, Trace
+from tapetui.trace.labels import label, structure_label
 from tapetui.ui.values import data_of, mean, norm
 
 
 @dataclass
-class TapeSummary:
-    """One tape's first gradient call, reduced to numbers."""
+class CallSummary:
+    """One gradient call of a tape (or a tape that made none), reduced to numbers."""
 
     tape: int
     line: int | None
+    """The call's line (the tape's line for a tape without calls)."""
     call: int | None = None
+    target_name: str = ""
+    """The target as the scenario named it (``loss``)."""
     target: float | None = None
     """The target's value (its mean when it is not a scalar)."""
     norms: dict[str, float | None] = field(default_factory=dict)
     """Gradient norm per source name; ``None`` for a ``None`` gradient."""
+    first: bool = True
+    """Whether this is the tape's first call (the series across tapes use those)."""
 
 
 def _value(trace: Trace, ref: int | None) -> float | None:
@@ -39,25 +45,47 @@ def _norm(trace: Trace, ref: int) -> float | None:
     return norm(data)
 
 
-def summarize(trace: Trace) -> list[TapeSummary]:
-    """One summary per tape, in the order the tapes were created."""
-    summaries = {t.id: TapeSummary(t.id, t.line) for t in trace.tapes.values()}
-    for call in trace.gradient_calls.values():
-        summary = summaries.get(call.tape)
-        if summary is None or summary.call is not None:
-            continue
-        summary.call = call.id
-        summary.target = _value(trace, call.target_ids[0]) if call.target_ids else None
-        for i, source in enumerate(call.source_ids):
-            result = call.result_ids[i] if i < len(call.result_ids) else None
-            summary.norms[label(trace, source)] = None if result is None else _norm(trace, result)
-    return list(summaries.values())
+def _call_summary(trace: Trace, call: GradientCall, first: bool) -> CallSummary:
+    summary = CallSummary(call.tape, call.line, call.id, first=first)
+    summary.target_name = structure_label(trace, call.target)
+    summary.target = _value(trace, call.target_ids[0]) if call.target_ids else None
+    for i, source in enumerate(call.source_ids):
+        result = call.result_ids[i] if i < len(call.result_ids) else None
+        summary.norms[label(trace, source)] = None if result is None else _norm(trace, result)
+    return summary
 
 
-def series(summaries: list[TapeSummary]) -> dict[str, list[float]]:
-    """``target`` and ``|∇name|`` for each source, across tapes (missing values skipped)."""
-    out: dict[str, list[float]] = {"target": [s.target for s in summaries if s.target is not None]}
-    names = list(dict.fromkeys(n for s in summaries for n in s.norms))
+def summarize(trace: Trace) -> list[CallSummary]:
+    """Every gradient call of every tape, tapes in the order they were created and each tape's
+    calls in the order they ran; a tape without calls has one row of its own."""
+    calls: dict[int, list[GradientCall]] = {t: [] for t in trace.tapes}
+    for call in sorted(trace.gradient_calls.values(), key=lambda c: c.seq):
+        calls.setdefault(call.tape, []).append(call)
+    rows: list[CallSummary] = []
+    for tape, made in calls.items():
+        if not made:
+            line = trace.tapes[tape].line if tape in trace.tapes else None
+            rows.append(CallSummary(tape, line))
+        rows += [_call_summary(trace, call, i == 0) for i, call in enumerate(made)]
+    return rows
+
+
+def series(summaries: list[CallSummary]) -> dict[str, list[float]]:
+    """Each tape's first call across tapes: its target's value under the target's name and
+    ``|∇name|`` for each source (missing values skipped)."""
+    firsts = [s for s in summaries if s.first and s.call is not None]
+    out: dict[str, list[float]] = {}
+    for s in firsts:
+        if s.target is not None:
+            out.setdefault(s.target_name, []).append(s.target)
+    names = list(dict.fromkeys(n for s in firsts for n in s.norms))
     for name in names:
-        out[f"|∇{name}|"] = [v for s in summaries if (v := s.norms.get(name)) is not None]
+        out[f"|∇{name}|"] = [v for s in firsts if (v := s.norms.get(name)) is not None]
     return out
+
+
+def title(summaries: list[CallSummary]) -> str:
+    """``1 tape, 2 gradient calls``."""
+    tapes = len({s.tape for s in summaries})
+    calls = sum(1 for s in summaries if s.call is not None)
+    return f"{plural(tapes, 'tape')}, {plural(calls, 'gradient call')}"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tapetui.explain.counting import plural
+from tapetui.explain.dataflow import carries_gradient
+from tapetui.explain.watches import dtype_of
 from tapetui.trace import OpEvent, Tape, Trace, WatchEvent
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, tape_events
@@ -28,13 +31,21 @@ def _watch_lines(trace: Trace, tape: Tape) -> list[Line]:
         if event.empty:
             lines.append((f"  watch([]) got nothing, {where}", "yellow"))
         for item in event.items:
-            if item.status == "watched":
+            if item.status == "watched" and not _floating(trace, item.ref):
+                # an older trace: TF lists an integer variable once read, but records none of it
+                reason = f"{dtype_of(trace, item.ref or 0)} is not a floating-point dtype"
+                lines.append((f"  ○ {item.label} ignored, {where}: {reason}", "yellow"))
+            elif item.status == "watched":
                 lines.append((f"  ◉ {item.label} ({how}, {where})", "green"))
             else:
                 lines.append(
                     (f"  ○ {item.label} ignored, {where}: {item.reason or ''}".rstrip(), "yellow")
                 )
     return lines
+
+
+def _floating(trace: Trace, ref: int | None) -> bool:
+    return ref is None or carries_gradient(dtype_of(trace, ref))
 
 
 def watched_ids(trace: Trace, tape: Tape) -> set[int]:
@@ -85,6 +96,7 @@ def call_lines(
         where = f"l.{call.line}" if call.line is not None else ""
         if call.error is not None:
             lines.append((f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"))
+            lines.append((f"  {short(call.error.message, 40)}", "red"))
             continue
         values = [value_text(trace, r) for r in call.result_ids]
         missing = [i for i, r in enumerate(call.result_ids) if r is None]
@@ -113,7 +125,7 @@ def tapes_pane_lines(
         where = (
             f"tape {position + 1} of {len(tapes)}"
             if position is not None
-            else f"{len(tapes)} tapes"
+            else plural(len(tapes), "tape")
         )
         lines.append((f"{where}  ([ ] switch, v overview)", "dim"))
     shown = shown or tapes[:1]

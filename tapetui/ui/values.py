@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from tapetui.explain.backward import data_of
 from tapetui.trace import (
     BackwardStepEvent,
     GradientCall,
@@ -28,19 +29,6 @@ def short(text: str, width: int = MAX_WIDTH) -> str:
 
 def tensor_of(trace: Trace, ref: int | None) -> Tensor | None:
     return None if ref is None else trace.tensors.get(ref)
-
-
-def data_of(trace: Trace, ref: int | None) -> Any:
-    """The stored value of a tensor or variable (initial value), ``None`` when not kept."""
-    if ref is None:
-        return None
-    tensor = trace.tensors.get(ref)
-    if tensor is not None:
-        if tensor.data is None and tensor.variable is not None:
-            return data_of(trace, tensor.variable) if tensor.variable != ref else None
-        return tensor.data
-    var = trace.variables.get(ref)
-    return None if var is None else var.data
 
 
 def value_text(trace: Trace, ref: int | None) -> str:

@@ -123,10 +123,35 @@ def _title(trace: Trace, missing: Missing) -> str:
     return f"why is d{target}/d{source} None?{where}"
 
 
+def _ending(trace: Trace) -> str:
+    """``the scenario raised ValueError on line 7`` when it did not finish, else ``""``."""
+    error = trace.error
+    if trace.status == "raised" and error is not None:
+        where = f" on line {error.line}" if error.line is not None else ""
+        return f"the scenario raised {error.type}{where}"
+    if trace.status in ("died", "timeout", "cancelled"):
+        return {
+            "died": "the scenario died",
+            "timeout": "the scenario was stopped after the time limit",
+        }.get(trace.status, "the scenario was cancelled")
+    return ""
+
+
+def _nothing_missing(trace: Trace) -> list[Line]:
+    ending = _ending(trace)
+    if not trace.gradient_calls:
+        before = f": {ending} before any" if ending else ""
+        return [(f"no gradient call ran{before}, so there is no gradient to explain", "yellow")]
+    text = "every gradient call returned a value for every source"
+    if ending:
+        return [(text, "green"), (f"then {ending}", "yellow")]
+    return [(text, "green")]
+
+
 def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]:
     """The explanation of ``missing[position]``."""
     if not missing:
-        return [("every gradient call returned a value for every source", "green")]
+        return _nothing_missing(trace)
     item = missing[position % len(missing)]
     lines: list[Line] = [
         (_title(trace, item), "bold"),

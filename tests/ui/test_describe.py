@@ -49,7 +49,7 @@ def test_tapes_pane_lists_watches_and_calls() -> None:
 
 
 def test_overview_series_hold_each_tapes_target_and_gradient_norm() -> None:
-    assert series(summarize(square_twice())) == {"target": [81.0], "|∇x|": [108.0]}
+    assert series(summarize(square_twice())) == {"z": [81.0], "|∇x|": [108.0]}
 
 
 def test_overview_takes_a_large_gradients_norm_from_its_summary() -> None:

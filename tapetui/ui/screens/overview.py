@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Sparkline
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
 from tapetui.ui.literal import content_line, literal_line
-from tapetui.ui.overview import TapeSummary, series, summarize
+from tapetui.ui.overview import CallSummary, series, summarize, title
 from tapetui.ui.widgets.key_bar import KeyBar
 
 
@@ -22,7 +22,7 @@ def _number(value: float | None) -> str:
 
 
 class OverviewScreen(Screen[int | None]):
-    """One row per tape; the sparklines show each series across tapes.
+    """One row per gradient call of each tape; the sparklines show each tape's first call.
 
     | Key | Action |
     | :- | :- |
@@ -37,7 +37,7 @@ class OverviewScreen(Screen[int | None]):
 
     def __init__(self, trace: Trace) -> None:
         super().__init__()
-        self.summaries: list[TapeSummary] = summarize(trace)
+        self.summaries: list[CallSummary] = summarize(trace)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sparklines"):
@@ -55,21 +55,22 @@ class OverviewScreen(Screen[int | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#sparklines").border_title = f"{len(self.summaries)} tapes"
+        self.query_one("#sparklines").border_title = title(self.summaries)
         table = self.query_one("#tape-table", DataTable)
         names = list(dict.fromkeys(n for s in self.summaries for n in s.norms))
         # Column labels and cells given as str are read as markup: a source's name is text.
-        columns = ("tape", "line", "target", *(f"|∇{n}|" for n in names))
+        columns = ("tape", "line", "target", "value", *(f"|∇{n}|" for n in names))
         table.add_columns(*map(literal_line, columns))
         for s in self.summaries:
             norms = [_number(s.norms.get(n)) if n in s.norms else "" for n in names]
             line = "" if s.line is None else str(s.line)
-            cells = (str(s.tape), line, _number(s.target), *norms)
-            table.add_row(*map(literal_line, cells), key=str(s.tape))
+            value = _number(s.target) if s.call is not None else ""
+            cells = (str(s.tape), line, s.target_name, value, *norms)
+            table.add_row(*map(literal_line, cells), key=f"{s.tape}:{s.call}")
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(int(event.row_key.value or 0))
+        self.dismiss(int((event.row_key.value or "0").split(":")[0]))
 
     def action_back(self) -> None:
         self.dismiss(None)
