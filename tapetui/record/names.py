@@ -13,6 +13,7 @@ again every time.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
@@ -83,3 +84,31 @@ class NameScanner:
                 del self._settled[next(iter(self._settled))]
             settled = self._settled[key] = {}
         return settled
+
+
+class UniqueNames:
+    """Gives each variable a name no other living variable holds, so that two sources of one
+    gradient call never read alike (``layer.kernel`` bound in a loop over two layers)."""
+
+    def __init__(self) -> None:
+        self._holders: dict[str, weakref.ref[Any]] = {}
+
+    def claim(self, name: str, holder: Any, alternative: str | None = None) -> str:
+        """``name`` for ``holder``, or, when a living other holds it, ``alternative`` (e.g. its
+        Keras path) or ``name#2``, ``name#3`` …"""
+        candidates = [name, *([alternative] if alternative else [])]
+        count = 2
+        while True:
+            for candidate in candidates:
+                if self._free(candidate, holder):
+                    try:
+                        self._holders[candidate] = weakref.ref(holder)
+                    except TypeError:  # not weakly referable: the name is not held
+                        pass
+                    return candidate
+            candidates, count = [f"{name}#{count}"], count + 1
+
+    def _free(self, name: str, holder: Any) -> bool:
+        held = self._holders.get(name)
+        other = held() if held is not None else None
+        return other is None or other is holder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tapetui.explain import CallExplanation, Cause, explain
+from tapetui.explain import CallExplanation, Cause, explain, explain_error
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
 from tapetui.trace.labels import label, structure_label
 
@@ -90,6 +90,7 @@ def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any
     out: dict[str, Any] = {"type": error.type, "message": error.message, "line": error.line}
     if cause is not None:
         out.update({"cause": cause.code, "explanation": cause.sentence, "fix": cause.fix})
+        out["evidence_lines"] = cause.evidence_lines
     return out
 
 
@@ -141,7 +142,7 @@ def build_report(trace: Trace) -> dict[str, Any]:
         "exit_code": trace.exit_code,
         "stdout": trace.output("stdout"),
         "stderr": trace.output("stderr"),
-        "error": _error(trace.error),
+        "error": _error(trace.error, explain_error(trace)),
         "summarised": _summarised(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [

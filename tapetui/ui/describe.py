@@ -50,13 +50,32 @@ def _tensor_row(trace: Trace, role: str, ref: int | None, width: int) -> Line:
 
 
 def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
-    lines = _where(trace, step)
+    lines = _where(trace, step) + library_lines(op)
     width = min(12, max((len(_name(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
     lines += [_tensor_row(trace, "in", ref, width) for ref in op.inputs]
     lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
     lines.append(("", ""))
     lines.append(_recorded_text(trace, step, op))
     return lines
+
+
+def library_lines(op: OpEvent) -> list[Line]:
+    """Where below the scenario's line the op ran: ``in keras …/dense.py · Dense.call``, and
+    ``layer dense_1`` (nothing for an op the scenario ran itself)."""
+    lines: list[Line] = []
+    if op.library:
+        lines.append((f"in {short_library(op.library)}", "dim"))
+    if op.layer:
+        lines.append((f"layer {op.layer}", ""))
+    return lines
+
+
+def short_library(frame: str) -> str:
+    """``keras …/dense.py · Dense.call`` for ``keras/src/layers/core/dense.py:222 · Dense.call``."""
+    path, _, function = frame.partition(" · ")
+    parts = path.rsplit(":", 1)[0].split("/")
+    shown = f"{parts[0]} …/{parts[-1]}" if len(parts) > 2 else "/".join(parts)
+    return f"{shown} · {function}" if function else shown
 
 
 def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:
