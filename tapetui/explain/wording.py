@@ -253,7 +253,7 @@ def missing_gradients_warning(
     names = _names([name for group in groups for name in group[1]])
     return (
         f"The optimizer at {at(event.line)} warned that gradients do not exist for {names} and "
-        f"did not update them (Python shows such a warning once per place); {_reasons(groups)}."
+        f"did not update them (a UserWarning Python prints only the first time); {_reasons(groups)}."
     )
 
 

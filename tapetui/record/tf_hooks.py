@@ -87,15 +87,21 @@ def is_keras_variable(obj: Any) -> bool:
 
 
 def is_keras_object(obj: Any) -> bool:
-    """True for an instance of a Keras class (a layer, a model, an optimizer …)."""
-    return type(obj).__module__.startswith("keras")
+    """True for an instance of a Keras class (a layer, a model, an optimizer …), the
+    scenario's own subclasses (``class Regressor(keras.Model)``) included."""
+    return _is_keras_class(type(obj))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_keras_class(cls: type) -> bool:
+    return any(c.__module__.startswith("keras") for c in cls.__mro__)
 
 
 def layer_variables(obj: Any) -> list[tuple[str, Any]]:
     """Each variable of a Keras layer or model (built or not) with its Keras path relative to
     ``obj``: ``[("kernel", var), ("bias", var)]`` for a layer's own, ``("dense_1/kernel", var)``
     for a sublayer's; ``[]`` for anything else."""
-    if not type(obj).__module__.startswith("keras") or not hasattr(obj, "trainable_variables"):
+    if not is_keras_object(obj) or not hasattr(obj, "trainable_variables"):
         return []
     try:
         weights = list(obj.weights)

@@ -246,6 +246,19 @@ def describe_error(trace: Trace, step: Step, event: ErrorEvent) -> list[Line]:
     return [*lines, (event.message, "red")]
 
 
+def _error_cause(explanations: Mapping[int, Any]) -> list[Line]:
+    """The scenario's error explained, when the explainer can (an optimizer given no gradients)."""
+    cause = getattr(explanations, "scenario_error", None)
+    if cause is None:
+        return []
+    return [
+        ("", ""),
+        (f"cause: {cause.code}", "bold red"),
+        (cause.sentence, "yellow"),
+        ("w: why, with the evidence in the source", "dim"),
+    ]
+
+
 def describe(trace: Trace, step: Step | None, explanations: Mapping[int, Any]) -> list[Line]:
     """The lines for the step-detail pane."""
     if step is None:
@@ -260,5 +273,5 @@ def describe(trace: Trace, step: Step | None, explanations: Mapping[int, Any]) -
     if isinstance(event, GradientCallEvent):
         return describe_call(trace, step, event, explanations.get(event.call))
     if isinstance(event, ErrorEvent):
-        return describe_error(trace, step, event)
+        return describe_error(trace, step, event) + _error_cause(explanations)
     return _where(trace, step)
