@@ -1,0 +1,246 @@
+"""Keras training recorded for real: `fit`, a custom `train_step`, and the optimizer's
+"No gradients provided for any variable" explained. Each scenario is recorded once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tapetui.explain import explain_call, explain_error
+from tapetui.record import record
+from tapetui.record.names import UniqueNames
+from tapetui.report.build import build_report
+from tapetui.trace.events import MissingGradientsEvent, OpEvent
+from tapetui.trace.labels import label
+from tapetui.trace.model import Trace
+
+from .conftest import ROOT, plain_env
+
+KERAS = ["fit.py", "fit_no_gradients.py", "custom_train_step.py", "unused_layer.py"]
+FIT_SOURCES = ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]
+
+PLAIN_FIT = """
+import json, sys
+import numpy as np
+import tensorflow as tf
+
+source = open("scenarios/keras/fit.py", encoding="utf-8").read()
+exec(source[: source.index("model.compile")])  # the scenario's data and model, as it makes them
+optimizer = tf.keras.optimizers.SGD(0.1)
+steps = []
+for epoch in range(2):
+    for start in range(0, 64, 16):
+        xb, yb = x[start : start + 16], y[start : start + 16]
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(yb - model(xb, training=True)))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply(grads, model.trainable_variables)
+        steps.append([g.numpy().tolist() for g in grads])
+print(json.dumps(steps))
+"""
+
+
+@pytest.fixture(scope="module")
+def traces() -> dict[str, Trace]:
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # named as a user types them: scenarios/keras/fit.py
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(lambda n: record(Path("scenarios/keras") / n), KERAS))
+    finally:
+        os.chdir(cwd)
+    return dict(zip(KERAS, found, strict=True))
+
+
+@pytest.fixture(scope="module")
+def plain_fit_gradients() -> list[list[object]]:
+    """The 8 steps' gradients of `fit.py`'s model, computed by a plain TensorFlow loop."""
+    done = subprocess.run(
+        [sys.executable, "-c", PLAIN_FIT],
+        cwd=ROOT,
+        env=plain_env(),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def line_of(trace: Trace, text: str, file: str | None = None) -> int:
+    lines = trace.sources[file or trace.scenario].splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line and '"""' not in line)
+
+
+def forward_ops(trace: Trace) -> list[OpEvent]:
+    return [e for e in trace.events if isinstance(e, OpEvent) and not e.backward]
+
+
+# --- fit ---------------------------------------------------------------------------------------
+
+
+def test_fit_records_a_tape_and_a_gradient_call_per_step(traces: dict[str, Trace]) -> None:
+    trace = traces["fit.py"]
+    assert trace.status == "finished", trace.error
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    assert len(calls) == 8 and len(trace.tapes) == 8
+    assert len({call.tape for call in calls}) == 8
+    fit_line = line_of(trace, "model.fit(")
+    for call in calls:
+        assert call.line == fit_line
+        assert [label(trace, ref) for ref in call.source_ids] == FIT_SOURCES
+        assert [label(trace, ref) for ref in call.target_ids] == ["loss"]
+        assert None not in call.result_ids
+
+
+def test_fit_gradients_are_what_plain_tensorflow_gives(
+    traces: dict[str, Trace], plain_fit_gradients: list[list[object]]
+) -> None:
+    trace = traces["fit.py"]
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    for call, plain in zip(calls, plain_fit_gradients, strict=True):
+        recorded = [trace.tensors[ref].data for ref in call.result_ids]
+        for got, want in zip(recorded, plain, strict=True):
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-6)
+
+
+def test_an_op_in_a_dense_layer_carries_the_layer_and_the_library_frame(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["fit.py"]
+    fit_line = line_of(trace, "model.fit(")
+    matmuls = [op for op in forward_ops(trace) if op.op_type == "MatMul" and op.recorded_by]
+    assert [op.layer for op in matmuls[:2]] == ["dense", "dense_1"]
+    for op in matmuls:
+        assert op.line == fit_line
+        assert op.library is not None
+        path, function = op.library.split(" · ")
+        assert path.startswith("keras/src/layers/core/dense.py:") and function == "Dense.call"
+
+
+def test_fit_prints_what_it_prints_without_tapetui(traces: dict[str, Trace]) -> None:
+    done = subprocess.run(
+        [sys.executable, "scenarios/keras/fit.py"],
+        cwd=ROOT,
+        env=plain_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert traces["fit.py"].output("stdout") == done.stdout
+
+
+# --- "No gradients provided for any variable" ---------------------------------------------------
+
+
+def test_a_round_loss_is_no_gradients_provided_with_every_cause(traces: dict[str, Trace]) -> None:
+    trace = traces["fit_no_gradients.py"]
+    assert trace.error is not None and trace.error.type == "ValueError"
+    (event,) = [e for e in trace.events if isinstance(e, MissingGradientsEvent)]
+    assert (event.call, event.outcome, event.gradients) == (1, "raised", [None] * 4)
+    call = trace.gradient_calls[1]
+    assert [label(trace, ref) for ref in call.source_ids] == FIT_SOURCES
+    causes = explain_call(trace, 1).results
+    assert [c.code if c else None for c in causes] == ["non_differentiable_op"] * 4
+    cause = explain_error(trace)
+    assert cause is not None and cause.code == "no_gradients_provided"
+    round_line = line_of(trace, "tf.round(y_pred)")
+    assert f"gradient call 1 (`gradient` of `loss` at line {call.line})" in cause.sentence
+    assert "Round in `return tf.reduce_mean" in cause.sentence
+    assert f"(line {round_line}) has no gradient (non_differentiable_op)" in cause.sentence
+    assert all(f"`{name}`" in cause.sentence for name in FIT_SOURCES)
+    assert cause.evidence_lines == [round_line, call.line]
+
+
+def test_the_report_explains_the_scenario_error(traces: dict[str, Trace]) -> None:
+    error = build_report(traces["fit_no_gradients.py"])["error"]
+    assert error["type"] == "ValueError" and error["cause"] == "no_gradients_provided"
+    assert "non_differentiable_op" in error["explanation"]
+
+
+def test_an_unused_layer_gets_the_warning_note(traces: dict[str, Trace]) -> None:
+    trace = traces["unused_layer.py"]
+    assert trace.status == "finished", trace.error
+    explanation = explain_call(trace, 1)
+    (note,) = [n for n in explanation.notes if n.code == "missing_gradients_warning"]
+    assert "`unused/kernel` and `unused/bias`" in note.sentence
+    assert "(no_path)" in note.sentence
+    call = trace.gradient_calls[1]
+    names = [label(trace, ref) for ref in call.source_ids]
+    assert names == ["used/kernel", "used/bias", "unused/kernel", "unused/bias"]
+    assert [c.code if c else None for c in explanation.results] == [
+        None,
+        None,
+        "no_path",
+        "no_path",
+    ]
+    # Keras's warning is printed as without tapetui: once, on stderr
+    assert trace.output("stderr").count("Gradients do not exist for variables") == 1
+
+
+# --- a custom train_step -------------------------------------------------------------------------
+
+
+def test_custom_train_step_ops_are_at_the_users_lines(traces: dict[str, Trace]) -> None:
+    trace = traces["custom_train_step.py"]
+    assert trace.status == "finished", trace.error
+    assert {tape.line for tape in trace.tapes.values()} == {line_of(trace, "tf.GradientTape()")}
+    gradient_line = line_of(trace, "tape.gradient(loss")
+    assert {c.line for c in trace.gradient_calls.values()} == {gradient_line}
+    first = trace.gradient_calls[1]
+    assert [label(trace, ref) for ref in first.target_ids] == ["loss"]
+    names = [label(trace, ref) for ref in first.source_ids]
+    assert names == ["hidden/kernel", "hidden/bias", "out/kernel", "out/bias"]
+    recorded = [op for op in forward_ops(trace) if 1 in op.recorded_by]
+    call_line, loss_line = line_of(trace, "return self.out("), line_of(trace, "self.compute_loss(")
+    assert {op.line for op in recorded} == {call_line, loss_line}
+    layers = {op.layer for op in recorded if op.line == call_line}
+    assert layers == {"hidden", "out"}
+    assert {op.layer for op in recorded if op.line == loss_line} == {None}
+
+
+# --- two variables never share a name ------------------------------------------------------------
+
+REBOUND = """\
+import tensorflow as tf
+
+kept = {}
+for i in range(2):
+    w = tf.Variable(float(i + 1))  # `w` names one variable, then the other
+    kept[i] = w
+    doubled = w * 2.0
+with tf.GradientTape() as tape:
+    loss = kept[0] * kept[1]
+print(tape.gradient(loss, [kept[0], kept[1]]))
+"""
+
+
+def test_two_variables_bound_to_one_name_are_told_apart(tmp_path: Path) -> None:
+    scenario = tmp_path / "rebound.py"
+    scenario.write_text(REBOUND, encoding="utf-8")
+    trace = record(scenario)
+    (call,) = trace.gradient_calls.values()
+    names = [label(trace, ref) for ref in call.source_ids]
+    assert names == ["w", "w#2"]
+    assert [trace.tensors[r].data for r in call.result_ids] == [2.0, 1.0]
+
+
+def test_a_name_held_by_a_living_variable_is_not_given_again() -> None:
+    class Holder:
+        pass
+
+    names = UniqueNames()
+    first, second, third = Holder(), Holder(), Holder()
+    assert names.claim("layer.kernel", first) == "layer.kernel"
+    assert names.claim("layer.kernel", first) == "layer.kernel"  # the same one again
+    assert names.claim("layer.kernel", second, "model/dense_1/kernel") == "model/dense_1/kernel"
+    assert names.claim("layer.kernel", third) == "layer.kernel#2"
+    del first
+    assert names.claim("layer.kernel", Holder()) == "layer.kernel"  # the first one is gone
