@@ -13,7 +13,6 @@ again every time.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
@@ -86,29 +85,20 @@ class NameScanner:
         return settled
 
 
-class UniqueNames:
-    """Gives each variable a name no other living variable holds, so that two sources of one
-    gradient call never read alike (``layer.kernel`` bound in a loop over two layers)."""
-
-    def __init__(self) -> None:
-        self._holders: dict[str, weakref.ref[Any]] = {}
-
-    def claim(self, name: str, holder: Any, alternative: str | None = None) -> str:
-        """``name`` for ``holder``, or, when a living other holds it, ``alternative`` (e.g. its
-        Keras path) or ``name#2``, ``name#3`` …"""
-        candidates = [name, *([alternative] if alternative else [])]
-        count = 2
-        while True:
-            for candidate in candidates:
-                if self._free(candidate, holder):
-                    try:
-                        self._holders[candidate] = weakref.ref(holder)
-                    except TypeError:  # not weakly referable: the name is not held
-                        pass
-                    return candidate
-            candidates, count = [f"{name}#{count}"], count + 1
-
-    def _free(self, name: str, holder: Any) -> bool:
-        held = self._holders.get(name)
-        other = held() if held is not None else None
-        return other is None or other is holder
+def distinct(names: list[str], alternatives: list[str | None]) -> list[str]:
+    """``names`` with every repeat renamed: to its alternative (a Keras variable's full path)
+    where that is free, else ``name#2``, ``name#3`` … — the first of each name keeps it."""
+    taken: set[str] = set()
+    out = []
+    for name, alternative in zip(names, alternatives, strict=True):
+        if name in taken:
+            if alternative and alternative not in taken and alternative not in names:
+                name = alternative
+            else:
+                count = 2
+                while f"{name}#{count}" in taken or f"{name}#{count}" in names:
+                    count += 1
+                name = f"{name}#{count}"
+        taken.add(name)
+        out.append(name)
+    return out

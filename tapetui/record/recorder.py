@@ -21,7 +21,7 @@ from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
 from tapetui.record.library import LibraryPlaces, library_binding
-from tapetui.record.names import NameScanner, UniqueNames
+from tapetui.record.names import NameScanner, distinct
 from tapetui.record.optimizers import OptimizerWatch
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
@@ -107,7 +107,6 @@ class Recorder:
         self.op_index: dict[tuple[str, tuple[int, ...]], list[int]] = {}
         self.named: set[int] = set()
         self.names = NameScanner(self._take_name)
-        self._pynames = UniqueNames()
         self.places = LibraryPlaces(files)
         self.optimizers = OptimizerWatch(self)
         self.tapes = TapeBook(self)
@@ -224,6 +223,21 @@ class Recorder:
                 record.name = name
                 self.emit("tensor", record)
 
+    def on_gradient_returned(self, arguments: dict[str, Any], result: Any) -> None:
+        """A gradient call returned: its sources get names no two of them share (``layer.kernel``
+        bound in a loop over two layers reads ``layer.kernel`` and ``layer.kernel#2``)."""
+        self.optimizers.returned(arguments, result)
+        refs = [tfh.ref_of(s) for s in flatten(arguments.get("sources", arguments.get("source")))]
+        found = {r: self.variables[r] for r in refs if r in self.variables}
+        named = [var for var in found.values() if var.pyname]
+        if len({var.pyname for var in named}) == len(named):
+            return
+        alternatives = [var.name if var.keras else None for var in named]
+        for var, name in zip(named, distinct([v.pyname for v in named], alternatives), strict=True):  # type: ignore[misc]
+            if name != var.pyname:
+                var.pyname = name
+                self.emit("variable", var)
+
     def scan_names(self, frame: Any) -> None:
         """Take the names bound in ``frame`` (or any object with ``f_locals``)."""
         self.names.scan(frame)
@@ -257,7 +271,7 @@ class Recorder:
         if var is None or ref in self.named:
             return
         self.named.add(ref)
-        var.pyname = self._pynames.claim(name, tfh.as_tf_variable(value), tfh.keras_path(value))
+        var.pyname = name
         var.keras = var.keras or tfh.is_keras_variable(value)
         self.emit("variable", var)
 

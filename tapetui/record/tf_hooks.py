@@ -509,7 +509,7 @@ def observe_calls(
         book.depth -= 1
         with rec.guard():
             end(begun, result, None)
-            rec.optimizers.returned(arguments, result)  # for an optimizer's "No gradients"
+            rec.on_gradient_returned(arguments, result)
         return result
 
     return call

@@ -15,7 +15,7 @@ import pytest
 
 from tapetui.explain import explain_call, explain_error
 from tapetui.record import record
-from tapetui.record.names import UniqueNames
+from tapetui.record.names import distinct
 from tapetui.report.build import build_report
 from tapetui.trace.events import MissingGradientsEvent, OpEvent
 from tapetui.trace.labels import label
@@ -232,15 +232,14 @@ def test_two_variables_bound_to_one_name_are_told_apart(tmp_path: Path) -> None:
     assert [trace.tensors[r].data for r in call.result_ids] == [2.0, 1.0]
 
 
-def test_a_name_held_by_a_living_variable_is_not_given_again() -> None:
-    class Holder:
-        pass
-
-    names = UniqueNames()
-    first, second, third = Holder(), Holder(), Holder()
-    assert names.claim("layer.kernel", first) == "layer.kernel"
-    assert names.claim("layer.kernel", first) == "layer.kernel"  # the same one again
-    assert names.claim("layer.kernel", second, "model/dense_1/kernel") == "model/dense_1/kernel"
-    assert names.claim("layer.kernel", third) == "layer.kernel#2"
-    del first
-    assert names.claim("layer.kernel", Holder()) == "layer.kernel"  # the first one is gone
+def test_repeated_names_are_told_apart_the_first_keeps_its_name() -> None:
+    names = ["layer.kernel", "layer.kernel", "layer.kernel", "w", "w#2", "w"]
+    alternatives = [None, "model/dense_1/kernel", None, None, None, None]
+    assert distinct(names, alternatives) == [
+        "layer.kernel",
+        "model/dense_1/kernel",
+        "layer.kernel#2",
+        "w",
+        "w#2",
+        "w#3",
+    ]
