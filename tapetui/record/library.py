@@ -58,25 +58,47 @@ class LibraryPlaces:
         self.files = files
         self._codes: dict[CodeType, _Code] = {}
         self._layer_types: dict[type, bool] = {}
+        self._above: tuple[Any, str | None] = (None, None)
+        """(the scenario frame and its instruction, the layer found above it) at the last op."""
 
     def of(self, frame: FrameType | None) -> tuple[str | None, str | None]:
         """``(library frame, layer name)`` for an op whose hook runs in ``frame``: the innermost
         library frame below the scenario's innermost frame, and the innermost Keras layer whose
         ``call``/``__call__`` is on the stack (in the scenario's code or Keras's)."""
-        codes, library, below = self._codes, None, True
+        codes, library = self._codes, None
         while frame is not None:
             code = frame.f_code
             kind = codes.get(code) or self._classify(code)
             if kind.scenario:
-                below = False
-            elif below and library is None and kind.library is not None:
+                break
+            if library is None and kind.library is not None:
                 library = f"{kind.library}:{frame.f_lineno} · {code.co_qualname}"
-            if kind.layer_call:
-                layer = frame.f_locals.get("self")
-                if self._is_layer(layer):
-                    return library, str(getattr(layer, "name", "")) or None
+            if kind.layer_call and (layer := self._layer_name(frame)) is not None:
+                return library, layer
             frame = frame.f_back
-        return library, None
+        if frame is None:
+            return library, None
+        # While the scenario's frame stays at one instruction, the stack above it is unchanged.
+        key = (frame, frame.f_lasti)
+        if self._above[0] != key:
+            self._above = (key, self._layer_above(frame))
+        return library, self._above[1]
+
+    def _layer_above(self, frame: FrameType | None) -> str | None:
+        codes = self._codes
+        while frame is not None:
+            code = frame.f_code
+            kind = codes.get(code) or self._classify(code)
+            if kind.layer_call and (layer := self._layer_name(frame)) is not None:
+                return layer
+            frame = frame.f_back
+        return None
+
+    def _layer_name(self, frame: FrameType) -> str | None:
+        layer = frame.f_locals.get("self")
+        if not self._is_layer(layer):
+            return None
+        return str(getattr(layer, "name", "")) or None
 
     def _classify(self, code: CodeType) -> _Code:
         filename = code.co_filename
