@@ -163,6 +163,9 @@ def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]
     if cause is None:
         return [*lines, ("", ""), ("no explanation available for this one", "yellow")]
     lines += [("", ""), (f"cause: {cause.code}", "bold red"), (cause.sentence, "")]
+    for note in getattr(item.explanations.get(item.call), "notes", None) or []:
+        if getattr(note, "code", None) == "missing_gradients_warning":  # the optimizer's warning
+            lines += [("", ""), (f"note: {note.code}", "bold"), (note.sentence, "yellow")]
     if cause.evidence:
         lines += [("", ""), ("evidence", "bold")]
         for ev in cause.evidence:

@@ -20,6 +20,9 @@ from tapetui.report.build import build_report
 from tapetui.trace.events import MissingGradientsEvent, OpEvent
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
+from tapetui.ui.describe import describe
+from tapetui.ui.steps import build_steps
+from tapetui.ui.why import explanations_for, missing_gradients, why_lines
 
 from .conftest import ROOT, plain_env
 
@@ -243,3 +246,27 @@ def test_repeated_names_are_told_apart_the_first_keeps_its_name() -> None:
         "w#2",
         "w#3",
     ]
+
+
+# --- on screen -----------------------------------------------------------------------------------
+
+
+def test_the_step_pane_shows_the_library_frame_and_the_layer(traces: dict[str, Trace]) -> None:
+    trace = traces["fit.py"]
+    steps = build_steps(trace)
+    step = next(s for s in steps if isinstance(s.event, OpEvent) and s.event.op_type == "MatMul")
+    texts = [text for text, _ in describe(trace, step, explanations_for(trace))]
+    assert texts[1:3] == ["in keras …/dense.py · Dense.call", "layer dense"]
+
+
+def test_w_explains_the_optimizers_error_first(traces: dict[str, Trace]) -> None:
+    trace = traces["fit_no_gradients.py"]
+    explanations = explanations_for(trace)
+    missing = missing_gradients(trace, explanations)
+    assert len(missing) == 5  # the optimizer's error, then the four Nones of gradient call 1
+    texts = [text for text, _ in why_lines(trace, missing, 0)]
+    assert texts[0] == f"why did the optimizer raise ValueError? (line {trace.error.line})"
+    assert "cause: no_gradients_provided" in texts
+    error_step = build_steps(trace)[-1]
+    shown = [text for text, _ in describe(trace, error_step, explanations)]
+    assert "cause: no_gradients_provided" in shown
