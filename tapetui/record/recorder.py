@@ -229,12 +229,13 @@ class Recorder:
         self.optimizers.returned(arguments, result)
         refs = [tfh.ref_of(s) for s in flatten(arguments.get("sources", arguments.get("source")))]
         found = {r: self.variables[r] for r in refs if r in self.variables}
-        named = [var for var in found.values() if var.pyname]
-        if len({var.pyname for var in named}) == len(named):
+        named = [(var, var.pyname) for var in found.values() if var.pyname]
+        if len({name for _, name in named}) == len(named):
             return
-        alternatives = [var.name if var.keras else None for var in named]
-        for var, name in zip(named, distinct([v.pyname for v in named], alternatives), strict=True):  # type: ignore[misc]
-            if name != var.pyname:
+        alternatives = [var.name if var.keras else None for var, _ in named]
+        unique = distinct([name for _, name in named], alternatives)
+        for (var, old), name in zip(named, unique, strict=True):
+            if name != old:
                 var.pyname = name
                 self.emit("variable", var)
 

@@ -89,12 +89,14 @@ def is_keras_variable(obj: Any) -> bool:
 def is_keras_object(obj: Any) -> bool:
     """True for an instance of a Keras class (a layer, a model, an optimizer …), the
     scenario's own subclasses (``class Regressor(keras.Model)``) included."""
-    return _is_keras_class(type(obj))
+    cls = type(obj)
+    known = _KERAS_CLASSES.get(cls)
+    if known is None:
+        known = _KERAS_CLASSES[cls] = any(c.__module__.startswith("keras") for c in cls.__mro__)
+    return known
 
 
-@functools.lru_cache(maxsize=1024)
-def _is_keras_class(cls: type) -> bool:
-    return any(c.__module__.startswith("keras") for c in cls.__mro__)
+_KERAS_CLASSES: dict[type, bool] = {}
 
 
 def layer_variables(obj: Any) -> list[tuple[str, Any]]:

@@ -51,7 +51,8 @@ class Explanations(Mapping[int, Any]):
         """Why the scenario itself raised (an optimizer given no gradients), or ``None``."""
         if "error" not in self._extra:
             try:
-                self._extra["error"] = explain_error(self.trace) if explain_error else None
+                found = explain_error(self.trace) if explain_error is not None else None
+                self._extra["error"] = found
             except Exception:  # see the class docstring
                 self._extra["error"] = None
         return self._extra["error"]

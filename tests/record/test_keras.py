@@ -270,3 +270,10 @@ def test_w_explains_the_optimizers_error_first(traces: dict[str, Trace]) -> None
     error_step = build_steps(trace)[-1]
     shown = [text for text, _ in describe(trace, error_step, explanations)]
     assert "cause: no_gradients_provided" in shown
+
+
+def test_the_installed_keras_has_what_the_optimizer_hook_wraps() -> None:
+    from tapetui.record import tf_hooks
+
+    optimizer = tf_hooks._keras_base_optimizer()
+    assert optimizer is not None and optimizer.__name__ == "BaseOptimizer"
