@@ -25,8 +25,11 @@ class Regressor(keras.Model):
             loss = self.compute_loss(x=x, y=y, y_pred=prediction)
         gradients = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
-        for metric in self.metrics:
-            metric.update_state(loss) if metric.name == "loss" else metric.update_state(y, prediction)
+        for metric in self.metrics:  # the loss tracker gets the loss, the others y and prediction
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, prediction)
         return {metric.name: metric.result() for metric in self.metrics}
 
 
