@@ -188,6 +188,37 @@ def test_an_unused_layer_gets_the_warning_note(traces: dict[str, Trace]) -> None
     assert trace.output("stderr").count("Gradients do not exist for variables") == 1
 
 
+APPLY_TWICE = """\
+import tensorflow as tf
+
+w = tf.Variable([1.0, 2.0])
+b = tf.Variable(0.5)
+optimizer = tf.keras.optimizers.SGD(0.1)
+for uses_b in (True, False):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.round(w * 1.5)) + (b if uses_b else 0.0)
+    grads = tape.gradient(loss, [w, b])
+    optimizer.apply_gradients(zip(grads, [w, b]))  # warns, then raises
+"""
+
+
+def test_apply_gradients_is_linked_to_the_call_that_gave_its_nones(tmp_path: Path) -> None:
+    scenario = tmp_path / "apply_twice.py"
+    scenario.write_text(APPLY_TWICE, encoding="utf-8")
+    trace = record(scenario)
+    warned, raised = [e for e in trace.events if isinstance(e, MissingGradientsEvent)]
+    assert (warned.outcome, warned.call, raised.outcome, raised.call) == ("warned", 1, "raised", 2)
+    (note,) = [n for n in explain_call(trace, 1).notes if n.code == "missing_gradients_warning"]
+    assert "gradients do not exist for `w`" in note.sentence
+    cause = explain_error(trace)
+    assert cause is not None and cause.code == "no_gradients_provided"
+    assert "gradient call 2 (`gradient` of `loss` at line 9)" in cause.sentence
+    assert (
+        "raised `ValueError: No gradients provided for any variable` at line 10" in cause.sentence
+    )
+    assert "(non_differentiable_op)" in cause.sentence and "(no_path)" in cause.sentence
+
+
 # --- a custom train_step -------------------------------------------------------------------------
 
 
