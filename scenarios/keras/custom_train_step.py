@@ -2,6 +2,7 @@
 
 The tape, the loss and the gradient call are the scenario's own lines in `train_step`; the ops of
 `call()` are at its lines too, and each carries the Keras layer it ran in (`hidden`, `out`).
+`fit` runs 2 epochs of 2 batches, and `train_on_batch` one more step: 5 gradient calls.
 """
 
 import keras
@@ -19,7 +20,7 @@ class Regressor(keras.Model):
         return self.out(self.hidden(inputs))
 
     def train_step(self, data):  # Keras 3: compute_loss, optimizer.apply, metrics by hand
-        x, y = data
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)  # fit: (x, y); train_on_batch: 3
         with tf.GradientTape() as tape:
             prediction = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=prediction)
@@ -41,3 +42,5 @@ model = Regressor()
 model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
 history = model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
 print([round(v, 4) for v in history.history["loss"]])
+logs = model.train_on_batch(x[:16], y[:16], return_dict=True)  # one more step: train_step again
+print(round(float(logs["loss"]), 4))

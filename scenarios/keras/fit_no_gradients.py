@@ -18,7 +18,11 @@ x = np.random.random(size=(64, 3)).astype("float32")
 y = np.round(x.sum(axis=1, keepdims=True))
 
 model = tf.keras.Sequential(
-    [tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(4, activation="relu"), tf.keras.layers.Dense(1)]
+    [
+        tf.keras.Input(shape=(3,)),
+        tf.keras.layers.Dense(4, activation="relu"),  # dense
+        tf.keras.layers.Dense(1),  # dense_1
+    ]
 )
 model.compile(optimizer="sgd", loss=rounded_mse)
 model.fit(x, y, epochs=2, batch_size=16, verbose=0)  # raises ValueError on the first step

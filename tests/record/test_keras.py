@@ -128,6 +128,15 @@ def test_an_op_in_a_dense_layer_carries_the_layer_and_the_library_frame(
         assert path.startswith("keras/src/layers/core/dense.py:") and function == "Dense.call"
 
 
+def test_evaluate_runs_the_layers_without_a_tape(traces: dict[str, Trace]) -> None:
+    trace = traces["fit.py"]
+    evaluate_line = line_of(trace, "model.evaluate(")
+    ops = [op for op in forward_ops(trace) if op.line == evaluate_line]
+    assert {op.layer for op in ops if op.op_type == "MatMul"} == {"dense", "dense_1"}
+    assert not any(op.recorded_by for op in ops)
+    assert all(call.line != evaluate_line for call in trace.gradient_calls.values())
+
+
 def test_fit_prints_what_it_prints_without_tapetui(traces: dict[str, Trace]) -> None:
     done = subprocess.run(
         [sys.executable, "scenarios/keras/fit.py"],
@@ -227,6 +236,8 @@ def test_custom_train_step_ops_are_at_the_users_lines(traces: dict[str, Trace]) 
     assert trace.status == "finished", trace.error
     assert {tape.line for tape in trace.tapes.values()} == {line_of(trace, "tf.GradientTape()")}
     gradient_line = line_of(trace, "tape.gradient(loss")
+    # fit's 2 epochs of 2 batches, then train_on_batch: each step is the scenario's train_step
+    assert len(trace.gradient_calls) == 5
     assert {c.line for c in trace.gradient_calls.values()} == {gradient_line}
     first = trace.gradient_calls[1]
     assert [label(trace, ref) for ref in first.target_ids] == ["loss"]
