@@ -159,7 +159,6 @@ def optimizer_error(trace: Trace) -> MissingGradientsEvent | None:
 
 
 def no_gradients_cause(
-    trace: Trace,
     event: MissingGradientsEvent,
     ctx: CallContext | None,
     results: list[Cause | None],
@@ -170,7 +169,7 @@ def no_gradients_cause(
     if ctx is None:
         return Cause(
             "no_gradients_provided",
-            wording.no_gradients_unlinked(trace, event),
+            wording.no_gradients_unlinked(event),
             "Compute the loss from the model's outputs inside the tape's `with` block, and pass "
             "the gradients `tape.gradient(loss, model.trainable_variables)` returns.",
             [raised],

@@ -50,10 +50,8 @@ def explain_error(trace: Trace) -> Cause | None:
         return None
     call = trace.gradient_calls.get(event.call) if event.call is not None else None
     if call is None:
-        return no_gradients_cause(trace, event, None, [])
-    return no_gradients_cause(
-        trace, event, _context(trace, call), explain_call(trace, call.id).results
-    )
+        return no_gradients_cause(event, None, [])
+    return no_gradients_cause(event, _context(trace, call), explain_call(trace, call.id).results)
 
 
 def _context(trace: Trace, call: GradientCall) -> CallContext:

@@ -13,7 +13,6 @@ from tapetui.trace.events import (
     MissingGradientsEvent,
     OpEvent,
 )
-from tapetui.trace.model import Trace
 
 _ASSIGN_METHODS = {
     "AssignVariableOp": "assign",
@@ -253,11 +252,13 @@ def missing_gradients_warning(
     names = _names([name for group in groups for name in group[1]])
     return (
         f"The optimizer at {at(event.line)} warned that gradients do not exist for {names} and "
-        f"did not update them (a UserWarning Python prints only the first time); {_reasons(groups)}."
+        "did not update them (a UserWarning, which Python by default prints only once); "
+        f"{_reasons(groups)}."
     )
 
 
-def no_gradients_unlinked(trace: Trace, event: MissingGradientsEvent) -> str:
+def no_gradients_unlinked(event: MissingGradientsEvent) -> str:
+    """The sentence of ``no_gradients_provided`` when no recorded call returned the Nones."""
     return (
         f"The optimizer raised `ValueError: No gradients provided for any variable` at "
         f"{at(event.line)}: all {len(event.variables)} gradients it was given are None, and no "
