@@ -9,6 +9,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,8 +30,34 @@ from .conftest import ROOT, plain_env
 KERAS = ["fit.py", "fit_no_gradients.py", "custom_train_step.py", "unused_layer.py"]
 FIT_SOURCES = ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]
 
+APPLY_TWICE = """\
+import tensorflow as tf
+
+w = tf.Variable([1.0, 2.0])
+b = tf.Variable(0.5)
+optimizer = tf.keras.optimizers.SGD(0.1)
+for uses_b in (True, False):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.round(w * 1.5)) + (b if uses_b else 0.0)
+    grads = tape.gradient(loss, [w, b])
+    optimizer.apply_gradients(zip(grads, [w, b]))  # warns, then raises
+"""
+
+REBOUND = """\
+import tensorflow as tf
+
+kept = {}
+for i in range(2):
+    w = tf.Variable(float(i + 1))  # `w` names one variable, then the other
+    kept[i] = w
+    doubled = w * 2.0
+with tf.GradientTape() as tape:
+    loss = kept[0] * kept[1]
+print(tape.gradient(loss, [kept[0], kept[1]]))
+"""
+
 PLAIN_FIT = """
-import json, sys
+import contextlib, io, json, runpy
 import numpy as np
 import tensorflow as tf
 
@@ -46,25 +73,35 @@ for epoch in range(2):
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply(grads, model.trainable_variables)
         steps.append([g.numpy().tolist() for g in grads])
-print(json.dumps(steps))
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    runpy.run_path("scenarios/keras/fit.py", run_name="__main__")
+print(json.dumps({"gradients": steps, "stdout": printed.getvalue()}))
 """
 
 
 @pytest.fixture(scope="module")
-def traces() -> dict[str, Trace]:
+def traces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
+    """Every Keras scenario, and two small ones written here, recorded side by side."""
+    folder = tmp_path_factory.mktemp("keras")
+    paths = [Path("scenarios/keras") / name for name in KERAS]
+    for name, text in (("apply_twice.py", APPLY_TWICE), ("rebound.py", REBOUND)):
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
     cwd = os.getcwd()
     os.chdir(ROOT)  # named as a user types them: scenarios/keras/fit.py
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            found = list(pool.map(lambda n: record(Path("scenarios/keras") / n), KERAS))
+            found = list(pool.map(record, paths))
     finally:
         os.chdir(cwd)
-    return dict(zip(KERAS, found, strict=True))
+    return {path.name: trace for path, trace in zip(paths, found, strict=True)}
 
 
 @pytest.fixture(scope="module")
-def plain_fit_gradients() -> list[list[object]]:
-    """The 8 steps' gradients of `fit.py`'s model, computed by a plain TensorFlow loop."""
+def plain_fit() -> dict[str, Any]:
+    """`fit.py` without tapetui: what it prints, and its 8 steps' gradients from a plain
+    TensorFlow loop over the same model and data."""
     done = subprocess.run(
         [sys.executable, "-c", PLAIN_FIT],
         cwd=ROOT,
@@ -104,11 +141,11 @@ def test_fit_records_a_tape_and_a_gradient_call_per_step(traces: dict[str, Trace
 
 
 def test_fit_gradients_are_what_plain_tensorflow_gives(
-    traces: dict[str, Trace], plain_fit_gradients: list[list[object]]
+    traces: dict[str, Trace], plain_fit: dict[str, Any]
 ) -> None:
     trace = traces["fit.py"]
     calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
-    for call, plain in zip(calls, plain_fit_gradients, strict=True):
+    for call, plain in zip(calls, plain_fit["gradients"], strict=True):
         recorded = [trace.tensors[ref].data for ref in call.result_ids]
         for got, want in zip(recorded, plain, strict=True):
             np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-6)
@@ -137,16 +174,10 @@ def test_evaluate_runs_the_layers_without_a_tape(traces: dict[str, Trace]) -> No
     assert all(call.line != evaluate_line for call in trace.gradient_calls.values())
 
 
-def test_fit_prints_what_it_prints_without_tapetui(traces: dict[str, Trace]) -> None:
-    done = subprocess.run(
-        [sys.executable, "scenarios/keras/fit.py"],
-        cwd=ROOT,
-        env=plain_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert traces["fit.py"].output("stdout") == done.stdout
+def test_fit_prints_what_it_prints_without_tapetui(
+    traces: dict[str, Trace], plain_fit: dict[str, Any]
+) -> None:
+    assert traces["fit.py"].output("stdout") == plain_fit["stdout"]
 
 
 # --- "No gradients provided for any variable" ---------------------------------------------------
@@ -197,24 +228,10 @@ def test_an_unused_layer_gets_the_warning_note(traces: dict[str, Trace]) -> None
     assert trace.output("stderr").count("Gradients do not exist for variables") == 1
 
 
-APPLY_TWICE = """\
-import tensorflow as tf
-
-w = tf.Variable([1.0, 2.0])
-b = tf.Variable(0.5)
-optimizer = tf.keras.optimizers.SGD(0.1)
-for uses_b in (True, False):
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(tf.round(w * 1.5)) + (b if uses_b else 0.0)
-    grads = tape.gradient(loss, [w, b])
-    optimizer.apply_gradients(zip(grads, [w, b]))  # warns, then raises
-"""
-
-
-def test_apply_gradients_is_linked_to_the_call_that_gave_its_nones(tmp_path: Path) -> None:
-    scenario = tmp_path / "apply_twice.py"
-    scenario.write_text(APPLY_TWICE, encoding="utf-8")
-    trace = record(scenario)
+def test_apply_gradients_is_linked_to_the_call_that_gave_its_nones(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["apply_twice.py"]
     warned, raised = [e for e in trace.events if isinstance(e, MissingGradientsEvent)]
     assert (warned.outcome, warned.call, raised.outcome, raised.call) == ("warned", 1, "raised", 2)
     (note,) = [n for n in explain_call(trace, 1).notes if n.code == "missing_gradients_warning"]
@@ -253,24 +270,9 @@ def test_custom_train_step_ops_are_at_the_users_lines(traces: dict[str, Trace]) 
 
 # --- two variables never share a name ------------------------------------------------------------
 
-REBOUND = """\
-import tensorflow as tf
 
-kept = {}
-for i in range(2):
-    w = tf.Variable(float(i + 1))  # `w` names one variable, then the other
-    kept[i] = w
-    doubled = w * 2.0
-with tf.GradientTape() as tape:
-    loss = kept[0] * kept[1]
-print(tape.gradient(loss, [kept[0], kept[1]]))
-"""
-
-
-def test_two_variables_bound_to_one_name_are_told_apart(tmp_path: Path) -> None:
-    scenario = tmp_path / "rebound.py"
-    scenario.write_text(REBOUND, encoding="utf-8")
-    trace = record(scenario)
+def test_two_variables_bound_to_one_name_are_told_apart(traces: dict[str, Trace]) -> None:
+    trace = traces["rebound.py"]
     (call,) = trace.gradient_calls.values()
     names = [label(trace, ref) for ref in call.source_ids]
     assert names == ["w", "w#2"]
