@@ -15,7 +15,7 @@ from tapetui.explain.causes import (
     Note,
 )
 from tapetui.explain.errors import watch_causes
-from tapetui.explain.explainer import explain, explain_call
+from tapetui.explain.explainer import explain, explain_call, explain_error
 from tapetui.explain.whynone import PRIORITY
 
 __all__ = [
@@ -28,5 +28,6 @@ __all__ = [
     "Note",
     "explain",
     "explain_call",
+    "explain_error",
     "watch_causes",
 ]

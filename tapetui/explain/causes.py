@@ -26,6 +26,8 @@ CAUSE_CODES: dict[str, str] = {
     "recorded in detail explains it: record with a larger --budget-tapes or --budget-repeats",
     "persistent_reuse": "a non-persistent tape was asked for gradients a second time",
     "no_gradient_registered": "TensorFlow has no gradient function registered for an op on the tape",
+    "no_gradients_provided": 'an optimizer (apply_gradients, minimize, fit) raised "No gradients '
+    'provided for any variable": the gradient call gave None for every variable',
     "watch_rejected": "tape.watch() refused its argument (e.g. a Keras 3 Variable: watch .value)",
     "exception": "the gradient call raised an exception",
 }
@@ -36,6 +38,8 @@ NOTE_CODES: dict[str, str] = {
     "also recorded its own backward pass",
     "non_scalar_target": "the target is not a scalar: the result is the gradient of its sum",
     "zeros_instead_of_none": "unconnected_gradients=ZERO turned a missing gradient into zeros",
+    "missing_gradients_warning": "the optimizer warned that gradients do not exist for some "
+    "variables (None in this call) and did not update them",
 }
 """Remarks about a gradient call that are not causes of a missing gradient."""
 

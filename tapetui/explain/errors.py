@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 
+from tapetui.explain import wording
 from tapetui.explain.causes import Cause, Evidence, Note
 from tapetui.explain.context import CallContext, at
-from tapetui.trace.events import WatchEvent
+from tapetui.trace.events import MissingGradientsEvent, WatchEvent
 from tapetui.trace.model import GradientCall, Trace
 
 
@@ -110,6 +111,11 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
                     f"sum of its elements{weighted}.",
                 )
             )
+    notes += [
+        Note("missing_gradients_warning", wording.missing_gradients_warning(ctx, event, results))
+        for event in optimizer_events(ctx.trace)
+        if event.call == call.id and event.outcome == "warned"
+    ]
     missing = [ctx.name(s) for s, c, r in _zipped(call, results) if c is not None and r is not None]
     if call.unconnected_gradients == "zero" and missing:
         notes.append(
@@ -130,3 +136,43 @@ def _zipped(
         (source, cause, values[i] if i < len(values) else None)
         for i, (source, cause) in enumerate(zip(call.source_ids, results, strict=False))
     ]
+
+
+# --- an optimizer given None gradients ---------------------------------------------------------
+
+
+def optimizer_events(trace: Trace) -> list[MissingGradientsEvent]:
+    """Every time a Keras optimizer was given ``None`` gradients, in timeline order."""
+    return [e for e in trace.events if type(e) is MissingGradientsEvent]
+
+
+def optimizer_error(trace: Trace) -> MissingGradientsEvent | None:
+    """The optimizer's raise that ended the scenario ("No gradients provided for any
+    variable"), when that is how it ended: the same exception the scenario died of."""
+    error = trace.error
+    if error is None or error.type != "ValueError":
+        return None
+    raised = [e for e in optimizer_events(trace) if e.outcome == "raised"]
+    if not raised or raised[-1].message != error.message:
+        return None
+    return raised[-1]
+
+
+def no_gradients_cause(
+    event: MissingGradientsEvent,
+    ctx: CallContext | None,
+    results: list[Cause | None],
+) -> Cause:
+    """``no_gradients_provided``: the optimizer got ``None`` for every variable; why each one is
+    ``None``, from the gradient call that returned them (``ctx``, when it was recorded)."""
+    raised = Evidence(event.file, event.line, "the optimizer raised ValueError here", event.seq)
+    if ctx is None:
+        return Cause(
+            "no_gradients_provided",
+            wording.no_gradients_unlinked(event),
+            "Compute the loss from the model's outputs inside the tape's `with` block, and pass "
+            "the gradients `tape.gradient(loss, model.trainable_variables)` returns.",
+            [raised],
+        )
+    sentence, fix, evidence = wording.no_gradients_provided(ctx, event, results)
+    return Cause("no_gradients_provided", sentence, fix, [*evidence, raised])

@@ -7,7 +7,7 @@ import weakref
 from tapetui.explain.causes import CallExplanation, Cause
 from tapetui.explain.context import CallContext
 from tapetui.explain.dataflow import Dataflow, build
-from tapetui.explain.errors import call_notes, error_cause
+from tapetui.explain.errors import call_notes, error_cause, no_gradients_cause, optimizer_error
 from tapetui.explain.recording import TapeView
 from tapetui.explain.summarised import (
     carried_over,
@@ -29,15 +29,7 @@ def explain(trace: Trace) -> dict[int, CallExplanation]:
 def explain_call(trace: Trace, call_id: int) -> CallExplanation:
     """Why each source of one gradient call got no gradient, why the call raised, and notes."""
     call = trace.gradient_calls[call_id]
-    tape = trace.tapes.get(call.tape) or Tape(call.tape, None, None, False, True)
-    flow = _dataflow(trace)
-    ctx = CallContext(
-        trace,
-        flow,
-        call,
-        TapeView.of(trace, tape, call.seq, flow.tape_events.get(tape.id, [])),
-        targets={t for t in call.target_ids if t is not None},
-    )
+    ctx = _context(trace, call)
     if call.error is None and is_summarised(trace, call):
         return _summarised(trace, call, ctx)
     if call.error is not None:
@@ -48,6 +40,30 @@ def explain_call(trace: Trace, call_id: int) -> CallExplanation:
         for i, source in enumerate(call.source_ids)
     ]
     return CallExplanation(call_id, results, None, call_notes(ctx, results))
+
+
+def explain_error(trace: Trace) -> Cause | None:
+    """Why the scenario itself raised, where that is a gradient problem: an optimizer given no
+    gradient at all (``no_gradients_provided``); ``None`` otherwise."""
+    event = optimizer_error(trace)
+    if event is None:
+        return None
+    call = trace.gradient_calls.get(event.call) if event.call is not None else None
+    if call is None:
+        return no_gradients_cause(event, None, [])
+    return no_gradients_cause(event, _context(trace, call), explain_call(trace, call.id).results)
+
+
+def _context(trace: Trace, call: GradientCall) -> CallContext:
+    tape = trace.tapes.get(call.tape) or Tape(call.tape, None, None, False, True)
+    flow = _dataflow(trace)
+    return CallContext(
+        trace,
+        flow,
+        call,
+        TapeView.of(trace, tape, call.seq, flow.tape_events.get(tape.id, [])),
+        targets={t for t in call.target_ids if t is not None},
+    )
 
 
 def _summarised(trace: Trace, call: GradientCall, ctx: CallContext) -> CallExplanation:

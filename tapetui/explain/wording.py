@@ -6,7 +6,13 @@ from tapetui.explain.causes import Cause, Evidence
 from tapetui.explain.context import CallContext, at, tape_name
 from tapetui.explain.dataflow import Link
 from tapetui.explain.recording import TapeView
-from tapetui.trace.events import AssignEvent, BoundaryEvent, Event, OpEvent
+from tapetui.trace.events import (
+    AssignEvent,
+    BoundaryEvent,
+    Event,
+    MissingGradientsEvent,
+    OpEvent,
+)
 
 _ASSIGN_METHODS = {
     "AssignVariableOp": "assign",
@@ -210,3 +216,109 @@ def _outside(ctx: CallContext, op: OpEvent) -> tuple[str, list[Evidence]]:
     if event is None:
         return sentence, []
     return sentence, [ctx.evidence(event, f"{tape} {'starts' if event is view.enter else 'ends'}")]
+
+
+# --- an optimizer given None gradients ---------------------------------------------------------
+
+_PLACE = "\x00"
+"""Stands for the variable's name while causes are grouped."""
+
+
+def no_gradients_provided(
+    ctx: CallContext, event: MissingGradientsEvent, results: list[Cause | None]
+) -> tuple[str, str, list[Evidence]]:
+    """The sentence, fix and evidence of ``no_gradients_provided``: the optimizer raised, and
+    the gradient call in ``ctx`` returned ``None`` for every one of its variables."""
+    groups = _groups(ctx, event, results)
+    sentence = (
+        f"The optimizer raised `ValueError: No gradients provided for any variable` at "
+        f"{at(event.line)}: all {len(event.variables)} gradients it was given are None. They "
+        f"are what {_call_text(ctx)} returned, where {_reasons(groups)}."
+    )
+    fixes = [cause.fix for cause in (g[2] for g in groups) if cause is not None]
+    fix = fixes[0] if fixes else "Step through the gradient call (key b) to see where it stops."
+    evidence = [ctx.call_evidence()]
+    for _, _, cause in groups:
+        if cause is not None:
+            evidence += [e for e in cause.evidence if e.seq != ctx.call.seq][-1:]
+    return sentence, fix, in_order(evidence)
+
+
+def missing_gradients_warning(
+    ctx: CallContext, event: MissingGradientsEvent, results: list[Cause | None]
+) -> str:
+    """The note: Keras warned that some variables have no gradient, and skipped them."""
+    groups = _groups(ctx, event, results)
+    names = _names([name for group in groups for name in group[1]])
+    return (
+        f"The optimizer at {at(event.line)} warned that gradients do not exist for {names} and "
+        "did not update them (a UserWarning, which Python by default prints only once); "
+        f"{_reasons(groups)}."
+    )
+
+
+def no_gradients_unlinked(event: MissingGradientsEvent) -> str:
+    """The sentence of ``no_gradients_provided`` when no recorded call returned the Nones."""
+    return (
+        f"The optimizer raised `ValueError: No gradients provided for any variable` at "
+        f"{at(event.line)}: all {len(event.variables)} gradients it was given are None, and no "
+        "recorded gradient call returned them (they were made without `tape.gradient`, or "
+        "before recording in detail)."
+    )
+
+
+Group = tuple[str, list[str], Cause | None]
+"""A reason with the variable's place marked, the variables it is the reason for, one cause."""
+
+
+def _groups(
+    ctx: CallContext, event: MissingGradientsEvent, results: list[Cause | None]
+) -> list[Group]:
+    """The optimizer's variables without a gradient, grouped by the same reason."""
+    groups: dict[str, Group] = {}
+    sources = ctx.call.source_ids
+    for var, grad in zip(event.variables, event.gradients, strict=False):
+        if grad is not None:
+            continue
+        index = sources.index(var) if var in sources else None
+        cause = results[index] if index is not None and index < len(results) else None
+        name = ctx.name(var)
+        reason = _clause(cause.sentence).replace(name, _PLACE) if cause else ""
+        key = f"{cause.code if cause else ''}|{reason}"
+        group = groups.setdefault(key, (reason, [], cause))
+        group[1].append(name)
+    return list(groups.values())
+
+
+def _reasons(groups: list[Group]) -> str:
+    """``dense/kernel and dense/bias: Round in `…` (line 6) has no gradient (non_differentiable_op)``."""
+    parts = []
+    for reason, names, cause in groups:
+        joined = _names(names)
+        if cause is None:
+            parts.append(f"{joined} got None for a reason tapetui did not find")
+        elif _PLACE in reason:
+            parts.append(f"{reason.replace(_PLACE, joined)} ({cause.code})")
+        else:
+            parts.append(f"for {joined}, {reason} ({cause.code})")
+    return "; ".join(parts)
+
+
+def _call_text(ctx: CallContext) -> str:
+    call = ctx.call
+    return f"gradient call {call.id} (`{call.method}` of {ctx.target_name} at {at(call.line)})"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _clause(sentence: str) -> str:
+    """The sentence up to its first ``:`` or ``;`` outside backticks, without the full stop."""
+    quoted = False
+    for i, char in enumerate(sentence):
+        if char == "`":
+            quoted = not quoted
+        elif char in ":;" and not quoted:
+            return sentence[:i].strip()
+    return sentence.strip().rstrip(".")

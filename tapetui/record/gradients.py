@@ -83,6 +83,7 @@ class GradientBook:
             inside_context=inside,
         )
         record.target_ids = [r for r in flatten(record.target) if r is not None]
+        self.rec.name_target(arguments.get("target"))  # `loss`, as Keras's train_step named it
         record.source_ids = flatten(record.sources)
         self.current = CallState(record)
         return self.current

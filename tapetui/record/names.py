@@ -83,3 +83,22 @@ class NameScanner:
                 del self._settled[next(iter(self._settled))]
             settled = self._settled[key] = {}
         return settled
+
+
+def distinct(names: list[str], alternatives: list[str | None]) -> list[str]:
+    """``names`` with every repeat renamed: to its alternative (a Keras variable's full path)
+    where that is free, else ``name#2``, ``name#3`` … — the first of each name keeps it."""
+    taken: set[str] = set()
+    out = []
+    for name, alternative in zip(names, alternatives, strict=True):
+        if name in taken:
+            if alternative and alternative not in taken and alternative not in names:
+                name = alternative
+            else:
+                count = 2
+                while f"{name}#{count}" in taken or f"{name}#{count}" in names:
+                    count += 1
+                name = f"{name}#{count}"
+        taken.add(name)
+        out.append(name)
+    return out

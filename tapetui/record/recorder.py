@@ -20,7 +20,9 @@ from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
-from tapetui.record.names import NameScanner
+from tapetui.record.library import LibraryPlaces, library_binding
+from tapetui.record.names import NameScanner, distinct
+from tapetui.record.optimizers import OptimizerWatch
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
@@ -33,7 +35,7 @@ from tapetui.trace.events import (
     OutputEvent,
     VariableCreatedEvent,
 )
-from tapetui.trace.model import Tensor, Variable
+from tapetui.trace.model import Tensor, Variable, flatten
 
 Sink = Callable[[str, Any], None]
 """Receives each record: ``sink("tensor", Tensor(...))``, ``sink("event", OpEvent(...))``."""
@@ -105,6 +107,8 @@ class Recorder:
         self.op_index: dict[tuple[str, tuple[int, ...]], list[int]] = {}
         self.named: set[int] = set()
         self.names = NameScanner(self._take_name)
+        self.places = LibraryPlaces(files)
+        self.optimizers = OptimizerWatch(self)
         self.tapes = TapeBook(self)
         self.gradients = GradientBook(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
@@ -194,11 +198,46 @@ class Recorder:
     # --- names the scenario gave ---------------------------------------------------------------
 
     def bound_name(self, obj: Any) -> str | None:
-        """The name the innermost scenario frame binds to ``obj`` itself, if any."""
-        frame = self.files.innermost(sys._getframe(1))[0]
-        if frame is None:
-            return None
-        return next((k for k, v in frame.f_locals.items() if v is obj), None)
+        """The name bound to ``obj`` itself: by the innermost scenario frame, else by the
+        nearest Keras frame below it (``loss`` in Keras's ``train_step`` under ``fit``)."""
+        start = sys._getframe(1)
+        frame = self.files.innermost(start)[0]
+        if frame is not None:
+            name = next((k for k, v in frame.f_locals.items() if v is obj), None)
+            if name is not None:
+                return name
+        return library_binding(start, frame, obj)
+
+    def name_target(self, structure: Any) -> None:
+        """Name a gradient call's target tensors the scenario did not name, as the Keras code
+        that computed them did (``loss``)."""
+        start = sys._getframe(1)
+        for leaf in flatten(structure):
+            ref = tfh.ref_of(leaf)
+            record = self.tensors.get(ref) if ref is not None else None
+            if record is None or record.name or ref in self.named:
+                continue
+            name = library_binding(start, self.files.innermost(start)[0], leaf)
+            if name is not None:
+                self.named.add(ref)  # type: ignore[arg-type]
+                record.name = name
+                self.emit("tensor", record)
+
+    def on_gradient_returned(self, arguments: dict[str, Any], result: Any) -> None:
+        """A gradient call returned: its sources get names no two of them share (``layer.kernel``
+        bound in a loop over two layers reads ``layer.kernel`` and ``layer.kernel#2``)."""
+        self.optimizers.returned(arguments, result)
+        refs = [tfh.ref_of(s) for s in flatten(arguments.get("sources", arguments.get("source")))]
+        found = {r: self.variables[r] for r in refs if r in self.variables}
+        named = [(var, var.pyname) for var in found.values() if var.pyname]
+        if len({name for _, name in named}) == len(named):
+            return
+        alternatives = [var.name if var.keras else None for var, _ in named]
+        unique = distinct([name for _, name in named], alternatives)
+        for (var, old), name in zip(named, unique, strict=True):
+            if name != old:
+                var.pyname = name
+                self.emit("variable", var)
 
     def scan_names(self, frame: Any) -> None:
         """Take the names bound in ``frame`` (or any object with ``f_locals``)."""
@@ -220,8 +259,10 @@ class Recorder:
         elif tfh.as_tf_variable(value) is not None:
             self._name_variable(name, value)
         elif tfh.is_keras_object(value):  # a layer may be built, and get variables, later
-            for attr, var in tfh.layer_variables(value):
-                self._name_variable(f"{name}.{attr}", var)
+            for path, var in tfh.layer_variables(value):
+                # A layer's own variable reads as `layer.kernel`; a sublayer's by its Keras
+                # path below the model (`dense_1/kernel`), as Keras itself names it.
+                self._name_variable(path if "/" in path else f"{name}.{path}", var)
             return False
         return True
 
@@ -236,7 +277,8 @@ class Recorder:
         self.emit("variable", var)
 
     def label(self, obj: Any, ref: int | None) -> str:
-        """How a watch item or structure leaf reads: its Python name where the scenario has one."""
+        """How a watch item or structure leaf reads: its Python name where the scenario has one,
+        else its Keras path or TensorFlow name."""
         var = self.variables.get(ref) if ref is not None else None
         if var is not None:
             return var.pyname or f"Variable '{var.name}'"
@@ -305,6 +347,7 @@ class Recorder:
         if self.summarised is not None:  # only until the hooks have stopped observing ops
             return
         where = self.where()
+        library, layer = self.places.of(sys._getframe())
         backward = self.gradients.depth > 0
         in_ids, out_ids = tfh.ids_of(inputs), tfh.ids_of(outputs)
         tensors = self.tensors
@@ -332,6 +375,8 @@ class Recorder:
             function=function,
             backward=backward,
             attrs=tfh.readable_attrs(attrs),
+            library=library,
+            layer=layer,
         )
         self.ops[op_id] = event
         self.op_index.setdefault((op_type, tuple(in_ids)), []).append(op_id)
@@ -346,13 +391,14 @@ class Recorder:
             return
         where = self.where()
         data, summary = capture(tfh.read_variable(var), self.budget.elements, self.budget.preview)
+        keras = _keras_creator(sys._getframe(1))
         record = Variable(
             id=ref,
-            name=var.name.split(":")[0],
+            name=tfh.keras_path(keras) or var.name.split(":")[0],
             dtype=var.dtype.name,
             shape=[int(d) for d in var.shape],
             trainable=bool(var.trainable),
-            keras=_created_by_keras(sys._getframe(1)),
+            keras=keras is not None,
             data=data,
             summary=summary,
             file=where[0],
@@ -417,12 +463,13 @@ class Recorder:
         self.gradients.backward_step(*args)
 
 
-def _created_by_keras(frame: FrameType | None) -> bool:
-    """True when a Keras ``Variable`` is creating this ``tf.Variable`` for itself."""
+def _keras_creator(frame: FrameType | None) -> Any:
+    """The Keras ``Variable`` creating this ``tf.Variable`` for itself, else ``None``."""
     for _ in range(24):
         if frame is None:
-            return False
+            return None
         if frame.f_code.co_name == "_initialize" and "keras" in frame.f_code.co_filename:
-            return tfh.is_keras_variable(frame.f_locals.get("self"))
+            owner = frame.f_locals.get("self")
+            return owner if tfh.is_keras_variable(owner) else None
         frame = frame.f_back
-    return False
+    return None

@@ -87,19 +87,43 @@ def is_keras_variable(obj: Any) -> bool:
 
 
 def is_keras_object(obj: Any) -> bool:
-    """True for an instance of a Keras class (a layer, a model, an optimizer …)."""
-    return type(obj).__module__.startswith("keras")
+    """True for an instance of a Keras class (a layer, a model, an optimizer …), the
+    scenario's own subclasses (``class Regressor(keras.Model)``) included."""
+    cls = type(obj)
+    known = _KERAS_CLASSES.get(cls)
+    if known is None:
+        known = _KERAS_CLASSES[cls] = any(c.__module__.startswith("keras") for c in cls.__mro__)
+    return known
+
+
+_KERAS_CLASSES: dict[type, bool] = {}
 
 
 def layer_variables(obj: Any) -> list[tuple[str, Any]]:
-    """``[("kernel", var), ("bias", var)]`` for a Keras layer (built or not), else ``[]``."""
-    if not type(obj).__module__.startswith("keras") or not hasattr(obj, "trainable_variables"):
+    """Each variable of a Keras layer or model (built or not) with its Keras path relative to
+    ``obj``: ``[("kernel", var), ("bias", var)]`` for a layer's own, ``("dense_1/kernel", var)``
+    for a sublayer's; ``[]`` for anything else."""
+    if not is_keras_object(obj) or not hasattr(obj, "trainable_variables"):
         return []
     try:
         weights = list(obj.weights)
     except Exception:  # a half-built layer; nothing to name yet
         return []
-    return [(str(getattr(w, "name", "")).split("/")[-1], w) for w in weights]
+    owner = f"/{getattr(obj, 'name', '')}/"
+    named = []
+    for w in weights:
+        path = keras_path(w) or str(getattr(w, "name", ""))
+        cut = ("/" + path).rfind(owner)
+        named.append((path[cut + len(owner) - 1 :] if cut >= 0 else path, w))
+    return named
+
+
+def keras_path(obj: Any) -> str | None:
+    """A Keras ``Variable``'s path (``sequential/dense_1/kernel``), else ``None``."""
+    if not is_keras_variable(obj):
+        return None
+    path = getattr(obj, "path", None)
+    return path if isinstance(path, str) and path else None
 
 
 def ref_of(obj: Any) -> int | None:
@@ -235,6 +259,7 @@ class Hooks:
         _patch_tape(self, rec)
         _patch_variables(self, rec)
         _patch_boundaries(self, rec)
+        _patch_keras_optimizer(self, rec)
 
     def _patch(self, owner: Any, name: str, make: Callable[[Any], Any]) -> None:
         original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
@@ -486,6 +511,7 @@ def observe_calls(
         book.depth -= 1
         with rec.guard():
             end(begun, result, None)
+            rec.on_gradient_returned(arguments, result)
         return result
 
     return call
@@ -584,3 +610,49 @@ def _array_function(rec: Recorder) -> Callable[..., Any]:
         return func._implementation(*args, **kwargs)
 
     return __array_function__
+
+
+# --- Keras ------------------------------------------------------------------------------------
+
+
+def _keras_base_optimizer() -> Any:
+    """Keras 3's ``BaseOptimizer`` (imported with TensorFlow already), or ``None`` without it."""
+    try:
+        from keras.src.optimizers import base_optimizer
+    except ImportError:
+        return None
+    cls = getattr(base_optimizer, "BaseOptimizer", None)
+    return cls if isinstance(cls, type) and "_filter_empty_gradients" in cls.__dict__ else None
+
+
+def _patch_keras_optimizer(hooks: Hooks, rec: Recorder) -> None:
+    """Every Keras optimizer drops ``None`` gradients in ``_filter_empty_gradients(grads,
+    vars)``: it raises ``ValueError("No gradients provided for any variable.")`` when all are
+    ``None``, else calls ``warnings.warn("Gradients do not exist for variables …")`` (which
+    Python prints, or not, as its warning filters say: tapetui leaves that alone)."""
+    cls = _keras_base_optimizer()
+    if cls is not None:
+        hooks._patch(cls, "_filter_empty_gradients", _around_filter(rec))
+        _SUMMARISED_KEEPS.add((cls, "_filter_empty_gradients"))  # once a step: kept in full
+
+
+def _around_filter(rec: Recorder) -> Callable[[Any], Any]:
+    def make(original: Any) -> Any:
+        @functools.wraps(original)
+        def _filter_empty_gradients(self: Any, grads: Any, vars: Any) -> Any:
+            grads, vars = list(grads), list(vars)  # what the original makes of them first
+            try:
+                result = original(self, grads, vars)
+            except ValueError as exc:
+                if not rec.muted and eager():
+                    with rec.guard():
+                        rec.optimizers.met(grads, vars, exc)
+                raise
+            if not rec.muted and eager() and any(g is None for g in grads):
+                with rec.guard():
+                    rec.optimizers.met(grads, vars, None)
+            return result
+
+        return _filter_empty_gradients
+
+    return make

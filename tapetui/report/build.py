@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tapetui.explain import CallExplanation, Cause, explain
+from tapetui.explain import CallExplanation, Cause, explain, explain_error
 from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
 from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
@@ -102,6 +102,7 @@ def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any
     out: dict[str, Any] = {"type": error.type, "message": error.message, "line": error.line}
     if cause is not None:
         out.update({"cause": cause.code, "explanation": cause.sentence, "fix": cause.fix})
+        out["evidence_lines"] = cause.evidence_lines
     return out
 
 
@@ -182,7 +183,7 @@ def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
         "exit_code": trace.exit_code,
         "stdout": trace.output("stdout"),
         "stderr": trace.output("stderr"),
-        "error": _error(trace.error),
+        "error": _error(trace.error, explain_error(trace)),
         "summarised": _summarised(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [

@@ -103,6 +103,8 @@ def render_text(trace: Trace) -> str:
         err = report["error"]
         where = f" at line {err['line']}" if err["line"] is not None else ""
         lines.append(f"error: {err['type']}{where}: {err['message']}")
+        if err.get("cause"):  # the scenario's error explained (an optimizer given no gradients)
+            lines += [f"  cause [{err['cause']}] {err['explanation']}", f"  fix: {err['fix']}"]
     if not report["tapes"]:
         lines.append("no tf.GradientTape was created")
     return printable("\n".join(lines)) + "\n"

@@ -102,6 +102,11 @@ class OpEvent(Event):
     """True when the op ran inside a gradient computation (part of a backward step)."""
     attrs: dict[str, str] = field(default_factory=dict)
     """A few readable attributes (``T``, ``DstT``, ``transpose_a`` …)."""
+    library: str | None = None
+    """The library frame the op ran in, below the scenario's line:
+    ``keras/src/layers/core/dense.py:144 · Dense.call`` (``None`` when the scenario ran it)."""
+    layer: str | None = None
+    """The Keras layer it belongs to (``dense_1``): the innermost one being called."""
     kind: ClassVar[str] = "op"
 
 
@@ -177,6 +182,26 @@ class GradientSumEvent(Event):
 
 
 @dataclass(slots=True)
+class MissingGradientsEvent(Event):
+    """A Keras optimizer (``apply_gradients``, ``minimize``, ``fit``'s step) was given ``None``
+    gradients: it raised "No gradients provided for any variable" (all of them) or warned
+    "Gradients do not exist for variables …" (some) and skipped those variables."""
+
+    call: int | None = None
+    """The gradient call whose results these are (the last one on the same thread whose results
+    are the optimizer's gradients), where it was recorded."""
+    variables: list[int] = field(default_factory=list)
+    """The variables the optimizer was asked to update, in its order."""
+    gradients: list[int | None] = field(default_factory=list)
+    """The gradient it was given for each variable (``None`` = no gradient)."""
+    outcome: str = "warned"
+    """``raised`` (no gradient at all: ``ValueError``) or ``warned`` (some are missing)."""
+    message: str = ""
+    """The exception's message, when it raised."""
+    kind: ClassVar[str] = "missing_gradients"
+
+
+@dataclass(slots=True)
 class OutputEvent(Event):
     """Text the scenario printed."""
 
@@ -210,6 +235,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         GradientCallEvent,
         BackwardStepEvent,
         GradientSumEvent,
+        MissingGradientsEvent,
         OutputEvent,
         ErrorEvent,
     )

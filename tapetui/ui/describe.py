@@ -64,13 +64,32 @@ def _tensor_row(trace: Trace, role: str, ref: int | None, width: int) -> Line:
 
 
 def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
-    lines = _where(trace, step)
+    lines = _where(trace, step) + library_lines(op)
     width = min(12, max((len(_name(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
     lines += [_tensor_row(trace, "in", ref, width) for ref in op.inputs]
     lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
     lines.append(("", ""))
     lines.append(_recorded_text(trace, step, op))
     return lines
+
+
+def library_lines(op: OpEvent) -> list[Line]:
+    """Where below the scenario's line the op ran: ``in keras …/dense.py · Dense.call``, and
+    ``layer dense_1`` (nothing for an op the scenario ran itself)."""
+    lines: list[Line] = []
+    if op.library:
+        lines.append((f"in {short_library(op.library)}", "dim"))
+    if op.layer:
+        lines.append((f"layer {op.layer}", ""))
+    return lines
+
+
+def short_library(frame: str) -> str:
+    """``keras …/dense.py · Dense.call`` for ``keras/src/layers/core/dense.py:222 · Dense.call``."""
+    path, _, function = frame.partition(" · ")
+    parts = path.rsplit(":", 1)[0].split("/")
+    shown = f"{parts[0]} …/{parts[-1]}" if len(parts) > 2 else "/".join(parts)
+    return f"{shown} · {function}" if function else shown
 
 
 def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:
@@ -265,6 +284,19 @@ def describe_error(trace: Trace, step: Step, event: ErrorEvent) -> list[Line]:
     return [*lines, (event.message, "red")]
 
 
+def _error_cause(explanations: Mapping[int, Any]) -> list[Line]:
+    """The scenario's error explained, when the explainer can (an optimizer given no gradients)."""
+    cause = getattr(explanations, "scenario_error", None)
+    if cause is None:
+        return []
+    return [
+        ("", ""),
+        (f"cause: {cause.code}", "bold red"),
+        (cause.sentence, "yellow"),
+        ("w: why, with the evidence in the source", "dim"),
+    ]
+
+
 def describe(trace: Trace, step: Step | None, explanations: Mapping[int, Any]) -> list[Line]:
     """The lines for the step-detail pane."""
     if step is None:
@@ -279,5 +311,5 @@ def describe(trace: Trace, step: Step | None, explanations: Mapping[int, Any]) -
     if isinstance(event, GradientCallEvent):
         return describe_call(trace, step, event, explanations.get(event.call))
     if isinstance(event, ErrorEvent):
-        return describe_error(trace, step, event)
+        return describe_error(trace, step, event) + _error_cause(explanations)
     return _where(trace, step)

@@ -12,9 +12,10 @@ from tapetui.ui.describe import Line, source_line
 from tapetui.ui.values import call_name
 
 try:
-    from tapetui.explain import explain_call
+    from tapetui.explain import explain_call, explain_error
+    from tapetui.explain.errors import optimizer_error
 except ImportError:  # the explainer is optional: without it the UI shows results without causes
-    explain_call = None  # type: ignore[assignment]
+    explain_call = explain_error = optimizer_error = None  # type: ignore[assignment]
 
 
 class Explanations(Mapping[int, Any]):
@@ -28,6 +29,7 @@ class Explanations(Mapping[int, Any]):
     def __init__(self, trace: Trace) -> None:
         self.trace = trace
         self._known: dict[int, Any] = {}
+        self._extra: dict[str, Any] = {}
 
     def __getitem__(self, call_id: int) -> Any:
         if call_id not in self._known:
@@ -43,6 +45,17 @@ class Explanations(Mapping[int, Any]):
             return explain_call(self.trace, call_id)
         except Exception:  # see the class docstring
             return None
+
+    @property
+    def scenario_error(self) -> Any:
+        """Why the scenario itself raised (an optimizer given no gradients), or ``None``."""
+        if "error" not in self._extra:
+            try:
+                found = explain_error(self.trace) if explain_error is not None else None
+                self._extra["error"] = found
+            except Exception:  # see the class docstring
+                self._extra["error"] = None
+        return self._extra["error"]
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.trace.gradient_calls)
@@ -65,9 +78,13 @@ class Missing:
     call: int
     index: int | None
     explanations: Mapping[int, Any] = field(repr=False, compare=False)
+    scenario: bool = False
+    """The scenario's own error, explained through the call (an optimizer given no gradients)."""
 
     @property
     def cause(self) -> Any:
+        if self.scenario:
+            return getattr(self.explanations, "scenario_error", None)
         return _cause_of(self.explanations.get(self.call), self.index)
 
 
@@ -88,6 +105,9 @@ def _may_miss(call: GradientCall) -> bool:
 def missing_gradients(trace: Trace, explanations: Mapping[int, Any]) -> list[Missing]:
     """Every missing gradient and failed call, in call order."""
     found: list[Missing] = []
+    raised = optimizer_error(trace) if optimizer_error is not None else None
+    if raised is not None and raised.call in trace.gradient_calls:
+        found.append(Missing(raised.call, None, explanations, scenario=True))
     for call in trace.gradient_calls.values():
         if not _may_miss(call):
             continue  # explaining it would find nothing to show
@@ -115,6 +135,9 @@ def evidence_lines(missing: Missing | None, file: str | None) -> frozenset[int]:
 def _title(trace: Trace, missing: Missing) -> str:
     call = trace.gradient_calls[missing.call]
     where = f" (line {call.line})" if call.line is not None else ""
+    if missing.scenario and trace.error is not None:
+        line = f" (line {trace.error.line})" if trace.error.line is not None else ""
+        return f"why did the optimizer raise {trace.error.type}?{line}"
     if missing.index is None:
         error = call.error.type if call.error else "an error"
         return f"why did {call_name(trace, call)} raise {error}?{where}"
@@ -159,11 +182,16 @@ def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]
     ]
     cause = item.cause
     call = trace.gradient_calls[item.call]
-    if call.error is not None:
+    if item.scenario and trace.error is not None:
+        lines.append((f"{trace.error.type}: {trace.error.message}", "red"))
+    elif call.error is not None:
         lines.append((f"{call.error.type}: {call.error.message}", "red"))
     if cause is None:
         return [*lines, ("", ""), ("no explanation available for this one", "yellow")]
     lines += [("", ""), (f"cause: {cause.code}", "bold red"), (cause.sentence, "")]
+    for note in getattr(item.explanations.get(item.call), "notes", None) or []:
+        if getattr(note, "code", None) == "missing_gradients_warning":  # the optimizer's warning
+            lines += [("", ""), (f"note: {note.code}", "bold"), (note.sentence, "yellow")]
     if cause.evidence:
         lines += [("", ""), ("evidence", "bold")]
         for ev in cause.evidence:

@@ -24,6 +24,11 @@ class _Names(dict[int, str]):
         return name
 
 
+def _layer(step: Step) -> str | None:
+    """The Keras layer a forward op ran in (``dense_1``), else ``None``."""
+    return getattr(step.event, "layer", None) if step.kind == "forward" else None
+
+
 class Timeline(Widget):
     """The steps around the current one; the current step is shown reversed."""
 
@@ -47,16 +52,22 @@ class Timeline(Widget):
         width = max(20, self.size.width)
         names = _Names(self.trace, self.steps)
         lo = hi = self.index
-        used = len(names[self.index]) + 2
+        used = self._width(names, self.index) + 2
         while True:
             grew = False
-            if hi + 1 < len(self.steps) and used + len(names[hi + 1]) + 3 < width:
-                hi, used, grew = hi + 1, used + len(names[hi + 1]) + 3, True
-            if lo > 0 and used + len(names[lo - 1]) + 3 < width:
-                lo, used, grew = lo - 1, used + len(names[lo - 1]) + 3, True
+            if hi + 1 < len(self.steps) and used + self._width(names, hi + 1) + 3 < width:
+                hi, used, grew = hi + 1, used + self._width(names, hi + 1) + 3, True
+            if lo > 0 and used + self._width(names, lo - 1) + 3 < width:
+                lo, used, grew = lo - 1, used + self._width(names, lo - 1) + 3, True
             if not grew:
                 break
         return self._strip(names, lo, hi)
+
+    def _width(self, names: _Names, i: int) -> int:
+        """A step's width in the strip, with the layer label that starts its group."""
+        layer = _layer(self.steps[i])
+        starts = layer is not None and (i == 0 or layer != _layer(self.steps[i - 1]))
+        return len(names[i]) + (len(layer) + 3 if starts and layer else 0)
 
     def _strip(self, names: _Names, lo: int, hi: int) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -75,6 +86,10 @@ class Timeline(Widget):
                     "error": "red",
                 }.get(kind, "")
             )
+            layer = _layer(self.steps[i])
+            if layer is not None and (i == lo or layer != _layer(self.steps[i - 1])):
+                # ops grouped by Keras layer
+                text.append_text(literal_line(f"{layer} ▸ ", "dim italic"))
             text.append_text(literal_line(names[i], style))
         if hi + 1 < len(self.steps):
             text.append(" ▸", style="dim")

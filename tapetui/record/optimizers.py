@@ -1,0 +1,75 @@
+"""A Keras optimizer given ``None`` gradients ("No gradients provided for any variable", or its
+warning that gradients do not exist for some variables), linked to the gradient call that
+returned those ``None``s.
+
+The link is made by identity, never by text: the call is the most recent one on the same thread
+whose result for each of the optimizer's variables is the very gradient the optimizer was given
+(the same tensor, or ``None`` for ``None``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from tapetui.record import tf_hooks as tfh
+from tapetui.trace.events import MissingGradientsEvent
+from tapetui.trace.model import flatten
+
+if TYPE_CHECKING:
+    from tapetui.record.recorder import Recorder
+
+_CALLS_KEPT = 8
+"""Gradient calls remembered per thread (an optimizer applies the latest few)."""
+
+Returned = tuple[int, dict[int, int | None]]
+"""A gradient call's id, and its result for each source (by the source's id)."""
+
+
+class OptimizerWatch:
+    """Remembers each thread's last gradient calls, and reports an optimizer's missing ones."""
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self._calls: dict[int, deque[Returned]] = {}
+
+    def returned(self, arguments: dict[str, Any], result: Any) -> None:
+        """A gradient call (numbered ``rec.gradients.count``) returned ``result``."""
+        sources = flatten(arguments.get("sources", arguments.get("source")))
+        results = flatten(result)
+        by_source = {
+            ref: _ref(r)
+            for ref, r in zip(map(tfh.ref_of, sources), results, strict=False)
+            if ref is not None
+        }
+        calls = self._calls.setdefault(threading.get_ident(), deque(maxlen=_CALLS_KEPT))
+        calls.append((self.rec.gradients.count, by_source))
+
+    def met(self, gradients: list[Any], variables: list[Any], error: BaseException | None) -> None:
+        """The optimizer met ``None`` among ``gradients``; ``error`` is what it raised, if it did."""
+        grads = [_ref(g) for g in gradients]
+        refs = [tfh.ref_of(v) for v in variables]
+        self.rec.event(
+            MissingGradientsEvent,
+            self.rec.where(),
+            call=self._call_of(grads, refs),
+            variables=[r for r in refs if r is not None],
+            gradients=[g for g, r in zip(grads, refs, strict=False) if r is not None],
+            outcome="warned" if error is None else "raised",
+            message="" if error is None else str(error),
+        )
+
+    def _call_of(self, grads: list[int | None], refs: list[int | None]) -> int | None:
+        for call, by_source in reversed(self._calls.get(threading.get_ident(), ())):
+            if all(r in by_source and by_source[r] == g for g, r in zip(grads, refs, strict=False)):
+                return call
+        return None
+
+
+def _ref(value: Any) -> int | None:
+    if value is None:
+        return None
+    if tfh.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
+        value = value.values  # recorded as its values tensor, as the gradient call records it
+    return tfh.ref_of(value)
