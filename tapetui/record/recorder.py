@@ -42,6 +42,10 @@ Sink = Callable[[str, Any], None]
 
 _FUNCTION_OP = re.compile(r"^__(?:inference|forward)_(?:__backward_)?(.+?)_\d+(?:_\d+)?$")
 _NUMPY_DIR = f"{os.sep}numpy{os.sep}"
+_KERAS_DIR = f"{os.sep}keras{os.sep}"
+_HANDS_BACK_NUMPY = (_NUMPY_DIR, _KERAS_DIR)
+"""Libraries whose calls hand the scenario NumPy (``np.mean(t)``, Keras ``predict``): a tensor
+they convert for a scenario's call leaves TensorFlow at the scenario's line."""
 _MAX_INTERNAL_ERRORS = 20
 
 
@@ -422,7 +426,7 @@ class Recorder:
 
     def on_boundary(self, obj: Any, how: str, caller: FrameType) -> None:
         if self.summarised is not None or not self.files.caller_is_scenario(
-            caller, skip=(_NUMPY_DIR,)
+            caller, skip=_HANDS_BACK_NUMPY
         ):
             return
         ref = tfh.ref_of(obj)
