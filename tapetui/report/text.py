@@ -11,7 +11,7 @@ from tapetui.trace.labels import format_data
 
 ENDINGS = {
     "raised": "the scenario raised {type} at line {line}: {message}",
-    "exited": "the scenario called sys.exit({code}); what ran before is recorded",
+    "exited": "the scenario exited with code {code} (SystemExit); what ran before is recorded",
     "died": "{message}",
     "timeout": "the scenario was stopped after the time limit; what ran before is recorded",
     "cancelled": "the scenario was cancelled; what ran before is recorded",

@@ -8,7 +8,7 @@ from tapetui.trace import Trace
 from tapetui.ui.describe import Line
 
 _ENDINGS = {
-    "exited": "the scenario called sys.exit({code}); what ran before is shown",
+    "exited": "the scenario exited with code {code} (SystemExit); what ran before is shown",
     "died": "the scenario's process died (exit code {code}); what ran before is shown",
     "timeout": "the scenario ran too long and was stopped; what ran before is shown",
     "cancelled": "the scenario was cancelled; what ran before is shown",
