@@ -49,7 +49,9 @@ def _plain(path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _printed(trace: Trace, stream: str) -> str:
-    return "".join(e.text for e in trace.events if isinstance(e, OutputEvent) and e.stream == stream)
+    return "".join(
+        e.text for e in trace.events if isinstance(e, OutputEvent) and e.stream == stream
+    )
 
 
 @pytest.fixture(scope="module")

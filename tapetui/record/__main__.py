@@ -1,8 +1,9 @@
 """The recording child: ``python -m tapetui.record SCENARIO --stream FILE [--seed N]``.
 
-``python -m tapetui.record --warm CONTROL_FD READY_FD`` is the same child started before its
-scenario is known: it imports TensorFlow, then reads the same arguments from a pipe
-(``tapetui.record.warm``).
+``python -m tapetui.record --warm CONTROL_FD READY_FD LIFELINE_FD`` is the same child started
+before its scenario is known: it imports TensorFlow, then reads the same arguments from a pipe
+(``tapetui.record.warm``). With a lifeline (``--lifeline FD`` for a cold child), the child ends its
+process group when the parent is gone (``tapetui.record.lifeline``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario")
     parser.add_argument("--stream", required=True, help="file the trace records are written to")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lifeline", type=int, default=None, help="end the group when it closes")
     from tapetui.record.budget import add_budget_options, budget_from_options
 
     add_budget_options(parser)
     argv = sys.argv[1:] if argv is None else argv
     warm = argv[:1] == ["--warm"]
     args = None if warm else parser.parse_args(argv)
+    lifeline = int(argv[3]) if warm and len(argv) > 3 else args.lifeline if args else None
+    if lifeline is not None:
+        from tapetui.record.lifeline import watch_parent
+
+        watch_parent(lifeline)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
 

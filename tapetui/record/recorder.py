@@ -11,8 +11,10 @@ import os
 import re
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
+from threading import get_ident
 from types import FrameType
 from typing import Any
 
@@ -24,6 +26,7 @@ from tapetui.record.names import NameScanner
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
+from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.events import (
     AssignEvent,
@@ -52,7 +55,12 @@ def function_name(op_type: str) -> str | None:
 
 class Guard:
     """``with rec.guard():`` — a plain class: it is entered for every op, and a
-    ``contextlib.contextmanager`` costs several times more."""
+    ``contextlib.contextmanager`` costs several times more.
+
+    Recorder code runs under the recorder's lock, one thread at a time: the books are shared,
+    and a scenario's threads run ops at once. The mute count belongs to the thread holding the
+    lock (``Recorder.muted``): one thread's recording never mutes another thread's hooks, which
+    wait for the lock instead."""
 
     __slots__ = ("rec",)
 
@@ -60,16 +68,24 @@ class Guard:
         self.rec = rec
 
     def __enter__(self) -> None:
-        self.rec._mute += 1
+        rec = self.rec
+        rec._lock.acquire()
+        if not rec._mute:
+            rec._owner = get_ident()  # set before the count, which other threads read unlocked
+        rec._mute += 1
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
         rec = self.rec
-        rec._mute -= 1
-        if not rec._mute and rec.summarised is None:
-            # One write for everything one hook recorded: what it recorded survives a segfault
-            # or a kill that comes next. Summarised, a write per hook would cost more than the
-            # step: the stream writer's thread sends the step rows every 0.1 s instead.
-            rec.flush()
+        try:
+            if rec._mute == 1 and rec.summarised is None:
+                # One write for everything one hook recorded: what it recorded survives a
+                # segfault or a kill that comes next. Summarised, a write per hook would cost
+                # more than the step: the stream writer's thread sends the step rows every
+                # 0.1 s instead.
+                rec.flush()
+        finally:
+            rec._mute -= 1
+            rec._lock.release()
         if exc is None or not isinstance(exc, Exception):
             return False
         errors = rec.notes["internal_errors"]
@@ -110,13 +126,17 @@ class Recorder:
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
         self._lock = threading.RLock()
+        self._owner = 0
+        """The thread inside recorder code while ``_mute`` > 0 (``Guard``)."""
         self._guard = Guard(self)
+        os.register_at_fork(after_in_child=functools.partial(_forked, weakref.ref(self)))
 
     # --- plumbing ----------------------------------------------------------------------------
 
     @property
     def muted(self) -> bool:
-        return self._mute > 0
+        """True inside recorder code on this thread (its TensorFlow calls are not recorded)."""
+        return self._mute > 0 and self._owner == get_ident()
 
     def guard(self) -> Guard:
         """Run recorder code: TF ops it causes are not recorded, and its own bugs never reach
@@ -190,6 +210,15 @@ class Recorder:
         """An id for a value tapetui computed itself (never clashes with TensorFlow's ids)."""
         self._synthetic -= 1
         return self._synthetic
+
+    def thread_seen_late(self) -> None:
+        """A thread's ops are observed only from its first tape on (it was not started through
+        ``threading``): what it ran before is missing from the trace, which says so."""
+        late = self.notes.setdefault("threads_seen_late", [])
+        name = thread_name() or "MainThread"
+        if name not in late:
+            late.append(name)
+            self.emit("meta", {"meta": {"threads_seen_late": list(late)}})
 
     # --- names the scenario gave ---------------------------------------------------------------
 
@@ -332,6 +361,7 @@ class Recorder:
             function=function,
             backward=backward,
             attrs=tfh.readable_attrs(attrs),
+            thread=thread_name(),
         )
         self.ops[op_id] = event
         self.op_index.setdefault((op_type, tuple(in_ids)), []).append(op_id)
@@ -415,6 +445,19 @@ class Recorder:
 
     def on_backward_step(self, *args: Any) -> None:
         self.gradients.backward_step(*args)
+
+
+def _drop(*_: Any) -> None:
+    pass
+
+
+def _forked(ref: weakref.ref[Recorder]) -> None:
+    """In a process the scenario forked (a ``multiprocessing`` worker): record nothing more,
+    the trace is the parent's. A new lock: a thread of the parent may have held it at the fork."""
+    rec = ref()
+    if rec is not None:
+        rec.sink, rec._sink_flush, rec.on_summarise = _drop, _drop, _drop
+        rec._lock, rec._mute, rec._owner = threading.RLock(), 1, get_ident()  # muted for good
 
 
 def _created_by_keras(frame: FrameType | None) -> bool:

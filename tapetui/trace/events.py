@@ -102,6 +102,8 @@ class OpEvent(Event):
     """True when the op ran inside a gradient computation (part of a backward step)."""
     attrs: dict[str, str] = field(default_factory=dict)
     """A few readable attributes (``T``, ``DstT``, ``transpose_a`` …)."""
+    thread: str | None = None
+    """The name of the thread that ran it, when not the main thread."""
     kind: ClassVar[str] = "op"
 
 
