@@ -33,7 +33,19 @@ def status_text(trace: Trace) -> tuple[str, str]:
         return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
     if not trace.tapes:
         return f"{name}: the scenario created no tape, so no gradient was recorded", "-failed"
+    late = threads_note(trace)
+    if late:
+        return f"{name} · {counts} · {late}", "-failed"
     return f"{name} · {counts}{detail_note(trace)} · ? help", ""
+
+
+def threads_note(trace: Trace) -> str:
+    """What the trace misses of threads not started through ``threading``, or ""."""
+    late = trace.meta.get("threads_seen_late")
+    if not isinstance(late, list) or not late:
+        return ""
+    names = ", ".join(str(n) for n in late)
+    return f"ops of thread {names} before its first tape were not recorded"
 
 
 def detail_note(trace: Trace) -> str:
