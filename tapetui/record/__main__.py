@@ -14,7 +14,10 @@ import gc
 import os
 import sys
 import threading
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tapetui.trace.stream import RecordWriter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with open(args.stream, "w", encoding="utf-8") as stream:
         writer = RecordWriter(stream)
+        os.register_at_fork(after_in_child=lambda: _forget_stream(writer))
         try:
             code = record_file(
                 args.scenario,
@@ -72,6 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     output.restore()
     sys.stdout.flush()
     return code
+
+
+def _forget_stream(writer: RecordWriter) -> None:
+    """In a process the scenario forked: the trace is the parent's to write, so nothing this
+    process still holds or records reaches the stream (``os.fork()`` returns twice, and both
+    processes run to the scenario's end). A new lock: the parent's flush thread may hold it."""
+    writer.stream = open(os.devnull, "w", encoding="utf-8")
+    writer.pending = []
+    writer._lock = threading.RLock()
 
 
 def exit_without_teardown(code: int) -> NoReturn:

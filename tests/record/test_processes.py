@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import pytest
 
 from tapetui.record import record
+from tapetui.record.output import ClosedStdin
 from tapetui.ui import build_app
 from tapetui.ui.screens.debugger import DebuggerScreen
 from tests.command import tapetui
@@ -196,3 +198,58 @@ def test_a_multiprocessing_pool_gives_what_plain_python_gives(tmp_path: Path) ->
     trace = record(scenario, timeout=60)
     assert trace.status == "finished"
     assert trace.output("stdout") == plain.stdout
+
+
+def test_the_stand_in_stdin_is_a_closed_file() -> None:
+    stdin = ClosedStdin()
+    assert stdin.closed and not stdin.writable()
+    stdin.close()  # what multiprocessing does first in a forked worker
+    for method in (stdin.fileno, stdin.isatty, stdin.readable, stdin.seekable, stdin.__enter__):
+        with pytest.raises(ValueError, match="I/O operation on closed file"):
+            method()
+    with pytest.raises(ValueError, match="closed file"):
+        stdin.buffer.read()
+    assert (stdin.name, stdin.encoding, stdin.mode) == ("<stdin>", "utf-8", "r")
+
+
+@pytest.mark.parametrize("read", ["read", "readline", "readlines", "iterate", "input"])
+def test_reading_stdin_says_why_it_is_closed(read: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = ClosedStdin()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    reads = {
+        "read": stdin.read,
+        "readline": stdin.readline,
+        "readlines": stdin.readlines,
+        "iterate": lambda: list(stdin),
+        "input": input,
+    }
+    with pytest.raises(EOFError, match="tapetui runs the scenario with stdin closed") as raised:
+        reads[read]()
+    assert isinstance(raised.value, ValueError)  # what a closed file raises
+    assert traceback.format_exception_only(raised.value)[0].startswith("EOFError: stdin is not")
+
+
+FORKED_POOL = """\
+import multiprocessing as mp
+import sys
+from tapetui.record.output import ClosedStdin
+
+
+def square(n):
+    return n * n
+
+
+if __name__ == "__main__":
+    sys.stdin = ClosedStdin()
+    with mp.get_context("fork").Pool(2) as pool:
+        print(pool.map(square, range(5)))
+"""
+
+
+def test_forked_workers_replace_the_stand_in_stdin_as_a_real_one() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED_POOL],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "[0, 1, 4, 9, 16]\n"), done.stderr
