@@ -22,6 +22,7 @@ from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
+from tapetui.record.guard import Guard, forget_in_fork
 from tapetui.record.names import NameScanner
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
@@ -43,7 +44,6 @@ Sink = Callable[[str, Any], None]
 
 _FUNCTION_OP = re.compile(r"^__(?:inference|forward)_(?:__backward_)?(.+?)_\d+(?:_\d+)?$")
 _NUMPY_DIR = f"{os.sep}numpy{os.sep}"
-_MAX_INTERNAL_ERRORS = 20
 
 
 @functools.lru_cache(maxsize=4096)
@@ -53,45 +53,8 @@ def function_name(op_type: str) -> str | None:
     return match.group(1) if match else None
 
 
-class Guard:
-    """``with rec.guard():`` — a plain class: it is entered for every op, and a
-    ``contextlib.contextmanager`` costs several times more.
-
-    Recorder code runs under the recorder's lock, one thread at a time: the books are shared,
-    and a scenario's threads run ops at once. The mute count belongs to the thread holding the
-    lock (``Recorder.muted``): one thread's recording never mutes another thread's hooks, which
-    wait for the lock instead."""
-
-    __slots__ = ("rec",)
-
-    def __init__(self, rec: Recorder) -> None:
-        self.rec = rec
-
-    def __enter__(self) -> None:
-        rec = self.rec
-        rec._lock.acquire()
-        if not rec._mute:
-            rec._owner = get_ident()  # set before the count, which other threads read unlocked
-        rec._mute += 1
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
-        rec = self.rec
-        try:
-            if rec._mute == 1 and rec.summarised is None:
-                # One write for everything one hook recorded: what it recorded survives a
-                # segfault or a kill that comes next. Summarised, a write per hook would cost
-                # more than the step: the stream writer's thread sends the step rows every
-                # 0.1 s instead.
-                rec.flush()
-        finally:
-            rec._mute -= 1
-            rec._lock.release()
-        if exc is None or not isinstance(exc, Exception):
-            return False
-        errors = rec.notes["internal_errors"]
-        if len(errors) < _MAX_INTERNAL_ERRORS:
-            errors.append(f"{type(exc).__name__}: {exc}")
-        return True  # the recorder's own bug: noted, and the scenario carries on
+class _ThisThread(threading.local):
+    assigning = False
 
 
 class Recorder:
@@ -112,7 +75,7 @@ class Recorder:
         """Set once the detail budget is spent: from then on ops are not observed."""
         self.on_summarise: Callable[[], None] = lambda: None
         """Called when summarising starts (the hooks stop observing every op)."""
-        self.assigning = False
+        self._here = _ThisThread()
         self._mute = 0
         self.tensors: dict[int, Tensor] = {}
         self.variables: dict[int, Variable] = {}
@@ -129,9 +92,18 @@ class Recorder:
         self._owner = 0
         """The thread inside recorder code while ``_mute`` > 0 (``Guard``)."""
         self._guard = Guard(self)
-        os.register_at_fork(after_in_child=functools.partial(_forked, weakref.ref(self)))
+        os.register_at_fork(after_in_child=functools.partial(forget_in_fork, weakref.ref(self)))
 
     # --- plumbing ----------------------------------------------------------------------------
+
+    @property
+    def assigning(self) -> bool:
+        """True while this thread runs a variable's ``assign`` (its own ops are not assigns)."""
+        return self._here.assigning
+
+    @assigning.setter
+    def assigning(self, assigning: bool) -> None:
+        self._here.assigning = assigning
 
     @property
     def muted(self) -> bool:
@@ -445,19 +417,6 @@ class Recorder:
 
     def on_backward_step(self, *args: Any) -> None:
         self.gradients.backward_step(*args)
-
-
-def _drop(*_: Any) -> None:
-    pass
-
-
-def _forked(ref: weakref.ref[Recorder]) -> None:
-    """In a process the scenario forked (a ``multiprocessing`` worker): record nothing more,
-    the trace is the parent's. A new lock: a thread of the parent may have held it at the fork."""
-    rec = ref()
-    if rec is not None:
-        rec.sink, rec._sink_flush, rec.on_summarise = _drop, _drop, _drop
-        rec._lock, rec._mute, rec._owner = threading.RLock(), 1, get_ident()  # muted for good
 
 
 def _created_by_keras(frame: FrameType | None) -> bool:
