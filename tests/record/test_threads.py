@@ -15,8 +15,10 @@ from tapetui.record import record
 from tapetui.record.budget import Budget
 from tapetui.report import render_json, render_text
 from tapetui.trace import Trace, load
+from tapetui.trace.checks import TraceFormatError
 from tapetui.trace.events import OpEvent
 from tapetui.trace.jsonio import dumps, trace_from_dict
+from tapetui.trace.steps import apply_steps
 from tapetui.ui.describe import describe_call
 from tapetui.ui.status import status_text
 from tapetui.ui.tapes import tape_lines
@@ -186,3 +188,16 @@ def test_traces_without_threads_load_as_the_main_thread(tmp_path: Path) -> None:
     trace = load(next(iter(sorted(older.glob("*.json")))))
     assert all(t.thread is None for t in trace.tapes.values())
     assert all(c.thread is None for c in trace.gradient_calls.values())
+
+
+def test_summarised_rows_carry_the_thread_and_old_rows_still_read() -> None:
+    enter = [0, 0, 1, 0, 3, False, True, None]
+    call = [2, 1, 1, 1, "gradient", 0, 5, 10, [11], None, "none", False, [12], None, []]
+    trace = Trace(scenario="t.py")
+    apply_steps(trace, {"files": ["t.py"], "rows": [[*enter, "worker-1"], [*call, "worker-1"]]})
+    assert trace.tapes[1].thread == trace.gradient_calls[1].thread == "worker-1"
+    older = Trace(scenario="t.py")
+    apply_steps(older, {"files": ["t.py"], "rows": [enter, call]})
+    assert older.tapes[1].thread is None and older.gradient_calls[1].thread is None
+    with pytest.raises(TraceFormatError, match="wrong shape"):
+        apply_steps(Trace(scenario="t.py"), {"files": ["t.py"], "rows": [[*enter, 7]]})
