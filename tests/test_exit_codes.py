@@ -15,6 +15,7 @@ import pytest
 
 from tapetui.trace import Trace, load
 from tapetui.trace.events import OutputEvent
+from tapetui.ui.status import status_text
 from tests.command import tapetui, write
 
 EXITS = {
@@ -97,12 +98,15 @@ def test_what_python_prints_for_the_exit_is_kept_in_the_trace(endings: dict, cas
 
 
 @pytest.mark.parametrize("case", ["true", "false", "message", "several_args"])
-def test_report_says_the_exit_code(endings: dict, case: str) -> None:
+def test_report_and_status_line_say_the_exit_code(endings: dict, case: str) -> None:
     _, out, _ = endings[case]
     code = EXITS[case][1]
     shown = tapetui("report", str(out))
     assert shown.returncode == 0
+    status, _ = status_text(load(out))
     if code:
         assert f"exited with code {code} (SystemExit)" in shown.stdout + shown.stderr
+        assert f"exited with code {code} (SystemExit)" in status
     else:
         assert "exited with code" not in shown.stdout + shown.stderr
+        assert "exited" not in status

@@ -53,6 +53,8 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "gen_resource_variable_ops.read_variable_op": lambda: (
         gen_resource_variable_ops.read_variable_op
     ),
+    "context.op_callbacks": lambda: context.context().op_callbacks,
+    "threading.Thread._bootstrap_inner": lambda: threading.Thread._bootstrap_inner,
 }
 
 

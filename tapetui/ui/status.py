@@ -29,7 +29,7 @@ def status_text(trace: Trace) -> tuple[str, str]:
         )
     if trace.status == "died" and trace.error is not None:
         return f"{name}: {trace.error.message} (o: output)", "-failed"
-    if trace.status in _ENDINGS:
+    if trace.status in _ENDINGS and not (trace.status == "exited" and trace.exit_code == 0):
         return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
     if not trace.tapes:
         return f"{name}: the scenario created no tape, so no gradient was recorded", "-failed"
