@@ -119,6 +119,7 @@ def test_every_gradient_call_of_every_thread_is_recorded(trace: Trace) -> None:
     assert len(trace.gradient_calls) == 201
     assert len(trace.tapes) == 201
     assert not trace.meta.get("internal_errors")
+    assert not trace.meta.get("tf_disagreements")  # each op's tapes as TensorFlow says
 
 
 def test_each_call_has_the_value_plain_tensorflow_gives_on_its_thread(
