@@ -214,9 +214,12 @@ def obtain_trace(
 
 
 def exit_code_for(trace: Trace) -> int:
-    """0 when the scenario ran to its end (or exited with status 0), else 1."""
-    if trace.status == "finished" or (trace.status == "exited" and trace.exit_code == 0):
+    """0 when the scenario ran to its end; its exit status when it ended with ``SystemExit``
+    (what ``python scenario.py`` ends with); else 1."""
+    if trace.status == "finished":
         return EXIT_OK
+    if trace.status == "exited" and trace.exit_code is not None and trace.exit_code >= 0:
+        return trace.exit_code
     return EXIT_SCENARIO_FAILED
 
 

@@ -1,8 +1,9 @@
 """The recording child: ``python -m tapetui.record SCENARIO --stream FILE [--seed N]``.
 
-``python -m tapetui.record --warm CONTROL_FD READY_FD`` is the same child started before its
-scenario is known: it imports TensorFlow, then reads the same arguments from a pipe
-(``tapetui.record.warm``).
+``python -m tapetui.record --warm CONTROL_FD READY_FD LIFELINE_FD`` is the same child started
+before its scenario is known: it imports TensorFlow, then reads the same arguments from a pipe
+(``tapetui.record.warm``). With a lifeline (``--lifeline FD`` for a cold child), the child ends its
+process group when the parent is gone (``tapetui.record.lifeline``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import gc
 import os
 import sys
 import threading
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tapetui.trace.stream import RecordWriter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,12 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario")
     parser.add_argument("--stream", required=True, help="file the trace records are written to")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lifeline", type=int, default=None, help="end the group when it closes")
     from tapetui.record.budget import add_budget_options, budget_from_options
 
     add_budget_options(parser)
     argv = sys.argv[1:] if argv is None else argv
     warm = argv[:1] == ["--warm"]
     args = None if warm else parser.parse_args(argv)
+    lifeline = int(argv[3]) if warm and len(argv) > 3 else args.lifeline if args else None
+    if lifeline is not None:
+        from tapetui.record.lifeline import watch_parent
+
+        watch_parent(lifeline)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -52,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with open(args.stream, "w", encoding="utf-8") as stream:
         writer = RecordWriter(stream)
+        os.register_at_fork(after_in_child=lambda: _forget_stream(writer))
         try:
             code = record_file(
                 args.scenario,
@@ -65,6 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     output.restore()
     sys.stdout.flush()
     return code
+
+
+def _forget_stream(writer: RecordWriter) -> None:
+    """In a process the scenario forked: the trace is the parent's to write, so nothing this
+    process still holds or records reaches the stream (``os.fork()`` returns twice, and both
+    processes run to the scenario's end). A new lock: the parent's flush thread may hold it."""
+    writer.stream = open(os.devnull, "w", encoding="utf-8")
+    writer.pending = []
+    writer._lock = threading.RLock()
 
 
 def exit_without_teardown(code: int) -> NoReturn:

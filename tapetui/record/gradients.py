@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.tapes import flatten
+from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.events import BackwardStepEvent, GradientCallEvent, GradientSumEvent, OpEvent
 from tapetui.trace.model import ErrorInfo, GradientCall, Tensor
@@ -37,14 +39,38 @@ class CallState:
         self.grad_for.setdefault(grad, []).append(forward)
 
 
+class _ThisThread(threading.local):
+    """A thread's gradient call in progress: TensorFlow runs each backward pass on the thread
+    that asked for it, while other threads go on running their forward ops."""
+
+    depth = 0
+    """How many gradient calls of this thread are running (TensorFlow's own nest in them)."""
+    current: CallState | None = None
+
+
 class GradientBook:
     """Numbers gradient calls, tracks the one running, and maps backward steps to forward ops."""
 
     def __init__(self, rec: Recorder) -> None:
         self.rec = rec
-        self.depth = 0
         self.count = 0
-        self.current: CallState | None = None
+        self._here = _ThisThread()
+
+    @property
+    def depth(self) -> int:
+        return self._here.depth
+
+    @depth.setter
+    def depth(self, depth: int) -> None:
+        self._here.depth = depth
+
+    @property
+    def current(self) -> CallState | None:
+        return self._here.current
+
+    @current.setter
+    def current(self, call: CallState | None) -> None:
+        self._here.current = call
 
     def _refs(self, structure: Any, named: bool = False) -> Any:
         """The structure with every leaf replaced by its trace id (``None`` stays ``None``).
@@ -81,6 +107,7 @@ class GradientBook:
             output_gradients=self._refs(arguments.get("output_gradients")),
             unconnected_gradients=str(getattr(unconnected, "value", unconnected)).lower(),
             inside_context=inside,
+            thread=thread_name(),
         )
         record.target_ids = [r for r in flatten(record.target) if r is not None]
         self.rec.name_target(arguments.get("target"))  # `loss`, as Keras's train_step named it

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
 STDIN_CLOSED = (
-    "input() is not available: tapetui runs the scenario with stdin closed; "
+    "stdin is not available: tapetui runs the scenario with stdin closed; "
     "give the scenario its input another way (a constant, a file)"
 )
 
@@ -37,29 +39,43 @@ class Tee:
         return getattr(self.real, name)
 
 
-class ClosedStdin:
-    """Stands for stdin: reading raises EOFError with a message saying why."""
+class StdinClosedError(ValueError, EOFError):
+    """What reading the stand-in stdin raises: the ``ValueError`` of a closed file, and the
+    ``EOFError`` that ``input()`` raises at the end of its input. Shown as ``EOFError``."""
 
-    closed = False
-    encoding = "utf-8"
+    __module__ = "builtins"
+
+
+StdinClosedError.__name__ = StdinClosedError.__qualname__ = "EOFError"
+
+
+class ClosedStdin(io.TextIOWrapper):
+    """Stands for stdin: a closed file in every way (``closed``; ``close()`` does nothing;
+    ``fileno()``, ``isatty()``, ``readable()``, ``with`` and ``buffer`` raise as a closed file's
+    do), whose reads say why it is closed. A process the scenario forks (``multiprocessing``)
+    replaces it with ``/dev/null`` as it replaces a real stdin."""
+
+    def __init__(self) -> None:
+        raw = io.FileIO(os.devnull, "r")
+        raw.name = "<stdin>"  # type: ignore[misc]
+        super().__init__(io.BufferedReader(raw), encoding="utf-8")
+        self.mode = "r"  # type: ignore[misc]
+        self.close()
+
+    def read(self, *_: Any) -> str:
+        raise StdinClosedError(STDIN_CLOSED)
 
     def readline(self, *_: Any) -> str:
-        raise EOFError(STDIN_CLOSED)
+        raise StdinClosedError(STDIN_CLOSED)
 
-    read = readline
-    readlines = readline
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        raise OSError("stdin is closed while tapetui records")
+    def readlines(self, *_: Any) -> list[str]:
+        raise StdinClosedError(STDIN_CLOSED)
 
     def __iter__(self) -> ClosedStdin:
-        return self
+        raise StdinClosedError(STDIN_CLOSED)
 
     def __next__(self) -> str:
-        raise EOFError(STDIN_CLOSED)
+        raise StdinClosedError(STDIN_CLOSED)
 
 
 class CapturedOutput:

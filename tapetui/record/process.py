@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tapetui.record.budget import Budget
+from tapetui.record.lifeline import Lifeline, end_group, started
 from tapetui.trace.events import TapeExitEvent
 from tapetui.trace.model import ErrorInfo, Trace
 from tapetui.trace.stream import apply_record, parse_line
@@ -155,9 +156,15 @@ def record(
     with tempfile.TemporaryDirectory(prefix="tapetui-") as tmp:
         stream = Path(stream_to) if stream_to is not None else Path(tmp) / "trace.jsonl"
         stream.unlink(missing_ok=True)
-        child, err = _launch(child_command(scenario, stream, seed, budget), Path(tmp), warm)
+        child, err, lifeline = _launch(
+            child_command(scenario, stream, seed, budget), Path(tmp), warm
+        )
         with err:
-            outcome = _follow(child, _StreamReader(stream, trace, on_record), timeout, cancel)
+            try:
+                outcome = _follow(child, _StreamReader(stream, trace, on_record), timeout, cancel)
+            finally:
+                end_group(child)  # what the scenario started ends with it
+                lifeline.close()
             if warm is not None:
                 warm.start()  # the next recording's child, now that this one no longer needs the CPU
             err.seek(0)
@@ -169,20 +176,31 @@ def record(
 
 def _launch(
     command: list[str], tmp: Path, warm: WarmPool | None
-) -> tuple[subprocess.Popen[bytes], IO[str]]:
-    """A child recording ``command`` (a warm one when the pool has one), and its stderr file."""
+) -> tuple[subprocess.Popen[bytes], IO[str], Lifeline]:
+    """A child recording ``command`` (a warm one when the pool has one), its stderr file, and
+    its lifeline. The child leads a process group (a session) of its own."""
     handover = warm.take(command) if warm is not None else None
     if handover is not None:
-        return handover.process, handover.stderr
+        return handover.process, handover.stderr, handover.lifeline
     err = open(tmp / "stderr.txt", "w+", encoding="utf-8", errors="replace")
-    child = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=err,
-        env=child_env(),
-    )
-    return child, err
+    lifeline = Lifeline()
+    try:
+        child = subprocess.Popen(
+            [*command, "--lifeline", str(lifeline.child_fd)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=child_env(),
+            pass_fds=(lifeline.child_fd,),
+            start_new_session=True,
+        )
+    except BaseException:
+        lifeline.close()
+        err.close()
+        raise
+    lifeline.child_started()
+    started(child)
+    return child, err, lifeline
 
 
 def _follow(
@@ -202,8 +220,7 @@ def _follow(
             elif timeout is not None and time.monotonic() - start > timeout:
                 outcome = "timeout"
             if outcome != "exited":
-                child.kill()
-                child.wait()
+                end_group(child)
                 break
             time.sleep(POLL_SECONDS)
         reader.poll()

@@ -11,8 +11,10 @@ import os
 import re
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
+from threading import get_ident
 from types import FrameType
 from typing import Any
 
@@ -20,12 +22,14 @@ from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
+from tapetui.record.guard import Guard, forget_in_fork
 from tapetui.record.library import LibraryPlaces, library_binding
 from tapetui.record.names import NameScanner, distinct
 from tapetui.record.optimizers import OptimizerWatch
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
+from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.events import (
     AssignEvent,
@@ -46,7 +50,6 @@ _KERAS_DIR = f"{os.sep}keras{os.sep}"
 _HANDS_BACK_NUMPY = (_NUMPY_DIR, _KERAS_DIR)
 """Libraries whose calls hand the scenario NumPy (``np.mean(t)``, Keras ``predict``): a tensor
 they convert for a scenario's call leaves TensorFlow at the scenario's line."""
-_MAX_INTERNAL_ERRORS = 20
 
 
 @functools.lru_cache(maxsize=4096)
@@ -56,32 +59,8 @@ def function_name(op_type: str) -> str | None:
     return match.group(1) if match else None
 
 
-class Guard:
-    """``with rec.guard():`` — a plain class: it is entered for every op, and a
-    ``contextlib.contextmanager`` costs several times more."""
-
-    __slots__ = ("rec",)
-
-    def __init__(self, rec: Recorder) -> None:
-        self.rec = rec
-
-    def __enter__(self) -> None:
-        self.rec._mute += 1
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
-        rec = self.rec
-        rec._mute -= 1
-        if not rec._mute and rec.summarised is None:
-            # One write for everything one hook recorded: what it recorded survives a segfault
-            # or a kill that comes next. Summarised, a write per hook would cost more than the
-            # step: the stream writer's thread sends the step rows every 0.1 s instead.
-            rec.flush()
-        if exc is None or not isinstance(exc, Exception):
-            return False
-        errors = rec.notes["internal_errors"]
-        if len(errors) < _MAX_INTERNAL_ERRORS:
-            errors.append(f"{type(exc).__name__}: {exc}")
-        return True  # the recorder's own bug: noted, and the scenario carries on
+class _ThisThread(threading.local):
+    assigning = False
 
 
 class Recorder:
@@ -102,7 +81,7 @@ class Recorder:
         """Set once the detail budget is spent: from then on ops are not observed."""
         self.on_summarise: Callable[[], None] = lambda: None
         """Called when summarising starts (the hooks stop observing every op)."""
-        self.assigning = False
+        self._here = _ThisThread()
         self._mute = 0
         self.tensors: dict[int, Tensor] = {}
         self.variables: dict[int, Variable] = {}
@@ -118,13 +97,26 @@ class Recorder:
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
         self._lock = threading.RLock()
+        self._owner = 0
+        """The thread inside recorder code while ``_mute`` > 0 (``Guard``)."""
         self._guard = Guard(self)
+        os.register_at_fork(after_in_child=functools.partial(forget_in_fork, weakref.ref(self)))
 
     # --- plumbing ----------------------------------------------------------------------------
 
     @property
+    def assigning(self) -> bool:
+        """True while this thread runs a variable's ``assign`` (its own ops are not assigns)."""
+        return self._here.assigning
+
+    @assigning.setter
+    def assigning(self, assigning: bool) -> None:
+        self._here.assigning = assigning
+
+    @property
     def muted(self) -> bool:
-        return self._mute > 0
+        """True inside recorder code on this thread (its TensorFlow calls are not recorded)."""
+        return self._mute > 0 and self._owner == get_ident()
 
     def guard(self) -> Guard:
         """Run recorder code: TF ops it causes are not recorded, and its own bugs never reach
@@ -198,6 +190,15 @@ class Recorder:
         """An id for a value tapetui computed itself (never clashes with TensorFlow's ids)."""
         self._synthetic -= 1
         return self._synthetic
+
+    def thread_seen_late(self) -> None:
+        """A thread's ops are observed only from its first tape on (it was not started through
+        ``threading``): what it ran before is missing from the trace, which says so."""
+        late = self.notes.setdefault("threads_seen_late", [])
+        name = thread_name() or "MainThread"
+        if name not in late:
+            late.append(name)
+            self.emit("meta", {"meta": {"threads_seen_late": list(late)}})
 
     # --- names the scenario gave ---------------------------------------------------------------
 
@@ -381,6 +382,7 @@ class Recorder:
             attrs=tfh.readable_attrs(attrs),
             library=library,
             layer=layer,
+            thread=thread_name(),
         )
         self.ops[op_id] = event
         self.op_index.setdefault((op_type, tuple(in_ids)), []).append(op_id)

@@ -135,11 +135,21 @@ def record_file(
 
 
 def _exit_code(code: Any) -> int:
+    """The exit status ``python scenario.py`` ends with for ``SystemExit(code)``, as CPython's
+    ``_Py_HandleSystemExit`` makes it: ``None`` is 0; an int (``True`` too) is passed to the
+    C ``exit()`` (a C long, else -1), which keeps its low byte; anything else (a message,
+    the tuple of several arguments) is printed to stderr and is 1."""
     if code is None:
         return 0
     if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
+        value = int(code)
+        return value & 0xFF if -(2**63) <= value < 2**63 else 0xFF
+    sys.stdout.flush()
+    try:
+        text = str(code)
+    except Exception:  # CPython prints nothing it cannot make a string of, and still exits 1
+        text = ""
+    sys.stderr.write(text + "\n")
     return 1
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.steps import CALL, ENTER, EXIT, FILE_AT
 
@@ -52,7 +53,7 @@ class StepRows:
             tape.file, tape.line = file, line
         flags = tape.persistent, tape.watch_accessed_variables
         row = [ENTER, 0, state.id, file, line, *flags, parent_id]
-        self._add(row)
+        self._add(_on_thread(row))
         if tape.enter_seq is None:
             tape.enter_seq, tape.parent = row[1], parent_id
 
@@ -103,6 +104,7 @@ class StepRows:
                 None if error is not None else self._refs(result, tensors),
                 None if error is None else [type(error).__name__, str(error)],
                 tensors,
+                *_thread_column(),
             ]
         )
         if len(self.rows) >= STEP_ROWS:
@@ -176,6 +178,16 @@ def _dense(value: Any) -> Any:
     if type(value).__name__ == "IndexedSlices":
         return value.values
     return value
+
+
+def _thread_column() -> list[str]:
+    """The optional last value of an enter or call row: the thread, when not the main one."""
+    thread = thread_name()
+    return [] if thread is None else [thread]
+
+
+def _on_thread(row: list[Any]) -> list[Any]:
+    return row + _thread_column()
 
 
 # --- the wrappers the hooks switch to when summarising starts ---------------------------------

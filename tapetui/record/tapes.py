@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.threads import thread_name
 from tapetui.trace.events import (
     ResumeRecordingEvent,
     StopRecordingEvent,
@@ -50,15 +52,25 @@ class TapeState:
             self.watched.append(ref)
 
 
+class _TapeSet(threading.local):
+    def __init__(self) -> None:
+        self.tapes: list[TapeState] = []
+
+
 class TapeBook:
     """All tapes of the run, and the ones currently in TensorFlow's tape set, in order."""
 
     def __init__(self, rec: Recorder) -> None:
         self.rec = rec
         self.count = 0
-        self.active: list[TapeState] = []
+        self._tape_set = _TapeSet()
         self.made_at: Counter[Place] = Counter()
         """Tapes made at each place (``ScenarioFiles.place``): a loop makes one a step."""
+
+    @property
+    def active(self) -> list[TapeState]:
+        """This thread's tapes in TensorFlow's tape set, which is thread-local."""
+        return self._tape_set.tapes
 
     def state_of(self, gt: Any, announce: bool = True) -> TapeState:
         """Our state of a tape, created the first time it is seen; ``announce=False`` when
@@ -89,6 +101,7 @@ class TapeBook:
             self.rec.start_summary("tapes")
         self.count += 1
         record = Tape(self.count, where[0], where[1], persistent, watch_accessed)
+        record.thread = thread_name()
         state = TapeState(record)
         setattr(gt, _ATTR, state)
         if announce:

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import inspect
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "gen_resource_variable_ops.read_variable_op": lambda: (
         gen_resource_variable_ops.read_variable_op
     ),
+    "context.op_callbacks": lambda: context.context().op_callbacks,
+    "threading.Thread._bootstrap_inner": lambda: threading.Thread._bootstrap_inner,
 }
 
 
@@ -256,6 +259,7 @@ class Hooks:
             tape_lib, "variable_accessed", _after(rec, lambda v: rec.on_variables_accessed([v]))
         )
         self._patch(tape_lib, "variables_accessed", _variables_accessed(rec))
+        self._patch(threading.Thread, "_bootstrap_inner", _observing_thread(self))
         _patch_tape(self, rec)
         _patch_variables(self, rec)
         _patch_boundaries(self, rec)
@@ -281,7 +285,9 @@ class Hooks:
         self._observing_ops = False
         # May run inside the op callback, while TensorFlow iterates this list: ours is removed
         # and the loop ends (a callback the scenario added after ours misses that one op).
-        op_callbacks.remove_op_callback(self._op_callback)
+        # Op callbacks are per thread: other threads' copies see the summary and do nothing.
+        with contextlib.suppress(KeyError):
+            op_callbacks.remove_op_callback(self._op_callback)
         pywrap_tfe.TFE_Py_RegisterGradientFunction(backprop._gradient_function)
         from tapetui.record import steps  # it imports this module
 
@@ -304,6 +310,14 @@ class Hooks:
                 continue
             kept.append((owner, name, original))
         self._saved = kept
+
+    def observe_this_thread(self) -> bool:
+        """Observe this thread's ops (TensorFlow keeps op callbacks per thread); False when it
+        was not observed until now."""
+        if not self._observing_ops or self._op_callback in context.context().op_callbacks:
+            return True
+        op_callbacks.add_op_callback(self._op_callback)
+        return False
 
     def remove(self) -> None:
         self.stop_observing_ops()
@@ -337,9 +351,24 @@ def _op_callback(
     op_name: Any = None,
     graph: Any = None,
 ) -> None:
-    if graph is None and op_name is None and not rec.muted:
+    if graph is None and op_name is None and not rec.muted and rec.summarised is None:
         with rec.guard():
             rec.on_op(op_type, list(inputs or ()), attrs or (), list(outputs or ()))
+
+
+def _observing_thread(hooks: Hooks) -> Callable[[Any], Any]:
+    """``Thread._bootstrap_inner``, which every ``threading.Thread`` runs first in its new thread
+    (also when a subclass overrides ``run``), observing the thread's ops from its start."""
+
+    def make(original: Any) -> Any:
+        def _bootstrap_inner(self: Any) -> Any:
+            with contextlib.suppress(Exception):  # never stop the scenario's thread
+                hooks.observe_this_thread()
+            return original(self)
+
+        return _bootstrap_inner
+
+    return make
 
 
 def _gradient_function(rec: Recorder, *args: Any) -> Any:
@@ -416,6 +445,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
         def __init__(self: Any, persistent: bool = False, watch_accessed_variables: bool = True):
             original(self, persistent, watch_accessed_variables)
             with rec.guard():
+                if not hooks.observe_this_thread():  # a thread not started by ``threading``
+                    rec.thread_seen_late()
                 rec.on_tape_created(self, bool(persistent), bool(watch_accessed_variables))
 
         return __init__

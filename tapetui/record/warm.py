@@ -1,8 +1,8 @@
 """Warm recording children: TensorFlow already imported, waiting for one scenario to record.
 
 Both halves of the hand-over live here. The parent (TF-free) starts
-``python -m tapetui.record --warm CONTROL_FD READY_FD``; the child sets up exactly what a cold
-child sets up, imports TensorFlow, writes one byte to READY_FD, and reads one job from
+``python -m tapetui.record --warm CONTROL_FD READY_FD LIFELINE_FD`` in a session of its own; the
+child sets up exactly what a cold child sets up (``tapetui.record.lifeline``), imports TensorFlow, writes one byte to READY_FD, and reads one job from
 CONTROL_FD: a JSON line with the cold command line's arguments and the working directory. The
 scenario's stdin stays closed as in a cold child: the job never comes through stdin. If the
 control pipe closes without a job (the UI quit or died), the child exits, so none is orphaned.
@@ -21,11 +21,17 @@ import threading
 from dataclasses import dataclass
 from typing import IO
 
+from tapetui.record.lifeline import Lifeline, end_group, started
+
 READY_BYTE = b"r"
 
 
-def warm_command(control_fd: int, ready_fd: int) -> list[str]:
-    return [sys.executable, "-m", "tapetui.record", "--warm", str(control_fd), str(ready_fd)]
+def warm_command(control_fd: int, ready_fd: int, lifeline_fd: int) -> list[str]:
+    return [
+        sys.executable,
+        *("-m", "tapetui.record", "--warm"),
+        *(str(control_fd), str(ready_fd), str(lifeline_fd)),
+    ]
 
 
 # child side -------------------------------------------------------------------------------------
@@ -63,10 +69,11 @@ def _move_to(cwd: str) -> None:
 
 @dataclass(frozen=True)
 class Handover:
-    """A warm child now recording a job, and the file its stderr goes to."""
+    """A warm child now recording a job, the file its stderr goes to, and its lifeline."""
 
     process: subprocess.Popen[bytes]
     stderr: IO[str]
+    lifeline: Lifeline
 
 
 class WarmChild:
@@ -76,22 +83,29 @@ class WarmChild:
         self.env = env
         control_read, self._control = os.pipe()
         self._ready, ready_write = os.pipe()
+        self.lifeline = Lifeline()
         # Unlinked at once: the parent reads it after the job, nobody has to delete it.
         self.stderr: IO[str] = tempfile.TemporaryFile(
             "w+", encoding="utf-8", errors="replace", prefix="tapetui-warm-"
         )
         try:
             self.process = subprocess.Popen(
-                warm_command(control_read, ready_write),
+                warm_command(control_read, ready_write, self.lifeline.child_fd),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=self.stderr,
                 env=env,
-                pass_fds=(control_read, ready_write),
+                pass_fds=(control_read, ready_write, self.lifeline.child_fd),
+                start_new_session=True,
             )
+        except BaseException:
+            self.lifeline.close()
+            raise
         finally:
             os.close(control_read)
             os.close(ready_write)
+            self.lifeline.child_started()
+        started(self.process)
         self._is_ready = False
 
     @property
@@ -123,14 +137,13 @@ class WarmChild:
             os.write(self._control, job.encode("utf-8"))
         finally:
             self._close_pipes()
-        return Handover(self.process, self.stderr)
+        return Handover(self.process, self.stderr, self.lifeline)
 
     def stop(self) -> None:
         """End an idle child now: it runs no scenario yet, so killing it loses nothing."""
         self._close_pipes()
-        if self.alive:
-            self.process.kill()
-        self.process.wait()
+        end_group(self.process, grace=0)
+        self.lifeline.close()
         self.stderr.close()
 
     def _close_pipes(self) -> None:

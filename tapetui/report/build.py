@@ -143,6 +143,7 @@ def _call(
         "method": call.method,
         "target": structure_label(trace, call.target),
         "unconnected_gradients": call.unconnected_gradients,
+        "thread": call.thread,
         "error": _error(call.error, why.error if why else None),
         "notes": [note.code for note in why.notes] if why else [],
         "note_texts": [note.sentence for note in why.notes] if why else [],
@@ -160,6 +161,7 @@ def _tape(trace: Trace, tape: Tape) -> dict[str, Any]:
         "watched": [label(trace, ref) for ref in recorded_watches(trace, tape)],
         "not_floating": [label(trace, ref) for ref in unrecorded_watches(trace, tape)],
         "parent": tape.parent,
+        "thread": tape.thread,
     }
 
 
@@ -170,6 +172,13 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
         return None
     keys = ("reason", "tapes_in_detail", "ops_in_detail")
     return {key: meta.get(key) for key in keys}
+
+
+def _threads_seen_late(trace: Trace) -> list[str]:
+    """Threads whose ops before their first tape were not recorded (not started by
+    ``threading``)."""
+    late = trace.meta.get("threads_seen_late")
+    return [str(t) for t in late] if isinstance(late, list) else []
 
 
 def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
@@ -185,6 +194,7 @@ def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
         "stderr": trace.output("stderr"),
         "error": _error(trace.error, explain_error(trace)),
         "summarised": _summarised(trace),
+        "threads_seen_late": _threads_seen_late(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
             _call(trace, call, explanations.get(call.id), steps.get(call.id, []))

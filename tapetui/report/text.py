@@ -13,7 +13,7 @@ from tapetui.trace.printable import printable
 
 ENDINGS = {
     "raised": "the scenario raised {type} at line {line}: {message}",
-    "exited": "the scenario called sys.exit({code}); what ran before is recorded",
+    "exited": "the scenario exited with code {code} (SystemExit); what ran before is recorded",
     "died": "{message}",
     "timeout": "the scenario was stopped after the time limit; what ran before is recorded",
     "cancelled": "the scenario was cancelled; what ran before is recorded",
@@ -51,8 +51,9 @@ def _nonfinite_text(counts: dict[str, int]) -> str:
 
 
 def _call_lines(call: dict[str, Any]) -> list[str]:
+    thread = f" · thread {call['thread']}" if call.get("thread") is not None else ""
     lines = [
-        f"gradient call {call['id']} · line {call['line']} · tape {call['tape']} · "
+        f"gradient call {call['id']} · line {call['line']} · tape {call['tape']}{thread} · "
         f"{call['method']}({call['target']}, …)"
     ]
     for note, text in zip(call["notes"], call["note_texts"], strict=False):
@@ -97,6 +98,11 @@ def render_text(trace: Trace) -> str:
         )
     if report["summarised"]:
         lines.append(_summarised_line(trace))
+    for thread in report["threads_seen_late"]:
+        lines.append(
+            f"thread {thread} was not started through threading: its ops before its first tape "
+            "were not recorded"
+        )
     for call in report["gradient_calls"]:
         lines += _call_lines(call)
     if report["error"]:

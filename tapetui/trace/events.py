@@ -107,6 +107,8 @@ class OpEvent(Event):
     ``keras/src/layers/core/dense.py:144 · Dense.call`` (``None`` when the scenario ran it)."""
     layer: str | None = None
     """The Keras layer it belongs to (``dense_1``): the innermost one being called."""
+    thread: str | None = None
+    """The name of the thread that ran it, when not the main thread."""
     kind: ClassVar[str] = "op"
 
 

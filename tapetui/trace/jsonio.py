@@ -178,6 +178,8 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
             raise TraceFormatError("'seed' should be a whole number")
         trace.status = str(data.get("status", "finished"))
         trace.exit_code = data.get("exit_code")
+        if isinstance(trace.exit_code, bool):  # older recorders kept sys.exit(True) as it was
+            trace.exit_code = int(trace.exit_code)
         if not CHECKS["int | None"](trace.exit_code):
             raise TraceFormatError("'exit_code' should be a whole number")
         trace.error = _error(data.get("error"))

@@ -108,6 +108,9 @@ class Tape:
     """Ids the tape was watching when it exited (variables and tensors)."""
     label: str | None = None
     """The scenario's Python name for the tape (``tape``, ``outer``)."""
+    thread: str | None = None
+    """The name of the thread that made it, when not the main thread (tapes are thread-local:
+    a tape records only its own thread's ops)."""
 
 
 @dataclass(slots=True)
@@ -147,6 +150,8 @@ class GradientCall:
     source_ids: list[int] = field(default_factory=list)
     result_ids: list[int | None] = field(default_factory=list)
     """Flattened ``results``, aligned with ``source_ids``."""
+    thread: str | None = None
+    """The name of the thread that called it, when not the main thread."""
 
 
 @dataclass

@@ -17,6 +17,8 @@ part has, so nothing downstream tells the two apart. ``file`` below is an index 
   ``null`` or ``[type, message]``, and ``tensors`` the values among them:
   ``[id, dtype, shape, data, summary, name]`` with ``summary`` ``null`` or
   ``[size, preview, min, max, mean, nan, inf, norm]``.
+
+An enter or call row made on a thread other than the main one ends with the thread's name.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ FILE_AT = {ENTER: 3, EXIT: 3, CALL: 5}
 """Where each kind of row holds its file."""
 
 _WIDTH = {ENTER: 8, EXIT: 6, CALL: 15}
+_THREADED = (ENTER, CALL)
+"""Rows that may end with one more value: the thread's name, when not the main thread."""
 _TENSOR_WIDTH = 6
 _SUMMARY_WIDTH = 8
 
@@ -72,7 +76,10 @@ class _Reader:
 
     def row(self, row: Any) -> None:
         if not isinstance(row, list) or not row or _WIDTH.get(row[0]) != len(row):
-            raise TraceFormatError("a steps row has the wrong shape")
+            if not (isinstance(row, list) and row and row[0] in _THREADED):
+                raise TraceFormatError("a steps row has the wrong shape")
+            if len(row) != _WIDTH[row[0]] + 1 or not isinstance(row[-1], str):
+                raise TraceFormatError("a steps row has the wrong shape")
         _check(row[1:3], "int", "a steps row's numbers")
         if row[0] == ENTER:
             self.enter(row)
@@ -82,13 +89,15 @@ class _Reader:
             self.call(row)
 
     def enter(self, row: list[Any]) -> None:
-        _, seq, ref, file, line, persistent, watch_accessed, parent = row
+        _, seq, ref, file, line, persistent, watch_accessed, parent = row[:8]
+        thread = row[8] if len(row) > 8 else None
         _check([line, parent], "int | None", "a tape's line and parent")
         _check([persistent, watch_accessed], "bool", "a tape's flags")
         where = self.file(file)
         tape = self.tape(ref)
         if tape is None:
             tape = Tape(ref, where, line, persistent, watch_accessed, parent, seq)
+            tape.thread = thread
         elif tape.enter_seq is None:  # recorded in detail, entered only now
             tape = replace(tape, enter_seq=seq, parent=parent)
         self.tapes[ref] = tape
@@ -105,7 +114,8 @@ class _Reader:
 
     def call(self, row: list[Any]) -> None:
         (_, seq, ref, tape, method, file, line, target, sources, output_gradients) = row[:10]
-        unconnected, inside, results, error, tensors = row[10:]
+        unconnected, inside, results, error, tensors = row[10:15]
+        thread = row[15] if len(row) > 15 else None
         _check([tape], "int", "a gradient call's tape")
         _check([method, unconnected], "str", "a gradient call's method")
         _check([line], "int | None", "a gradient call's line")
@@ -136,6 +146,7 @@ class _Reader:
             target_ids=[r for r in flatten(target) if r is not None],
             source_ids=flatten(sources),
             result_ids=flatten(results) if error is None else [],
+            thread=thread,
         )
         self.calls.append(call)
         self.events.append(GradientCallEvent(seq, where, line, call=ref))

@@ -70,6 +70,8 @@ def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
     lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
     lines.append(("", ""))
     lines.append(_recorded_text(trace, step, op))
+    if op.thread is not None:
+        lines.append((f"ran on thread {op.thread}", "dim"))
     return lines
 
 
@@ -242,8 +244,9 @@ def describe_call(
     if call is None:
         return _where(trace, step)
     lines = _where(trace, step)
+    thread = f" · thread {call.thread}" if call.thread is not None else ""
     lines.append(
-        (f"{call.method} {call_name(trace, call)} on {_tape_name(trace, call.tape)}", "dim")
+        (f"{call.method} {call_name(trace, call)} on {_tape_name(trace, call.tape)}{thread}", "dim")
     )
     if call.error is not None:
         lines.append((f"raised {call.error.type}: {short(call.error.message, 60)}", "red"))

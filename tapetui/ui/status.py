@@ -8,7 +8,7 @@ from tapetui.trace import Trace
 from tapetui.ui.describe import Line
 
 _ENDINGS = {
-    "exited": "the scenario called sys.exit({code}); what ran before is shown",
+    "exited": "the scenario exited with code {code} (SystemExit); what ran before is shown",
     "died": "the scenario's process died (exit code {code}); what ran before is shown",
     "timeout": "the scenario ran too long and was stopped; what ran before is shown",
     "cancelled": "the scenario was cancelled; what ran before is shown",
@@ -29,11 +29,23 @@ def status_text(trace: Trace) -> tuple[str, str]:
         )
     if trace.status == "died" and trace.error is not None:
         return f"{name}: {trace.error.message} (o: output)", "-failed"
-    if trace.status in _ENDINGS:
+    if trace.status in _ENDINGS and not (trace.status == "exited" and trace.exit_code == 0):
         return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
     if not trace.tapes:
         return f"{name}: the scenario created no tape, so no gradient was recorded", "-failed"
+    late = threads_note(trace)
+    if late:
+        return f"{name} · {counts} · {late}", "-failed"
     return f"{name} · {counts}{detail_note(trace)} · ? help", ""
+
+
+def threads_note(trace: Trace) -> str:
+    """What the trace misses of threads not started through ``threading``, or ""."""
+    late = trace.meta.get("threads_seen_late")
+    if not isinstance(late, list) or not late:
+        return ""
+    names = ", ".join(str(n) for n in late)
+    return f"ops of thread {names} before its first tape were not recorded"
 
 
 def detail_note(trace: Trace) -> str:

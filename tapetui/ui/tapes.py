@@ -75,7 +75,8 @@ def accessed_not_watched(trace: Trace, tape: Tape) -> list[int]:
 def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     name = f" “{tape.label}”" if tape.label and tape.label != "tape" else ""
     where = f" · l.{tape.line}" if tape.line is not None else ""
-    lines: list[Line] = [(f"▾ tape {tape.id}{name}{where}", "bold")]
+    thread = f" · thread {tape.thread}" if tape.thread is not None else ""
+    lines: list[Line] = [(f"▾ tape {tape.id}{name}{where}{thread}", "bold")]
     lines.append(("  persistent" if tape.persistent else "  one-shot (not persistent)", ""))
     mark = "✓" if tape.watch_accessed_variables else "✗ (off)"
     lines.append((f"  watches accessed {mark}", ""))

@@ -105,7 +105,7 @@ def test_a_warm_child_runs_the_scenario_where_and_as_a_cold_one_does(
     assert "grad 4.0" in printed
     assert f"cwd {tmp_path.name}" in printed
     assert "argv ['exits.py']" in printed
-    assert "stdin: input() is not available" in printed
+    assert "stdin: stdin is not available" in printed
     assert comparable(warm) == comparable(cold)
 
 
