@@ -149,13 +149,13 @@ class Recorder:
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""
-        found, name, child = self.files.innermost(frame or sys._getframe(1))
+        found, name, _ = self.files.innermost(frame or sys._getframe(1))
         while self.files.new_files:
             self._send_source(self.files.new_files.pop())
         if found is None:
             return None, None
         if self.summarised is None:
-            self.names.maybe_scan(found, child)
+            self.names.maybe_scan(found)
         return name, found.f_lineno
 
     @property
