@@ -58,15 +58,12 @@ class GradientBook:
             return [self._refs(v, named) for v in structure]
         if structure is None:
             return None
-        leaf = _dense(structure)
-        name = self.rec.bound_name(leaf) if named else None
-        self.rec.ensure_tensor(leaf, boundary=True, name=name)
-        return tfh.ref_of(leaf)
+        name = self.rec.bound_name(structure) if named else None
+        return self.rec.ref_for(structure, name=name)
 
     def begin(self, gt: Any, method: str, arguments: dict[str, Any], inside: bool) -> CallState:
         where = self.rec.where()
         tape = self.rec.tapes.state_of(gt)
-        sources = arguments.get("sources", arguments.get("source"))
         unconnected = arguments.get("unconnected_gradients", "none")
         self.count += 1
         record = GradientCall(
@@ -76,29 +73,41 @@ class GradientBook:
             file=where[0],
             line=where[1],
             seq=-1,
-            target=self._refs(arguments.get("target"), named=self.rec.summarising),
-            sources=self._refs(sources),
-            output_gradients=self._refs(arguments.get("output_gradients")),
+            target=None,
+            sources=None,
             unconnected_gradients=str(getattr(unconnected, "value", unconnected)).lower(),
             inside_context=inside,
         )
-        record.target_ids = [r for r in flatten(record.target) if r is not None]
-        record.source_ids = flatten(record.sources)
         self.current = CallState(record)
+        try:  # whatever the arguments are, the call is recorded (it may raise in TF next)
+            self._arguments(record, arguments)
+        except Exception as exc:
+            self.rec.note_internal_error(exc)
         return self.current
+
+    def _arguments(self, record: GradientCall, arguments: dict[str, Any]) -> None:
+        sources = arguments.get("sources", arguments.get("source"))
+        record.target = self._refs(arguments.get("target"), named=self.rec.summarising)
+        record.sources = self._refs(sources)
+        record.output_gradients = self._refs(arguments.get("output_gradients"))
+        record.target_ids = [r for r in flatten(record.target) if r is not None]
+        record.source_ids = [r for r in flatten(record.sources) if r is not None]
 
     def end(self, call: CallState | None, result: Any, error: BaseException | None) -> None:
         self.current = None
         if call is None:
             return
         record = call.record
-        if not self.rec.summarising:
-            self._finish_sums(call)
+        try:
+            if not self.rec.summarising:
+                self._finish_sums(call)
+            if error is None:
+                record.results = self._refs(result)
+                record.result_ids = flatten(record.results)
+        except Exception as exc:  # the call is still recorded, with what could be read
+            self.rec.note_internal_error(exc)
         if error is not None:
             record.error = ErrorInfo(type(error).__name__, str(error), record.file, record.line)
-        else:
-            record.results = self._refs(result)
-            record.result_ids = flatten(record.results)
         record.seq = self.rec.seq
         self.rec.emit("call", record)
         self.rec.event(GradientCallEvent, (record.file, record.line), call=record.id)
@@ -142,11 +151,9 @@ class GradientBook:
         )
 
     def _grad_ref(self, grad: Any) -> int | None:
-        if grad is None:
-            return None
-        grad = _dense(grad)
-        self.rec.ensure_tensor(grad, boundary=False)
-        return tfh.ref_of(grad)
+        """The id of a gradient: a tensor, an ``IndexedSlices`` (densified) or a plain number
+        a custom gradient returned (TensorFlow uses it as the value it is)."""
+        return self.rec.ref_for(grad, boundary=False)
 
     def _forward_op(
         self,
@@ -254,13 +261,6 @@ class GradientBook:
             contributions=grads,
             total=total,
         )
-
-
-def _dense(value: Any) -> Any:
-    """The values tensor of an ``IndexedSlices`` gradient; anything else unchanged."""
-    if tfh.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
-        return value.values
-    return value
 
 
 def _ids(tensors: Any) -> list[int | None] | None:

@@ -42,7 +42,7 @@ def _weak(value: Any) -> _Ref | None:
 class FrameBindings:
     """What the last scan of one frame saw, by id and weak reference only."""
 
-    __slots__ = ("ids", "refs", "ref_ids", "sequences", "sequence_ids", "settled", "unsettled")
+    __slots__ = ("ids", "ref_ids", "refs", "sequence_ids", "sequences", "settled", "unsettled")
 
     def __init__(self) -> None:
         self.ids: tuple[int, ...] | None = None

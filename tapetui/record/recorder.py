@@ -16,10 +16,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import numpy as np
+
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
+from tapetui.record.leaves import Leaves
 from tapetui.record.names import NameScanner
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
@@ -107,6 +110,7 @@ class Recorder:
         self.names = NameScanner(self._take_name)
         self.tapes = TapeBook(self)
         self.gradients = GradientBook(self)
+        self.leaves = Leaves(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
         self._lock = threading.RLock()
@@ -173,6 +177,12 @@ class Recorder:
         self.emit("meta", {"meta": {"summarised": self.summarised.as_meta()}})
         self.steps = StepRows(self)
         self.on_summarise()
+
+    def note_internal_error(self, exc: BaseException) -> None:
+        """Note one of the recorder's own bugs, caught where recording can go on."""
+        errors = self.notes["internal_errors"]
+        if len(errors) < _MAX_INTERNAL_ERRORS:
+            errors.append(f"{type(exc).__name__}: {exc}")
 
     def final_notes(self) -> dict[str, Any]:
         """What the trace's meta should say at the end: problems met, and what was summarised."""
@@ -259,6 +269,8 @@ class Recorder:
         if value is None:
             data, summary, shape = None, None, [int(d) for d in t.shape]
         else:
+            if type(value) is not np.ndarray:  # a scalar string is bytes
+                value = np.asarray(value)
             data, summary = capture(value, self.budget.elements, self.budget.preview)
             shape = list(value.shape)
         record = Tensor(
@@ -277,6 +289,36 @@ class Recorder:
             self.tensors[record.id] = record
         self.emit("tensor", record)
         return record
+
+    def value_record(
+        self, dtype: str, shape: list[int] | None, value: Any, name: str | None = None
+    ) -> Tensor:
+        """The record of a value TensorFlow took or gave that is not an eager tensor
+        (``tapetui.record.leaves``), under a synthetic id."""
+        data, summary = (
+            (None, None)
+            if value is None
+            else capture(value, self.budget.elements, self.budget.preview)
+        )
+        where = self.where()
+        record = Tensor(
+            self.synthetic_id(), dtype, shape, data, summary, name, file=where[0], line=where[1]
+        )
+        if self.summarised is None:
+            self.tensors[record.id] = record
+        self.emit("tensor", record)
+        return record
+
+    def ref_for(self, obj: Any, boundary: bool = True, name: str | None = None) -> int | None:
+        """The trace id of a structure's leaf, recorded the first time: a tensor or variable,
+        or any other value (``tapetui.record.leaves``); ``None`` stays ``None``."""
+        if obj is None:
+            return None
+        ref = tfh.ref_of(obj)
+        if ref is None:
+            return self.leaves.ref(obj, name)
+        self.ensure_tensor(obj, boundary=boundary, name=name)
+        return ref
 
     def ensure_tensor(
         self, t: Any, boundary: bool, how: str = "constant", name: str | None = None

@@ -132,6 +132,12 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     return {key: meta.get(key) for key in keys}
 
 
+def _internal_errors(trace: Trace) -> list[str]:
+    """Errors of tapetui's own recorder (what it was recording there may be missing)."""
+    errors = trace.meta.get("internal_errors")
+    return [str(e) for e in errors] if isinstance(errors, list) else []
+
+
 def build_report(trace: Trace) -> dict[str, Any]:
     """The report of ``trace`` in the documented JSON shape."""
     explanations = explain(trace)
@@ -143,6 +149,7 @@ def build_report(trace: Trace) -> dict[str, Any]:
         "stderr": trace.output("stderr"),
         "error": _error(trace.error),
         "summarised": _summarised(trace),
+        "internal_errors": _internal_errors(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
             _call(trace, call, explanations.get(call.id))

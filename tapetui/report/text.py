@@ -93,6 +93,13 @@ def render_text(trace: Trace) -> str:
         )
     if report["summarised"]:
         lines.append(_summarised_line(trace))
+    if report["internal_errors"]:
+        count = len(report["internal_errors"])
+        lines.append(
+            f"tapetui's recorder met {count} error{'s' * (count != 1)} of its own; what it was "
+            "recording there may be missing from the trace:"
+        )
+        lines += [f"  {error}" for error in report["internal_errors"]]
     for call in report["gradient_calls"]:
         lines += _call_lines(call)
     if report["error"]:
