@@ -125,12 +125,24 @@ class GradientBook:
         skip: Any,
         produced: list[Any],
     ) -> None:
+        self.step(op_name, _ids(inputs), _ids(outputs), out_grads, skip, produced)
+
+    def step(
+        self,
+        op_name: str,
+        in_ids: list[int | None] | None,
+        out_ids: list[int | None] | None,
+        out_grads: Any,
+        skip: Any,
+        produced: list[Any],
+    ) -> None:
+        """One backward step, its forward tensors given by id."""
         call = self.current
         if call is None or self.rec.summarising:
             return
         upstream = [self._grad_ref(g) for g in out_grads or ()]
         made = [self._grad_ref(g) for g in produced]
-        op = self._forward_op(call, op_name, _ids(inputs), _ids(outputs), upstream)
+        op = self._forward_op(call, op_name, in_ids, out_ids, upstream)
         forward = self.rec.ops.get(op)
         skipped = sorted(int(i) for i in (skip or ()))
         if forward is not None:

@@ -40,6 +40,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     ),
     "pywrap_tfe.TFE_Py_FastPathExecute": lambda: pywrap_tfe.TFE_Py_FastPathExecute,
     "pywrap_tfe.TFE_Py_TapeSetIsStopped": lambda: pywrap_tfe.TFE_Py_TapeSetIsStopped,
+    "record.record_operation": lambda: record.record_operation,
     "tape.variable_accessed": lambda: tape_lib.variable_accessed,
     "tape.variables_accessed": lambda: tape_lib.variables_accessed,
     "GradientTape._push_tape": lambda: GradientTape._push_tape,
@@ -232,6 +233,7 @@ class Hooks:
             tape_lib, "variable_accessed", _after(rec, lambda v: rec.on_variables_accessed([v]))
         )
         self._patch(tape_lib, "variables_accessed", _variables_accessed(rec))
+        self._patch(record, "record_operation", _custom_gradients(rec))
         _patch_tape(self, rec)
         _patch_variables(self, rec)
         _patch_boundaries(self, rec)
@@ -325,6 +327,39 @@ def _gradient_function(rec: Recorder, *args: Any) -> Any:
         with rec.guard():
             rec.on_backward_step(op_name, inputs, outputs, out_grads, skip, flat)
     return produced
+
+
+def _custom_gradients(rec: Recorder) -> Callable[[Any], Any]:
+    """``record.record_operation`` reporting the backward steps of ``tf.custom_gradient``
+    functions: TensorFlow calls their gradient functions directly, not through the gradient
+    function the hooks registered. Only ids are kept: the tape keeps what TensorFlow keeps."""
+
+    def make(original: Any) -> Any:
+        def record_operation(
+            op_type: str, outputs: Any, inputs: Any, backward: Any, *rest: Any
+        ) -> Any:
+            if sys._getframe(1).f_code.co_filename.endswith("custom_gradient.py"):
+                backward = _observed_backward(
+                    rec, op_type, ids_of(inputs), ids_of(outputs), backward
+                )
+            return original(op_type, outputs, inputs, backward, *rest)
+
+        return record_operation
+
+    return make
+
+
+def _observed_backward(
+    rec: Recorder, op_type: str, in_ids: list[int], out_ids: list[int], backward: Any
+) -> Callable[..., Any]:
+    def backward_function(*grads: Any) -> Any:
+        produced = backward(*grads)
+        if not rec.muted and not rec.summarising and eager():
+            with rec.guard():
+                rec.gradients.step(op_type, in_ids, out_ids, list(grads), (), list(produced))
+        return produced
+
+    return backward_function
 
 
 def _fast_path(original: Any) -> Any:

@@ -43,7 +43,7 @@ del tape, y, g
 print("tape, loss, gradient:", [("alive" if r() is not None else "freed") for r in (rt, ry, rg)])
 """
 
-TF_STYLE_TESTS = '''\
+TF_STYLE_TESTS = """\
 import unittest
 
 import tensorflow as tf
@@ -103,7 +103,7 @@ class TapeTest(tf.test.TestCase):
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
     print("failures:", len(result.failures), "errors:", len(result.errors))
-'''
+"""
 
 BUDGETS = {
     "default": None,
