@@ -3,8 +3,6 @@ returns a Python number gives TensorFlow that number, and tapetui records it as 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tapetui.explain import explain_call
