@@ -335,14 +335,21 @@ def _custom_gradients(rec: Recorder) -> Callable[[Any], Any]:
     function the hooks registered. Only ids are kept: the tape keeps what TensorFlow keeps."""
 
     def make(original: Any) -> Any:
-        def record_operation(
-            op_type: str, outputs: Any, inputs: Any, backward: Any, *rest: Any
-        ) -> Any:
-            if sys._getframe(1).f_code.co_filename.endswith("custom_gradient.py"):
-                backward = _observed_backward(
-                    rec, op_type, ids_of(inputs), ids_of(outputs), backward
-                )
-            return original(op_type, outputs, inputs, backward, *rest)
+        signature = inspect.signature(original)
+
+        def record_operation(*args: Any, **kwargs: Any) -> Any:
+            if not sys._getframe(1).f_code.co_filename.endswith("custom_gradient.py"):
+                return original(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            given = bound.arguments
+            given["backward_function"] = _observed_backward(
+                rec,
+                given["op_type"],
+                ids_of(given["input_tensors"]),
+                ids_of(given["output_tensors"]),
+                given["backward_function"],
+            )
+            return original(*bound.args, **bound.kwargs)
 
         return record_operation
 

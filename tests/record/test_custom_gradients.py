@@ -3,6 +3,8 @@ returns a Python number gives TensorFlow that number, and tapetui records it as 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tapetui.explain import explain_call
@@ -78,3 +80,24 @@ def test_the_backward_step_produced_the_number(trace: Trace, target: str, value:
     steps = [e for e in trace.events if isinstance(e, BackwardStepEvent) and e.call == call.id]
     produced = [trace.tensors[p].data for s in steps for p in s.produced if p is not None]
     assert value in produced
+
+
+GRAPH_MODE_READ = """\
+import tensorflow as tf
+
+with tf.Graph().as_default():
+    v = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = v * v
+    grad = tape.gradient(y, v)
+print(type(grad).__name__, grad.shape)
+"""
+
+
+def test_tensorflows_own_callers_of_record_operation_are_unchanged(tmp_path: Path) -> None:
+    """Graph-mode variable reads call ``record.record_operation`` with keywords."""
+    path = tmp_path / "graph_mode_read.py"
+    path.write_text(GRAPH_MODE_READ, encoding="utf-8")
+    trace = record(path, budget=Budget(tapes=0, ops=0), timeout=300)
+    assert trace.status == "finished", trace.error
+    assert trace.output("stdout") == "SymbolicTensor ()\n"
