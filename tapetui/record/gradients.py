@@ -59,7 +59,7 @@ class GradientBook:
         if structure is None:
             return None
         name = self.rec.bound_name(structure) if named else None
-        return self.rec.ref_for(structure, name=name)
+        return self.rec.leaves.ref_for(structure, name=name)
 
     def begin(self, gt: Any, method: str, arguments: dict[str, Any], inside: bool) -> CallState:
         where = self.rec.where()
@@ -165,7 +165,7 @@ class GradientBook:
     def _grad_ref(self, grad: Any) -> int | None:
         """The id of a gradient: a tensor, an ``IndexedSlices`` (densified) or a plain number
         a custom gradient returned (TensorFlow uses it as the value it is)."""
-        return self.rec.ref_for(grad, boundary=False)
+        return self.rec.leaves.ref_for(grad, boundary=False)
 
     def _forward_op(
         self,

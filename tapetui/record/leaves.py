@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tapetui.record import tf_hooks as tfh
-from tapetui.record.values import densified
+from tapetui.record.values import capture, densified
+from tapetui.trace.model import Tensor
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
@@ -63,19 +64,46 @@ class Leaves:
         self.rec = rec
         self._foreign: dict[int, tuple[Any, int]] = {}
 
+    def ref_for(self, obj: Any, boundary: bool = True, name: str | None = None) -> int | None:
+        """The trace id of a structure's leaf, recorded the first time: a tensor or variable,
+        or any other value; ``None`` stays ``None``."""
+        if obj is None:
+            return None
+        ref = tfh.ref_of(obj)
+        if ref is None:
+            return self.ref(obj, name)
+        self.rec.ensure_tensor(obj, boundary=boundary, name=name)
+        return ref
+
     def ref(self, obj: Any, name: str | None = None) -> int:
-        """The id of ``obj``'s record, recorded the first time (or each time for a value)."""
-        rec = self.rec
+        """The id of the record of ``obj``, which has no TensorFlow id, recorded the first time
+        (each time for a value)."""
         known = self._known(obj)
         if known is not None:
             return known
         dtype, shape, value = describe(obj)
         if value is None and not (is_slices(obj) or isinstance(obj, _PLAIN)):
             name = name or label_of(obj)
-        record = rec.value_record(dtype, shape, value, name)
+        record = self._record(dtype, shape, value, name)
         if value is None:
             self._remember(obj, record.id)
         return record.id
+
+    def _record(self, dtype: str, shape: list[int] | None, value: Any, name: str | None) -> Tensor:
+        rec = self.rec
+        data, summary = (
+            (None, None)
+            if value is None
+            else capture(value, rec.budget.elements, rec.budget.preview)
+        )
+        where = rec.where()
+        record = Tensor(
+            rec.synthetic_id(), dtype, shape, data, summary, name, file=where[0], line=where[1]
+        )
+        if not rec.summarising:
+            rec.tensors[record.id] = record
+        rec.emit("tensor", record)
+        return record
 
     def _known(self, obj: Any) -> int | None:
         entry = self._foreign.get(id(obj))

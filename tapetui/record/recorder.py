@@ -290,36 +290,6 @@ class Recorder:
         self.emit("tensor", record)
         return record
 
-    def value_record(
-        self, dtype: str, shape: list[int] | None, value: Any, name: str | None = None
-    ) -> Tensor:
-        """The record of a value TensorFlow took or gave that is not an eager tensor
-        (``tapetui.record.leaves``), under a synthetic id."""
-        data, summary = (
-            (None, None)
-            if value is None
-            else capture(value, self.budget.elements, self.budget.preview)
-        )
-        where = self.where()
-        record = Tensor(
-            self.synthetic_id(), dtype, shape, data, summary, name, file=where[0], line=where[1]
-        )
-        if self.summarised is None:
-            self.tensors[record.id] = record
-        self.emit("tensor", record)
-        return record
-
-    def ref_for(self, obj: Any, boundary: bool = True, name: str | None = None) -> int | None:
-        """The trace id of a structure's leaf, recorded the first time: a tensor or variable,
-        or any other value (``tapetui.record.leaves``); ``None`` stays ``None``."""
-        if obj is None:
-            return None
-        ref = tfh.ref_of(obj)
-        if ref is None:
-            return self.leaves.ref(obj, name)
-        self.ensure_tensor(obj, boundary=boundary, name=name)
-        return ref
-
     def ensure_tensor(
         self, t: Any, boundary: bool, how: str = "constant", name: str | None = None
     ) -> Tensor | None:
