@@ -113,6 +113,7 @@ class Recorder:
         self.leaves = Leaves(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
+        self._errors_sent = 0
         self._lock = threading.RLock()
         self._guard = Guard(self)
 
@@ -146,10 +147,15 @@ class Recorder:
         self._sink_flush()
 
     def send_steps(self) -> None:
-        """Send the summarised step rows gathered so far (from any thread)."""
+        """Send the summarised step rows gathered so far (from any thread), and the recorder's
+        own errors met since the last send: they reach the trace even if the process dies."""
         with self._lock:
             if self.steps is not None:
                 self.steps.send()
+            errors = self.notes["internal_errors"]
+            if len(errors) != self._errors_sent:
+                self._errors_sent = len(errors)
+                self.emit("meta", {"meta": {"internal_errors": list(errors)}})
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""

@@ -154,3 +154,29 @@ def test_the_status_line_counts_the_recorders_errors(
     sentence, _ = status_text(failing)
     assert sentence.endswith(" · 1 recorder error (tapetui report lists them)")
     assert "recorder error" not in status_text(both[0])[0]
+
+
+DIES_AFTER_A_RECORDER_ERROR = """\
+import os
+import tensorflow as tf
+from tapetui.record.tapes import TapeBook
+
+def exited(self, gt, where):
+    raise RuntimeError("a deliberate failure in the recorder")
+
+TapeBook.exited = exited  # the recorder calls it at each tape's exit
+x = tf.constant(2.0)
+with tf.GradientTape() as tape:
+    tape.watch(x)
+    y = x * x
+print(float(tape.gradient(y, x)), flush=True)
+os._exit(3)
+"""
+
+
+def test_the_recorders_own_error_reaches_the_trace_of_a_run_that_died(tmp_path: Path) -> None:
+    path = tmp_path / "dies.py"
+    path.write_text(DIES_AFTER_A_RECORDER_ERROR, encoding="utf-8")
+    trace = record(path, timeout=300)
+    assert (trace.status, trace.exit_code, trace.output("stdout")) == ("died", 3, "4.0\n")
+    assert trace.meta["internal_errors"] == ["RuntimeError: a deliberate failure in the recorder"]
