@@ -39,6 +39,9 @@ def error_cause(ctx: CallContext) -> Cause:
         )
     if error.type == "LookupError":
         return _no_gradient(ctx, asked)
+    rejected = _rejected_watch(ctx.trace, call)
+    if rejected is not None:
+        return _after_rejected_watch(ctx, rejected, asked)
     return Cause(
         "exception",
         f"`{tape.strip('`')}.{call.method}` at {at(call.line)} raised {error.type}: "
@@ -70,6 +73,39 @@ def _no_gradient(ctx: CallContext, asked: Evidence) -> Cause:
         "Register one with `@tf.RegisterGradient`, wrap the computation in `tf.custom_gradient`, "
         "or keep that op off the path to the target (`tf.stop_gradient` around it).",
         [*marks, asked],
+    )
+
+
+def _rejected_watch(trace: Trace, call: GradientCall) -> WatchEvent | None:
+    """The last ``watch()`` on the call's tape that raised before it, preferring one that was
+    given one of the call's sources."""
+    raised = [
+        e
+        for e in trace.events
+        if isinstance(e, WatchEvent) and e.error and e.tape == call.tape and e.seq < call.seq
+    ]
+    sources = set(call.source_ids)
+    shared = [e for e in raised if any(i.ref in sources for i in e.items)]
+    return (shared or raised or [None])[-1]
+
+
+def _after_rejected_watch(ctx: CallContext, watch: WatchEvent, asked: Evidence) -> Cause:
+    call, error = ctx.call, ctx.call.error
+    assert error is not None and watch.error is not None
+    sources = set(call.source_ids)
+    same = [i.label for i in watch.items if i.ref in sources]
+    given = f", given {', '.join(same)} as a source," if same else ""
+    message = error.message.strip().splitlines()[0] if error.message.strip() else ""
+    rejected = watch.error.strip().splitlines()[0].rstrip(".")
+    return Cause(
+        "watch_rejected",
+        f"`watch()` at {at(watch.line)} raised {rejected}; then "
+        f"`{ctx.tape_name.strip('`')}.{call.method}` at {at(call.line)}{given} raised "
+        f"{error.type}: {message}".rstrip(": "),
+        "Watch and differentiate with respect to real tensors or variables: with Keras 3, "
+        "`layer.kernel.value` (or leave `watch_accessed_variables=True`); for a model's "
+        "symbolic `model.inputs`, the tensor you pass to the model.",
+        [Evidence(watch.file, watch.line, "watch() raised", watch.seq), asked],
     )
 
 

@@ -84,15 +84,12 @@ class GradientBook:
             return [self._refs(v, named) for v in structure]
         if structure is None:
             return None
-        leaf = _dense(structure)
-        name = self.rec.bound_name(leaf) if named else None
-        self.rec.ensure_tensor(leaf, boundary=True, name=name)
-        return tfh.ref_of(leaf)
+        name = self.rec.bound_name(structure) if named else None
+        return self.rec.leaves.ref_for(structure, name=name)
 
     def begin(self, gt: Any, method: str, arguments: dict[str, Any], inside: bool) -> CallState:
         where = self.rec.where()
         tape = self.rec.tapes.state_of(gt)
-        sources = arguments.get("sources", arguments.get("source"))
         unconnected = arguments.get("unconnected_gradients", "none")
         self.count += 1
         record = GradientCall(
@@ -102,31 +99,43 @@ class GradientBook:
             file=where[0],
             line=where[1],
             seq=-1,
-            target=self._refs(arguments.get("target"), named=self.rec.summarising),
-            sources=self._refs(sources),
-            output_gradients=self._refs(arguments.get("output_gradients")),
+            target=None,
+            sources=None,
             unconnected_gradients=str(getattr(unconnected, "value", unconnected)).lower(),
             inside_context=inside,
             thread=thread_name(),
         )
-        record.target_ids = [r for r in flatten(record.target) if r is not None]
-        self.rec.name_target(arguments.get("target"))  # `loss`, as Keras's train_step named it
-        record.source_ids = flatten(record.sources)
         self.current = CallState(record)
+        try:  # whatever the arguments are, the call is recorded (it may raise in TF next)
+            self._arguments(record, arguments)
+        except Exception as exc:
+            self.rec.note_internal_error(exc)
         return self.current
+
+    def _arguments(self, record: GradientCall, arguments: dict[str, Any]) -> None:
+        sources = arguments.get("sources", arguments.get("source"))
+        record.target = self._refs(arguments.get("target"), named=self.rec.summarising)
+        record.sources = self._refs(sources)
+        record.output_gradients = self._refs(arguments.get("output_gradients"))
+        record.target_ids = [r for r in flatten(record.target) if r is not None]
+        record.source_ids = [r for r in flatten(record.sources) if r is not None]
+        self.rec.name_target(arguments.get("target"))  # `loss`, as Keras's train_step named it
 
     def end(self, call: CallState | None, result: Any, error: BaseException | None) -> None:
         self.current = None
         if call is None:
             return
         record = call.record
-        if not self.rec.summarising:
-            self._finish_sums(call)
+        try:
+            if not self.rec.summarising:
+                self._finish_sums(call)
+            if error is None:
+                record.results = self._refs(result)
+                record.result_ids = flatten(record.results)
+        except Exception as exc:  # the call is still recorded, with what could be read
+            self.rec.note_internal_error(exc)
         if error is not None:
             record.error = ErrorInfo(type(error).__name__, str(error), record.file, record.line)
-        else:
-            record.results = self._refs(result)
-            record.result_ids = flatten(record.results)
         record.seq = self.rec.seq
         self.rec.emit("call", record)
         self.rec.event(GradientCallEvent, (record.file, record.line), call=record.id)
@@ -144,12 +153,24 @@ class GradientBook:
         skip: Any,
         produced: list[Any],
     ) -> None:
+        self.step(op_name, _ids(inputs), _ids(outputs), out_grads, skip, produced)
+
+    def step(
+        self,
+        op_name: str,
+        in_ids: list[int | None] | None,
+        out_ids: list[int | None] | None,
+        out_grads: Any,
+        skip: Any,
+        produced: list[Any],
+    ) -> None:
+        """One backward step, its forward tensors given by id."""
         call = self.current
         if call is None or self.rec.summarising:
             return
         upstream = [self._grad_ref(g) for g in out_grads or ()]
         made = [self._grad_ref(g) for g in produced]
-        op = self._forward_op(call, op_name, _ids(inputs), _ids(outputs), upstream)
+        op = self._forward_op(call, op_name, in_ids, out_ids, upstream)
         forward = self.rec.ops.get(op)
         skipped = sorted(int(i) for i in (skip or ()))
         if forward is not None:
@@ -170,11 +191,9 @@ class GradientBook:
         )
 
     def _grad_ref(self, grad: Any) -> int | None:
-        if grad is None:
-            return None
-        grad = _dense(grad)
-        self.rec.ensure_tensor(grad, boundary=False)
-        return tfh.ref_of(grad)
+        """The id of a gradient: a tensor, an ``IndexedSlices`` (densified) or a plain number
+        a custom gradient returned (TensorFlow uses it as the value it is)."""
+        return self.rec.leaves.ref_for(grad, boundary=False)
 
     def _forward_op(
         self,
@@ -282,13 +301,6 @@ class GradientBook:
             contributions=grads,
             total=total,
         )
-
-
-def _dense(value: Any) -> Any:
-    """The values tensor of an ``IndexedSlices`` gradient; anything else unchanged."""
-    if tfh.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
-        return value.values
-    return value
 
 
 def _ids(tensors: Any) -> list[int | None] | None:

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
 
-_MAX_INTERNAL_ERRORS = 20
-
 
 class Guard:
     """``with rec.guard():`` — a plain class: it is entered for every op, and a
@@ -48,9 +46,7 @@ class Guard:
             rec._lock.release()
         if exc is None or not isinstance(exc, Exception):
             return False
-        errors = rec.notes["internal_errors"]
-        if len(errors) < _MAX_INTERNAL_ERRORS:
-            errors.append(f"{type(exc).__name__}: {exc}")
+        rec.note_internal_error(exc)
         return True  # the recorder's own bug: noted, and the scenario carries on
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +12,12 @@ from typing import Any
 
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.output import CapturedOutput
+from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
+from tapetui.record.runner import _error_info as error_info
 from tapetui.record.runner import hooked, record_file, start_meta
-from tapetui.trace.model import Trace
+from tapetui.trace.events import ErrorEvent
+from tapetui.trace.model import ErrorInfo, Trace
 from tapetui.trace.stream import apply_record, record_line
 
 
@@ -39,19 +43,36 @@ def run_scenario(path: str | Path, seed: int = 0) -> Trace:
 
 @contextmanager
 def recording_from(frame: FrameType) -> Iterator[Trace]:
-    """Record while the block runs; ``frame``'s file is the scenario."""
+    """Record while the block runs; ``frame``'s file is the scenario. The trace holds what a
+    recording child's does: the scenario's source, the recorder's notes (its own errors
+    included), and the error the block raised."""
     filename = frame.f_code.co_filename
     trace = Trace(scenario=filename)
     sink = trace_sink(trace)
     sink("meta", start_meta(filename, 0))
+    files = ScenarioFiles(filename)
+    if os.path.isfile(filename):
+        sink("source", {"file": filename, "text": read_source(filename)})
     output = CapturedOutput(close_stdin=False)
-    rec = Recorder(sink, ScenarioFiles(filename))
-    status = "raised"
+    rec = Recorder(sink, files)
+    final: dict[str, Any] = {"status": "raised", "exit_code": 1}
     try:
         with hooked(rec, output):
-            yield trace
-        status = "finished"
+            try:
+                yield trace
+            except BaseException as exc:
+                final["error"] = _note_error(rec, files, exc)
+                raise
+        final = {"status": "finished", "exit_code": 0}
     finally:
         output.restore()
-        sink("meta", {"status": status, "exit_code": 0 if status == "finished" else 1})
+        sink("meta", {**final, "meta": rec.final_notes()})
         trace.reindex()
+
+
+def _note_error(rec: Recorder, files: ScenarioFiles, exc: BaseException) -> ErrorInfo:
+    """The block's exception, recorded as the child records the scenario's."""
+    error = error_info(files, exc)
+    with rec.guard():
+        rec.event(ErrorEvent, (error.file, error.line), type=error.type, message=error.message)
+    return error

@@ -3,25 +3,57 @@
 Names are read from the scenario's frame whenever the recorder hears from TensorFlow. That
 happens on every op, so two shortcuts keep it cheap without changing what is found:
 
-- while one call from the scenario is still running (the same frame object below the
-  scenario's, at the same instruction), the scenario's bindings cannot have changed: no rescan;
+- a value of a type that is never named (a number, a string, a module, a function, a NumPy
+  array) is passed over at once, by its type;
 - a binding seen before (the same name to the same object) whose naming is settled is skipped.
 
 Unsettled bindings (a Keras layer, which gets its variables when a call builds it) are looked at
 again every time.
+
+Nothing here keeps an object of the scenario alive: frames are known by id, settled bindings by
+weak reference. A dead weak reference never matches, so a reused id costs another look, never a
+missed name.
 """
 
 from __future__ import annotations
 
+import types
+import weakref
 from collections.abc import Callable
-from types import FrameType
 from typing import Any
 
+import numpy as np
+
 _FRAMES_REMEMBERED = 8
-_NOTHING = object()
+_SEQUENCE_ITEMS = 16
+"""Lists and tuples up to this long have their items named too (``pair[0]``)."""
 
 TakeName = Callable[[str, Any], bool]
 """Gives ``name`` to ``value``; True when that is settled (another look would find nothing new)."""
+
+_Ref = weakref.ReferenceType
+
+INERT: frozenset[type] = frozenset(
+    {
+        int,
+        float,
+        bool,
+        complex,
+        str,
+        bytes,
+        type(None),
+        dict,
+        set,
+        np.ndarray,
+        types.ModuleType,
+        types.FunctionType,
+        types.BuiltinFunctionType,
+        types.MethodType,
+        type,
+    }
+)
+"""Types whose values never get a name (``take`` has nothing to do with them). Exact types: a
+subclass, or a class with its own metaclass, is still looked at."""
 
 
 class NameScanner:
@@ -29,53 +61,38 @@ class NameScanner:
 
     def __init__(self, take: TakeName) -> None:
         self.take = take
-        self._last: tuple[Any, ...] = ()
-        """(scenario frame, instruction, frame it called) at the last scan."""
-        self._settled: dict[int, dict[str, Any]] = {}
-        """Per frame (by id; a reused id only costs a miss): name -> object already settled."""
-        self._unsettled: list[tuple[str, Any]] = []
-        """Bindings of the last scanned frame that must be looked at again on every scan."""
+        self._settled: dict[int, dict[str, _Ref]] = {}
+        """Per frame (by id: a reused id only costs a miss): name -> a weak reference to the
+        object whose naming is settled."""
 
-    def maybe_scan(self, frame: FrameType, child: FrameType | None) -> None:
-        """Scan ``frame`` unless it is still inside the call it was in at the last scan."""
-        last = self._last
-        if (
-            child is not None
-            and last
-            and last[0] is frame
-            and last[2] is child
-            and last[1] == frame.f_lasti
-        ):
-            for name, value in self._unsettled:
-                self.take(name, value)
-            return
-        # Holding the frames keeps their ids from being reused by a later call.
-        self._last = (frame, frame.f_lasti, child)
+    def maybe_scan(self, frame: Any) -> None:
+        """Take the names ``frame`` binds that were not settled before."""
         self.scan(frame)
 
     def scan(self, frame: Any) -> None:
         """Every binding of ``frame`` (an object with ``f_locals``), lists and tuples one deep."""
         settled = self._settled_for(frame)
-        self._unsettled = unsettled = []
+        take = self.take
         for name, value in list(frame.f_locals.items()):
-            if settled.get(name, _NOTHING) is value or name.startswith("__"):
+            kind = type(value)
+            if kind in INERT:
                 continue
-            done = self.take(name, value)
-            if not done:
-                unsettled.append((name, value))
-            if type(value) in (list, tuple) and len(value) <= 16:
+            entry = settled.get(name)
+            if (entry is not None and entry() is value) or name.startswith("__"):
+                continue
+            done = take(name, value)
+            if (kind is list or kind is tuple) and len(value) <= _SEQUENCE_ITEMS:
                 for i, item in enumerate(value):
-                    done = self.take(f"{name}[{i}]", item) and done
-                done = done and type(value) is tuple  # a list's items may change
-            if done:
-                settled[name] = value
+                    if type(item) not in INERT:
+                        take(f"{name}[{i}]", item)
+                continue  # a list's items may change; neither takes a weak reference
+            if done and kind.__weakrefoffset__:
+                settled[name] = _Ref(value)
 
     def forget(self) -> None:
-        self._last = ()
         self._settled.clear()
-        self._unsettled = []
 
-    def _settled_for(self, frame: Any) -> dict[str, Any]:
+    def _settled_for(self, frame: Any) -> dict[str, _Ref]:
         key = id(frame)
         settled = self._settled.get(key)
         if settled is None:

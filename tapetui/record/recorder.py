@@ -18,11 +18,14 @@ from threading import get_ident
 from types import FrameType
 from typing import Any
 
+import numpy as np
+
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
 from tapetui.record.guard import Guard, forget_in_fork
+from tapetui.record.leaves import Leaves
 from tapetui.record.library import LibraryPlaces, library_binding
 from tapetui.record.names import NameScanner, distinct
 from tapetui.record.optimizers import OptimizerWatch
@@ -50,6 +53,7 @@ _KERAS_DIR = f"{os.sep}keras{os.sep}"
 _HANDS_BACK_NUMPY = (_NUMPY_DIR, _KERAS_DIR)
 """Libraries whose calls hand the scenario NumPy (``np.mean(t)``, Keras ``predict``): a tensor
 they convert for a scenario's call leaves TensorFlow at the scenario's line."""
+_MAX_INTERNAL_ERRORS = 20
 
 
 @functools.lru_cache(maxsize=4096)
@@ -94,8 +98,10 @@ class Recorder:
         self.optimizers = OptimizerWatch(self)
         self.tapes = TapeBook(self)
         self.gradients = GradientBook(self)
+        self.leaves = Leaves(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
+        self._errors_sent = 0
         self._lock = threading.RLock()
         self._owner = 0
         """The thread inside recorder code while ``_mute`` > 0 (``Guard``)."""
@@ -142,20 +148,25 @@ class Recorder:
         self._sink_flush()
 
     def send_steps(self) -> None:
-        """Send the summarised step rows gathered so far (from any thread)."""
+        """Send the summarised step rows gathered so far (from any thread), and the recorder's
+        own errors met since the last send: they reach the trace even if the process dies."""
         with self._lock:
             if self.steps is not None:
                 self.steps.send()
+            errors = self.notes["internal_errors"]
+            if len(errors) != self._errors_sent:
+                self._errors_sent = len(errors)
+                self.emit("meta", {"meta": {"internal_errors": list(errors)}})
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""
-        found, name, child = self.files.innermost(frame or sys._getframe(1))
+        found, name, _ = self.files.innermost(frame or sys._getframe(1))
         while self.files.new_files:
             self._send_source(self.files.new_files.pop())
         if found is None:
             return None, None
         if self.summarised is None:
-            self.names.maybe_scan(found, child)
+            self.names.maybe_scan(found)
         return name, found.f_lineno
 
     @property
@@ -173,6 +184,12 @@ class Recorder:
         self.emit("meta", {"meta": {"summarised": self.summarised.as_meta()}})
         self.steps = StepRows(self)
         self.on_summarise()
+
+    def note_internal_error(self, exc: BaseException) -> None:
+        """Note one of the recorder's own bugs, caught where recording can go on."""
+        errors = self.notes["internal_errors"]
+        if len(errors) < _MAX_INTERNAL_ERRORS:
+            errors.append(f"{type(exc).__name__}: {exc}")
 
     def final_notes(self) -> dict[str, Any]:
         """What the trace's meta should say at the end: problems met, and what was summarised."""
@@ -306,6 +323,8 @@ class Recorder:
         if value is None:
             data, summary, shape = None, None, [int(d) for d in t.shape]
         else:
+            if type(value) is not np.ndarray:  # a scalar string is bytes
+                value = np.asarray(value)
             data, summary = capture(value, self.budget.elements, self.budget.preview)
             shape = list(value.shape)
         record = Tensor(

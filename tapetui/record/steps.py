@@ -11,7 +11,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.leaves import describe, label_of
 from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.steps import CALL, ENTER, EXIT, FILE_AT
@@ -142,22 +145,32 @@ class StepRows:
             return [self._refs(v, tensors, site) for v in structure]
         if structure is None:
             return None
-        leaf = _dense(structure)
+        leaf = structure
         ref = tfh.ref_of(leaf)
         if isinstance(leaf, tfh.EagerTensor):
             name = None if site is None else self._name(leaf, site, len(tensors))
-            tensors.append(self._tensor(leaf, ref, name))
+            value = tfh.value_of(leaf)
+            shape = [int(d) for d in leaf.shape]
+            tensors.append(self._tensor(ref, leaf.dtype.name, shape, value, name))
+        elif ref is None:  # an IndexedSlices, a number, a foreign object (``leaves``)
+            ref = self.rec.synthetic_id()
+            dtype, shape, value = describe(leaf)
+            name = label_of(leaf) if value is None else None
+            tensors.append(self._tensor(ref, dtype, shape, value, name))
         return ref
 
-    def _tensor(self, t: Any, ref: int | None, name: str | None) -> list[Any]:
-        value = tfh.value_of(t)
+    def _tensor(
+        self, ref: int | None, dtype: str, shape: list[int] | None, value: Any, name: str | None
+    ) -> list[Any]:
         if value is None:
-            return [ref, t.dtype.name, [int(d) for d in t.shape], None, None, name]
+            return [ref, dtype, shape, None, None, name]
+        if type(value) is not np.ndarray:  # a scalar string is bytes
+            value = np.asarray(value)
         data, s = capture(value, self.rec.budget.elements, self.rec.budget.preview)
         summary = None if s is None else [s.size, s.preview, s.min, s.max, s.mean, s.nan, s.inf]
         if summary is not None:
             summary.append(s.norm)
-        return [ref, t.dtype.name, list(value.shape), data, summary, name]
+        return [ref, dtype, list(value.shape), data, summary, name]
 
     def _name(self, tensor: Any, site: Site, position: int) -> str | None:
         """The scenario's name for a tensor it passed (``loss``), looked up in full once per
@@ -171,13 +184,6 @@ class StepRows:
         if name is not None:
             self._names[(site, position)] = name
         return name
-
-
-def _dense(value: Any) -> Any:
-    """The values tensor of an ``IndexedSlices`` gradient; anything else unchanged."""
-    if type(value).__name__ == "IndexedSlices":
-        return value.values
-    return value
 
 
 def _thread_column() -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.leaves import label_of
 from tapetui.record.threads import thread_name
 from tapetui.trace.events import (
     ResumeRecordingEvent,
@@ -186,7 +187,11 @@ class TapeBook:
     def watch(self, gt: Any, structure: Any, error: BaseException | None, where: Where) -> None:
         state = self.state_of(gt)
         leaves = flatten(structure)
-        items = [self._watch_item(state, leaf, error) for leaf in leaves]
+        items = [
+            self._watch_item(state, part, error, label)
+            for leaf in leaves
+            for part, label in self._components(leaf)
+        ]
         self.rec.event(
             WatchEvent,
             where,
@@ -197,14 +202,26 @@ class TapeBook:
             error=None if error is None else f"{type(error).__name__}: {error}",
         )
 
-    def _watch_item(self, state: TapeState, leaf: Any, error: BaseException | None) -> WatchItem:
-        self.rec.ensure_tensor(leaf, boundary=True)
+    def _components(self, leaf: Any) -> list[tuple[Any, str | None]]:
+        """What TensorFlow watches of a leaf: itself, or a composite tensor's component
+        tensors (a ``tf.SparseTensor``'s indices, values and dense shape), labelled after it."""
+        if tfh.ref_of(leaf) is not None or not tfh.tf.is_tensor(leaf):
+            return [(leaf, None)]
+        name = self.rec.bound_name(leaf) or type(leaf).__name__
+        parts = tfh.tf.nest.flatten(leaf, expand_composites=True)
+        return [(part, f"{name}.{_component_name(leaf, part)}") for part in parts]
+
+    def _watch_item(
+        self, state: TapeState, leaf: Any, error: BaseException | None, label: str | None = None
+    ) -> WatchItem:
+        self.rec.ensure_tensor(leaf, boundary=True, name=label)
         ref = tfh.ref_of(leaf)
-        label = self.rec.label(leaf, ref)
+        label = label or self.rec.label(leaf, ref)
         if tfh.is_keras_variable(leaf):
             return WatchItem(ref, label, "ignored", "a Keras Variable, not a tf.Variable")
-        if ref is None:
-            return WatchItem(None, label, "ignored", "not a tensor or variable")
+        if ref is None:  # a foreign object keeps an id: a gradient call passing it links to it
+            ref = self.rec.leaves.ref(leaf)
+            return WatchItem(ref, label_of(leaf), "ignored", "not a tensor or variable")
         if error is not None:
             return WatchItem(ref, label, "ignored", "watch() raised")
         if not tfh.is_differentiable_dtype(leaf.dtype):
@@ -245,3 +262,17 @@ class TapeBook:
 
 def _floating(var: Any) -> bool:
     return tfh.is_differentiable_dtype(var.dtype)
+
+_COMPONENTS = ("values", "indices", "dense_shape", "flat_values", "row_splits")
+
+
+def _component_name(composite: Any, part: Any) -> str:
+    """``values`` for the values tensor of a ``tf.SparseTensor``; else the part's position."""
+    for attr in _COMPONENTS:
+        if getattr(composite, attr, None) is part:
+            return attr
+    nested = getattr(composite, "nested_row_splits", ())
+    for depth, splits in enumerate(nested):
+        if splits is part:
+            return f"row_splits[{depth}]" if depth else "row_splits"
+    return "component"

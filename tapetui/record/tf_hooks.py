@@ -41,6 +41,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     ),
     "pywrap_tfe.TFE_Py_FastPathExecute": lambda: pywrap_tfe.TFE_Py_FastPathExecute,
     "pywrap_tfe.TFE_Py_TapeSetIsStopped": lambda: pywrap_tfe.TFE_Py_TapeSetIsStopped,
+    "record.record_operation": lambda: record.record_operation,
     "tape.variable_accessed": lambda: tape_lib.variable_accessed,
     "tape.variables_accessed": lambda: tape_lib.variables_accessed,
     "GradientTape._push_tape": lambda: GradientTape._push_tape,
@@ -260,6 +261,7 @@ class Hooks:
         )
         self._patch(tape_lib, "variables_accessed", _variables_accessed(rec))
         self._patch(threading.Thread, "_bootstrap_inner", _observing_thread(self))
+        self._patch(record, "record_operation", _custom_gradients(rec))
         _patch_tape(self, rec)
         _patch_variables(self, rec)
         _patch_boundaries(self, rec)
@@ -379,6 +381,46 @@ def _gradient_function(rec: Recorder, *args: Any) -> Any:
         with rec.guard():
             rec.on_backward_step(op_name, inputs, outputs, out_grads, skip, flat)
     return produced
+
+
+def _custom_gradients(rec: Recorder) -> Callable[[Any], Any]:
+    """``record.record_operation`` reporting the backward steps of ``tf.custom_gradient``
+    functions: TensorFlow calls their gradient functions directly, not through the gradient
+    function the hooks registered. Only ids are kept: the tape keeps what TensorFlow keeps."""
+
+    def make(original: Any) -> Any:
+        signature = inspect.signature(original)
+
+        def record_operation(*args: Any, **kwargs: Any) -> Any:
+            if not sys._getframe(1).f_code.co_filename.endswith("custom_gradient.py"):
+                return original(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            given = bound.arguments
+            given["backward_function"] = _observed_backward(
+                rec,
+                given["op_type"],
+                ids_of(given["input_tensors"]),
+                ids_of(given["output_tensors"]),
+                given["backward_function"],
+            )
+            return original(*bound.args, **bound.kwargs)
+
+        return record_operation
+
+    return make
+
+
+def _observed_backward(
+    rec: Recorder, op_type: str, in_ids: list[int], out_ids: list[int], backward: Any
+) -> Callable[..., Any]:
+    def backward_function(*grads: Any) -> Any:
+        produced = backward(*grads)
+        if not rec.muted and not rec.summarising and eager():
+            with rec.guard():
+                rec.gradients.step(op_type, in_ids, out_ids, list(grads), (), list(produced))
+        return produced
+
+    return backward_function
 
 
 def _fast_path(original: Any) -> Any:

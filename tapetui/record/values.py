@@ -119,3 +119,11 @@ def capture(
     if array.size <= budget:
         return _whole(array), None
     return None, _summary(array, preview)
+
+
+def densified(values: np.ndarray, indices: np.ndarray, shape: Any) -> np.ndarray:
+    """The dense value of an ``IndexedSlices`` (rows ``values`` at ``indices``, repeated
+    indices summed), as ``tf.convert_to_tensor`` gives it, computed without running an op."""
+    dense = np.zeros([int(d) for d in shape], dtype=values.dtype)
+    np.add.at(dense, np.asarray(indices, dtype=np.int64), values)
+    return dense

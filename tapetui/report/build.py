@@ -174,6 +174,12 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     return {key: meta.get(key) for key in keys}
 
 
+def _internal_errors(trace: Trace) -> list[str]:
+    """Errors of tapetui's own recorder (what it was recording there may be missing)."""
+    errors = trace.meta.get("internal_errors")
+    return [str(e) for e in errors] if isinstance(errors, list) else []
+
+
 def _threads_seen_late(trace: Trace) -> list[str]:
     """Threads whose ops before their first tape were not recorded (not started by
     ``threading``)."""
@@ -195,6 +201,7 @@ def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
         "error": _error(trace.error, explain_error(trace)),
         "summarised": _summarised(trace),
         "threads_seen_late": _threads_seen_late(trace),
+        "internal_errors": _internal_errors(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
             _call(trace, call, explanations.get(call.id), steps.get(call.id, []))

@@ -103,6 +103,13 @@ def render_text(trace: Trace) -> str:
             f"thread {thread} was not started through threading: its ops before its first tape "
             "were not recorded"
         )
+    if report["internal_errors"]:
+        count = len(report["internal_errors"])
+        lines.append(
+            f"tapetui's recorder met {count} error{'s' * (count != 1)} of its own; what it was "
+            "recording there may be missing from the trace:"
+        )
+        lines += [f"  {error}" for error in report["internal_errors"]]
     for call in report["gradient_calls"]:
         lines += _call_lines(call)
     if report["error"]:

@@ -17,7 +17,23 @@ _ENDINGS = {
 
 
 def status_text(trace: Trace) -> tuple[str, str]:
-    """One sentence about how the recording ended, and a CSS class (``-failed`` when it went wrong)."""
+    """One sentence about how the recording ended, and a CSS class (``-failed`` when it went wrong),
+    followed by how many errors of tapetui's own the recording met, if any."""
+    sentence, css = _ending(trace)
+    return sentence + internal_errors_note(trace), css
+
+
+def internal_errors_note(trace: Trace) -> str:
+    """`` · 2 recorder errors (tapetui report lists them)`` when tapetui's recorder failed
+    somewhere: what it was recording there may be missing from the trace."""
+    errors = trace.meta.get("internal_errors")
+    if not isinstance(errors, list) or not errors:
+        return ""
+    count = len(errors)
+    return f" · {count} recorder error{'s' * (count != 1)} (tapetui report lists them)"
+
+
+def _ending(trace: Trace) -> tuple[str, str]:
     name = Path(trace.scenario).name or "trace"
     calls, tapes = len(trace.gradient_calls), len(trace.tapes)
     counts = f"{tapes} tape{'s' * (tapes != 1)}, {calls} gradient call{'s' * (calls != 1)}"
