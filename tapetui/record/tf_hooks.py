@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import tensorflow as tf
 from tensorflow.python import pywrap_tfe
+from tensorflow.python.autograph.impl import api as autograph_api
 from tensorflow.python.eager import backprop, backprop_util, context, record
 from tensorflow.python.eager import tape as tape_lib
+from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
 from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
+from tensorflow.python.util import traceback_utils
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
@@ -29,6 +32,7 @@ SUPPORTED_TF = ((2, 21), (2, 22))
 EagerTensor = ops.EagerTensor
 TFVariable = resource_variable_ops.BaseResourceVariable
 GradientTape = backprop.GradientTape
+TFFunction = polymorphic_function.Function
 
 PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "op_callbacks.add_op_callback": lambda: op_callbacks.add_op_callback,
@@ -52,6 +56,12 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "gen_resource_variable_ops.read_variable_op": lambda: (
         gen_resource_variable_ops.read_variable_op
     ),
+    "polymorphic_function.Function.__call__": lambda: TFFunction.__dict__["__call__"],
+    "polymorphic_function.Function._jit_compile": lambda: tf.function(abs)._jit_compile,
+    "polymorphic_function.Function._python_function": lambda: tf.function(abs)._python_function,
+    "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
+    "traceback_utils.filter_traceback": lambda: traceback_utils.filter_traceback,
+    "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
 }
 
 
@@ -157,6 +167,71 @@ def functions_run_eagerly() -> bool:
 
 def run_functions_eagerly(eagerly: bool) -> None:
     tf.config.run_functions_eagerly(eagerly)
+
+
+@contextlib.contextmanager
+def functions_compiled() -> Iterator[None]:
+    """``tf.function``s run (and trace) as graphs for the block, whatever the setting outside."""
+    outer = eager_function_run.RUN_FUNCTIONS_EAGERLY
+    eager_function_run.RUN_FUNCTIONS_EAGERLY = False
+    try:
+        yield
+    finally:
+        eager_function_run.RUN_FUNCTIONS_EAGERLY = outer
+
+
+def function_name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", None) or getattr(fn, "_name", "function"))
+
+
+class _Tracing:
+    depth = 0
+    """How many functions are being traced before their eager call right now."""
+
+
+TRACING = _Tracing()
+
+
+def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
+    from TensorFlow's own cache); raises what tracing raises."""
+    TRACING.depth += 1
+    try:
+        with functions_compiled():
+            fn.get_concrete_function(*args, **kwargs)
+    finally:
+        TRACING.depth -= 1
+
+
+def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
+    """``(file, line)`` of the user code AutoGraph names in a trace-time error ("in user code:
+    File "train.py", line 10"), outermost first; ``[]`` for other errors."""
+    metadata = getattr(exc, "ag_error_metadata", None)
+    if not isinstance(metadata, autograph_api._ErrorMetadata):
+        return []
+    frames = getattr(metadata, "translated_stack", None) or []
+    return [(str(f.filename), int(f.lineno)) for f in frames if hasattr(f, "lineno")]
+
+
+def patch_function_calls(hooks: Hooks, before_eager_call: Callable[..., None]) -> None:
+    """``Function.__call__`` while functions run eagerly: ``before_eager_call(fn, args, kwargs)``
+    first (it traces, so a trace-time error is raised as a compiled call raises it), then the
+    body eagerly. XLA-compiled functions (``jit_compile=True``) always run compiled."""
+
+    def make(original: Any) -> Any:
+        @traceback_utils.filter_traceback
+        def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if not eager_function_run.RUN_FUNCTIONS_EAGERLY:
+                return original(self, *args, **kwargs)
+            if self._jit_compile:
+                with functions_compiled():
+                    return original(self, *args, **kwargs)
+            before_eager_call(self, args, kwargs)
+            return original(self, *args, **kwargs)
+
+        return __call__
+
+    hooks._patch(TFFunction, "__call__", make)
 
 
 def recording_stopped() -> bool:
@@ -292,6 +367,7 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "watch"),
     (GradientTape, "reset"),
     (GradientTape, "stop_recording"),
+    (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
 
@@ -390,6 +466,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
     def init(original: Any) -> Any:
         def __init__(self: Any, persistent: bool = False, watch_accessed_variables: bool = True):
             original(self, persistent, watch_accessed_variables)
+            if rec.muted:  # a tape of a function traced before its eager call
+                return
             with rec.guard():
                 rec.on_tape_created(self, bool(persistent), bool(watch_accessed_variables))
 
@@ -399,6 +477,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
         def __enter__(self: Any) -> Any:
             parent = rec.tapes.innermost_active()
             result = original(self)
+            if rec.muted:
+                return result
             with rec.guard():
                 rec.on_tape_enter(self, parent)
             return result
@@ -420,6 +500,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
 def _around_watch(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         def watch(self: Any, tensor: Any) -> Any:
+            if rec.muted:
+                return original(self, tensor)
             try:
                 result = original(self, tensor)
             except BaseException as exc:
@@ -439,6 +521,10 @@ def _around_stop(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         @contextlib.contextmanager
         def stop_recording(self: Any) -> Iterator[None]:
+            if rec.muted:
+                with original(self):
+                    yield
+                return
             with original(self):
                 with rec.guard():
                     rec.on_stop_recording(self, stopped=True)
@@ -502,11 +588,7 @@ def _around_gradient(rec: Recorder, method: str) -> Callable[[Any], Any]:
 
 
 def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
-    hooks._patch(
-        resource_variable_ops.ResourceVariable,
-        "__init__",
-        _after(rec, lambda var, *a, **k: rec.on_variable_created(var)),
-    )
+    hooks._patch(resource_variable_ops.ResourceVariable, "__init__", _on_variable_created(rec))
     # ResourceVariable holds copies of some BaseResourceVariable methods: patch both classes.
     classes = (TFVariable, resource_variable_ops.ResourceVariable)
     for cls in classes:
@@ -515,6 +597,24 @@ def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
                 hooks._patch(cls, method, _around_assign(rec, method))
         if "numpy" in cls.__dict__:
             hooks._patch(cls, "numpy", _boundary(rec, "numpy"))
+
+
+def _on_variable_created(rec: Recorder) -> Callable[[Any], Any]:
+    """Reports each new variable; also while a function is traced before its eager call (the
+    recorder is muted then), for what tracing creates eagerly: a Keras layer built in the trace,
+    whose variables the eager call then uses."""
+
+    def make(original: Any) -> Any:
+        @functools.wraps(original)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            if not rec.muted or (TRACING.depth and eager()):
+                with rec.guard():
+                    rec.on_variable_created(self)
+
+        return __init__
+
+    return make
 
 
 def _around_assign(rec: Recorder, method: str) -> Callable[[Any], Any]:
