@@ -56,6 +56,7 @@ def trace_before_eager_call(rec: Recorder) -> Any:
     """What ``tf_hooks.patch_function_calls`` runs before each eager call of a function."""
 
     def before(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        _note(rec, "eager_functions", tfh.function_name(fn))
         writes: list[tuple[Any, str]] = []
         streams = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
@@ -73,3 +74,15 @@ def trace_before_eager_call(rec: Recorder) -> Any:
             raise error.with_traceback(error.__traceback__)
 
     return before
+
+
+def note_xla_call(rec: Recorder) -> Any:
+    """Names the XLA-compiled functions that ran (``meta.xla_functions``): each call is one op."""
+    return lambda name: _note(rec, "xla_functions", name)
+
+
+def _note(rec: Recorder, key: str, name: str) -> None:
+    """``name`` added to the trace's meta list ``key`` (``eager_functions``, ``xla_functions``)."""
+    names = rec.notes.setdefault(key, [])
+    if name not in names:
+        names.append(name)

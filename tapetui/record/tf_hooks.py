@@ -213,10 +213,14 @@ def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
     return [(str(f.filename), int(f.lineno)) for f in frames if hasattr(f, "lineno")]
 
 
-def patch_function_calls(hooks: Hooks, before_eager_call: Callable[..., None]) -> None:
+def patch_function_calls(
+    hooks: Hooks, before_eager_call: Callable[..., None], on_xla_call: Callable[[str], None]
+) -> None:
     """``Function.__call__`` while functions run eagerly: ``before_eager_call(fn, args, kwargs)``
     first (it traces, so a trace-time error is raised as a compiled call raises it), then the
-    body eagerly. XLA-compiled functions (``jit_compile=True``) always run compiled."""
+    body eagerly. XLA-compiled functions (``jit_compile=True``) always run compiled: eager ops
+    are not what XLA runs (it fuses them, and its numerics and errors are its own); each such
+    call is reported to ``on_xla_call(name)``."""
 
     def make(original: Any) -> Any:
         @traceback_utils.filter_traceback
@@ -224,6 +228,7 @@ def patch_function_calls(hooks: Hooks, before_eager_call: Callable[..., None]) -
             if not eager_function_run.RUN_FUNCTIONS_EAGERLY:
                 return original(self, *args, **kwargs)
             if self._jit_compile:
+                on_xla_call(function_name(self))
                 with functions_compiled():
                     return original(self, *args, **kwargs)
             before_eager_call(self, args, kwargs)

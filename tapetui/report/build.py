@@ -132,6 +132,28 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     return {key: meta.get(key) for key in keys}
 
 
+def _names(value: Any) -> list[str]:
+    return [str(name) for name in value] if isinstance(value, list) else []
+
+
+def _functions(trace: Trace) -> dict[str, Any] | None:
+    """How ``tf.function``s ran while recording and which ran how; ``None`` for older traces."""
+    mode = trace.meta.get("functions")
+    if mode not in ("eager", "compiled"):
+        return None
+    xla = _names(trace.meta.get("xla_functions"))
+    compiled: list[str] = []
+    for op in trace.ops.values():
+        if op.function and op.function not in xla and op.function not in compiled:
+            compiled.append(op.function)
+    return {
+        "mode": mode,
+        "eager": _names(trace.meta.get("eager_functions")),
+        "compiled": compiled,
+        "xla": xla,
+    }
+
+
 def build_report(trace: Trace) -> dict[str, Any]:
     """The report of ``trace`` in the documented JSON shape."""
     explanations = explain(trace)
@@ -143,6 +165,7 @@ def build_report(trace: Trace) -> dict[str, Any]:
         "stderr": trace.output("stderr"),
         "error": _error(trace.error),
         "summarised": _summarised(trace),
+        "functions": _functions(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
             _call(trace, call, explanations.get(call.id))

@@ -56,7 +56,20 @@ def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
     lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
     lines.append(("", ""))
     lines.append(_recorded_text(trace, step, op))
+    if op.function:
+        lines.append(_function_text(trace, op.function))
     return lines
+
+
+def _function_text(trace: Trace, function: str) -> Line:
+    """Why a ``tf.function`` call is one op here, and how to see inside it."""
+    xla = trace.meta.get("xla_functions")
+    if isinstance(xla, list) and function in xla:
+        why = "XLA-compiled (jit_compile=True) `tf.function`"
+        return (f"{why} `{function}`: runs compiled, since XLA fuses its ops", "dim")
+    if trace.meta.get("functions") == "compiled":
+        return (f"compiled `tf.function` `{function}`: run without --graph to see inside", "dim")
+    return (f"compiled `tf.function` `{function}`: the scenario runs it as a graph", "dim")
 
 
 def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:

@@ -33,7 +33,16 @@ def status_text(trace: Trace) -> tuple[str, str]:
         return f"{name}: " + _ENDINGS[trace.status].format(code=trace.exit_code), "-failed"
     if not trace.tapes:
         return f"{name}: the scenario created no tape, so no gradient was recorded", "-failed"
-    return f"{name} · {counts}{detail_note(trace)} · ? help", ""
+    return f"{name} · {counts}{detail_note(trace)}{function_note(trace)} · ? help", ""
+
+
+def function_note(trace: Trace) -> str:
+    """`` · tf.functions compiled (--graph)``, or `` · tf.functions run eagerly`` when some ran."""
+    if trace.meta.get("functions") == "compiled":
+        return " · tf.functions compiled (--graph)"
+    if trace.meta.get("eager_functions"):
+        return " · tf.functions run eagerly"
+    return ""
 
 
 def detail_note(trace: Trace) -> str:
