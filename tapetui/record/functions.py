@@ -24,6 +24,7 @@ XLA fuses and reorders ops, so eager values and errors would not be XLA's.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any
 
 from tapetui.record import tf_hooks as tfh
@@ -52,28 +53,47 @@ class _HeldOutput:
         return getattr(self.real, name)
 
 
+class _Body(threading.local):
+    depth = 0
+    """How many traced-first functions' bodies this thread is running eagerly right now."""
+
+
 def trace_before_eager_call(rec: Recorder) -> Any:
-    """What ``tf_hooks.patch_function_calls`` runs before each eager call of a function."""
+    """How ``tf_hooks.patch_function_calls`` runs each eager call of a function: traced first,
+    unless it is called from the eager body of another function, whose trace traced it too (a
+    Keras ``fit`` step is two nested functions)."""
+    body = _Body()
 
-    def before(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        _note(rec, "eager_functions", tfh.function_name(fn))
-        writes: list[tuple[Any, str]] = []
-        streams = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
-        error: BaseException | None = None
-        with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
-            try:
-                tfh.trace_function(fn, args, kwargs)
-            except BaseException as exc:  # raised below, outside the recorder's guard
-                error = exc
-            finally:
-                sys.stdout, sys.stderr = streams
-        if error is not None:
-            for stream, text in writes:
-                stream.write(text)
-            raise error.with_traceback(error.__traceback__)
+    def eager_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], run: Any) -> Any:
+        if not body.depth:
+            _note(rec, "eager_functions", tfh.function_name(fn))
+            _trace_first(rec, fn, args, kwargs)
+        body.depth += 1
+        try:
+            return run()
+        finally:
+            body.depth -= 1
 
-    return before
+    return eager_call
+
+
+def _trace_first(rec: Recorder, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Trace ``fn`` as a compiled call would; raise what tracing raises, after what it printed."""
+    writes: list[tuple[Any, str]] = []
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
+    error: BaseException | None = None
+    with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
+        try:
+            tfh.trace_function(fn, args, kwargs)
+        except BaseException as exc:  # raised below, outside the recorder's guard
+            error = exc
+        finally:
+            sys.stdout, sys.stderr = streams
+    if error is not None:
+        for stream, text in writes:
+            stream.write(text)
+        raise error.with_traceback(error.__traceback__)
 
 
 def note_xla_call(rec: Recorder) -> Any:

@@ -214,13 +214,13 @@ def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
 
 
 def patch_function_calls(
-    hooks: Hooks, before_eager_call: Callable[..., None], on_xla_call: Callable[[str], None]
+    hooks: Hooks, eager_call: Callable[..., Any], on_xla_call: Callable[[str], None]
 ) -> None:
-    """``Function.__call__`` while functions run eagerly: ``before_eager_call(fn, args, kwargs)``
-    first (it traces, so a trace-time error is raised as a compiled call raises it), then the
-    body eagerly. XLA-compiled functions (``jit_compile=True``) always run compiled: eager ops
-    are not what XLA runs (it fuses them, and its numerics and errors are its own); each such
-    call is reported to ``on_xla_call(name)``."""
+    """``Function.__call__`` while functions run eagerly: ``eager_call(fn, args, kwargs, run)``,
+    which traces first (so a trace-time error is raised as a compiled call raises it) and then
+    calls ``run()``, the body run eagerly. XLA-compiled functions (``jit_compile=True``) always
+    run compiled: eager ops are not what XLA runs (it fuses them, and its numerics and errors are
+    its own); each such call is reported to ``on_xla_call(name)``."""
 
     def make(original: Any) -> Any:
         @traceback_utils.filter_traceback
@@ -231,8 +231,7 @@ def patch_function_calls(
                 on_xla_call(function_name(self))
                 with functions_compiled():
                     return original(self, *args, **kwargs)
-            before_eager_call(self, args, kwargs)
-            return original(self, *args, **kwargs)
+            return eager_call(self, args, kwargs, lambda: original(self, *args, **kwargs))
 
         return __call__
 
