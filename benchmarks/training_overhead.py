@@ -56,7 +56,9 @@ def main() -> None:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     if args.steps:
         env["TAPETUI_BENCH_STEPS"] = str(args.steps)
-    header = f"{'workload':38} {'mode':9} {'loop s':>7} {'×plain':>6} {'process s':>9} {'×plain':>6}"
+    header = (
+        f"{'workload':38} {'mode':9} {'loop s':>7} {'×plain':>6} {'process s':>9} {'×plain':>6}"
+    )
     print(f"{header} {'peak RSS MB':>11} {'trace MB':>8}")
     verdicts, turns = [], {}
     for name, workload in WORKLOADS.items():

@@ -37,7 +37,12 @@ class StepTimes(keras.callbacks.Callback):
 
 times = StepTimes()
 history = model.fit(
-    x, y, batch_size=16, epochs=EPOCHS, steps_per_epoch=STEPS // EPOCHS, callbacks=[times],
+    x,
+    y,
+    batch_size=16,
+    epochs=EPOCHS,
+    steps_per_epoch=STEPS // EPOCHS,
+    callbacks=[times],
     verbose=0,
 )
 print("step_seconds=" + ",".join(f"{t:.6f}" for t in times.seconds))

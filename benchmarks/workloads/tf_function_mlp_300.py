@@ -27,7 +27,7 @@ def train_step(x, y):
         pred = tf.matmul(hidden, w2) + b2
         loss = tf.reduce_mean(tf.square(pred - y))
     grads = tape.gradient(loss, params)
-    opt.apply_gradients(zip(grads, params))
+    opt.apply_gradients(zip(grads, params, strict=True))
     return loss
 
 

@@ -190,8 +190,16 @@ def _print_traceback(files: ScenarioFiles, exc: BaseException) -> None:
     tb = exc.__traceback__
     while tb is not None and files.name(tb.tb_frame.f_code.co_filename) is None:
         tb = tb.tb_next
-    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, tb)))
+    shown = traceback.TracebackException(type(exc), exc, tb)
+    # A tf.function's trace-time error passes through the recorder's own call wrapper.
+    shown.stack = traceback.StackSummary.from_list(
+        [f for f in shown.stack if not f.filename.startswith(_RECORDER_DIR)]
+    )
+    sys.stderr.write("".join(shown.format()))
     sys.stderr.flush()
+
+
+_RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _scan_last_frame(rec: Recorder, files: ScenarioFiles, tb: TracebackType | None) -> None:
