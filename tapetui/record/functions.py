@@ -8,7 +8,8 @@ on a tensor without AutoGraph, a ``tf.Variable`` created on every call) would no
 debugger that makes the bug disappear is worse than none. So each call is first traced as
 TensorFlow traces it (``get_concrete_function``, from TensorFlow's own cache: once per input
 signature), with the recorder muted, and only then run eagerly. A trace-time error is raised
-from the call, at the user's line, exactly as under plain ``python``.
+from the call, at the user's line, exactly as under plain ``python``. A function called from the
+eager body of another is not traced again: the outer function's trace traced it.
 
 What tracing first keeps of compiled execution: its errors, and its side effects on the first
 call (a Keras layer built, a ``tf.Variable`` made once by ``if self.v is None``), so the eager

@@ -166,3 +166,19 @@ def test_a_dataset_loop_prints_what_plain_python_prints(runs) -> None:
     assert "tf.data" not in trace.output("stderr")  # no warning about functions run eagerly
     assert len(trace.gradient_calls) == 6
     assert all(None not in call.result_ids for call in trace.gradient_calls.values())
+
+
+def test_graph_is_an_option_of_record_report_and_the_debugger(tmp_path: Path) -> None:
+    from tapetui.cli import _record_parser, _report_parser, _ui_parser
+    from tapetui.record.budget import budget_from_options
+    from tapetui.record.process import child_command
+
+    for parser, argv in [
+        (_record_parser(), ["s.py", "-o", "t.json"]),
+        (_report_parser(), ["s.py"]),
+        (_ui_parser(), ["s.py"]),
+    ]:
+        assert budget_from_options(parser.parse_args([*argv, "--graph"])).graph
+        assert not budget_from_options(parser.parse_args(argv)).graph
+    command = child_command("s.py", tmp_path / "t.jsonl", 0, Budget(graph=True))
+    assert command[-1] == "--graph" and "--graph" not in child_command("s.py", tmp_path, 0)
