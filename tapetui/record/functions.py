@@ -86,11 +86,14 @@ def _trace_first(rec: Recorder, fn: Any, args: tuple[Any, ...], kwargs: dict[str
     error: BaseException | None = None
     with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
         try:
-            tfh.trace_function(fn, args, kwargs)
+            made = tfh.trace_function(fn, args, kwargs)
         except BaseException as exc:  # raised below, outside the recorder's guard
-            error = exc
+            error, made = exc, []
         finally:
             sys.stdout, sys.stderr = streams
+    for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
+        with rec.guard():
+            rec.on_variable_created(var)
     if error is not None:
         for stream, text in writes:
             stream.write(text)

@@ -57,6 +57,9 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
         gen_resource_variable_ops.read_variable_op
     ),
     "polymorphic_function.Function.__call__": lambda: TFFunction.__dict__["__call__"],
+    "polymorphic_function.UnliftedInitializerVariable.__init__": lambda: (
+        polymorphic_function.UnliftedInitializerVariable.__dict__["__init__"]
+    ),
     "polymorphic_function.Function._jit_compile": lambda: tf.function(abs)._jit_compile,
     "polymorphic_function.Function._python_function": lambda: tf.function(abs)._python_function,
     "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
@@ -188,19 +191,27 @@ class _Tracing:
     depth = 0
     """How many functions are being traced before their eager call right now."""
 
+    def __init__(self) -> None:
+        self.created: list[Any] = []
+        """The variables that trace made (a Keras layer built, ``if self.v is None``)."""
+
 
 TRACING = _Tracing()
 
 
-def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
-    from TensorFlow's own cache); raises what tracing raises."""
+    from TensorFlow's own cache); raises what tracing raises. Returns the variables the trace
+    made, initialised by TensorFlow once the trace is done."""
     TRACING.depth += 1
+    TRACING.created = []
     try:
         with functions_compiled():
             fn.get_concrete_function(*args, **kwargs)
+        return list({id(var): var for var in TRACING.created}.values())
     finally:
         TRACING.depth -= 1
+        TRACING.created = []
 
 
 def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
@@ -236,6 +247,19 @@ def patch_function_calls(
         return __call__
 
     hooks._patch(TFFunction, "__call__", make)
+    # A variable a trace makes is a function's own kind, which does not run ResourceVariable's
+    # __init__ (unless init_scope lifted it out of the trace).
+    hooks._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", _made_in_trace)
+
+
+def _made_in_trace(original: Any) -> Any:
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if TRACING.depth:
+            TRACING.created.append(self)
+
+    return __init__
 
 
 def recording_stopped() -> bool:
@@ -372,6 +396,7 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "reset"),
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
+    (polymorphic_function.UnliftedInitializerVariable, "__init__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
 
@@ -604,15 +629,17 @@ def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
 
 
 def _on_variable_created(rec: Recorder) -> Callable[[Any], Any]:
-    """Reports each new variable; also while a function is traced before its eager call (the
-    recorder is muted then), for what tracing creates eagerly: a Keras layer built in the trace,
-    whose variables the eager call then uses."""
+    """Reports each new variable. One made while a function is traced before its eager call (a
+    Keras layer built in the trace, whose variables the eager call then uses) is kept for
+    ``trace_function`` to return: it is initialised only when the trace is done."""
 
     def make(original: Any) -> Any:
         @functools.wraps(original)
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
             original(self, *args, **kwargs)
-            if not rec.muted or (TRACING.depth and eager()):
+            if TRACING.depth:
+                TRACING.created.append(self)
+            elif not rec.muted:
                 with rec.guard():
                     rec.on_variable_created(self)
 

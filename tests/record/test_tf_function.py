@@ -150,6 +150,11 @@ def test_what_the_first_trace_makes_is_made_once_and_used_eagerly(runs) -> None:
     assert trace.status == "finished"
     assert trace.output("stdout") == plain.stdout  # values, the count made, the variable's kind
     assert len(trace.gradient_calls) == 4
+    layer_calls = [c for c in trace.gradient_calls.values() if len(c.source_ids) == 2]
+    assert len(layer_calls) == 2  # the Keras layer's kernel and bias, known as its variables
+    assert all(set(c.source_ids) <= set(trace.variables) for c in layer_calls)
+    (kernel, bias) = (trace.variables[ref] for ref in layer_calls[0].source_ids)
+    assert (kernel.shape, bias.shape) == ([4, 2], [2])
 
 
 def test_an_xla_function_runs_compiled(runs) -> None:
