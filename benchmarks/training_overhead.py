@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs of each mode")
     parser.add_argument("--turns", type=int, default=5, help="rounds of the modes taking turns")
     parser.add_argument("--steps", type=int, default=0, help="steps per workload (0: its own)")
+    parser.add_argument("--only", default="", help="run only the workloads whose name has this")
     args = parser.parse_args()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     if args.steps:
@@ -62,6 +63,8 @@ def main() -> None:
     print(f"{header} {'peak RSS MB':>11} {'trace MB':>8}")
     verdicts, turns = [], {}
     for name, workload in WORKLOADS.items():
+        if args.only.lower() not in name.lower():
+            continue
         runs = measure(workload, env, args.repeat)
         for mode, run in runs.items():
             print(_row(name, mode, run, runs["plain"]))
