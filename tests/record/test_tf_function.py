@@ -49,6 +49,7 @@ RUNS: dict[str, tuple[Path, Budget]] = {
     "dataset": (DATASET, Budget()),
     "built_in_trace": (FUNCTIONS / "built_in_trace.py", Budget()),
     "xla": (FUNCTIONS / "xla_function.py", Budget()),
+    "print": (FUNCTIONS / "print_in_function.py", Budget()),
     **{name: (FUNCTIONS / name, Budget()) for name in TRACE_TIME_ERRORS},
 }
 
@@ -163,6 +164,13 @@ def test_an_xla_function_runs_compiled(runs) -> None:
     assert trace.meta["xla_functions"] == ["square"]
     assert not [op for op in trace.ops.values() if op.op_type == "Mul"]
     assert "XLA-compiled tf.functions (jit_compile=True) ran compiled" in render_text(trace)
+
+
+def test_a_print_in_a_function_prints_on_every_call_as_when_run_eagerly(runs) -> None:
+    plain, trace = runs["print"]
+    assert plain.stdout.count("python print") == 1  # once, while tracing
+    assert trace.output("stdout").count("python print") == 3  # the trace's own print dropped
+    assert plain.stderr.count("tf.print") == 3
 
 
 def test_a_dataset_loop_prints_what_plain_python_prints(runs) -> None:
