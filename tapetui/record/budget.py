@@ -13,6 +13,10 @@ speed (``tapetui.record.steps``).
 Summarised gradient calls have no backward steps and no ops to explain a ``None`` with:
 ``meta.summarised.from_seq`` is the first event of the summarised part.
 
+``graph`` keeps ``tf.function``s compiled (``--graph``): each call is then one op, and what runs
+inside it is not recorded. By default the recording child runs them eagerly, op by op
+(``tapetui.record.functions``).
+
 What stays per step even when summarised: each tape's record, its enter/exit events and its
 gradient call (a few hundred bytes to a few kB a step), so a loop of a million steps still grows
 the trace by that much per step; ``ops`` and ``elements`` bound everything else.
@@ -21,7 +25,7 @@ the trace by that much per step; ``ops`` and ``elements`` bound everything else.
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 ELEMENTS = 64
@@ -54,9 +58,13 @@ class Budget:
     within ``tapes``: with ``tapes`` 0 every tape is recorded in detail."""
     ops: int = OPS
     """Ops recorded in full detail before the rest of the run is summarised."""
+    graph: bool = False
+    """Keep ``tf.function``s compiled: each call is one op, its inside is not recorded."""
 
     def __post_init__(self) -> None:
-        for f in fields(self):
+        if not isinstance(self.graph, bool):
+            raise ValueError(f"the budget's graph must be True or False, not {self.graph!r}")
+        for f in _LIMITS:
             value = getattr(self, f.name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(
@@ -64,12 +72,18 @@ class Budget:
                 )
 
     def as_meta(self) -> dict[str, Any]:
-        """The budget as it is written into a trace's meta."""
-        return asdict(self)
+        """The limits as they are written into a trace's meta (``graph`` is ``meta.functions``)."""
+        return {f.name: getattr(self, f.name) for f in _LIMITS}
 
     def as_options(self) -> list[str]:
         """Command-line options of ``python -m tapetui.record`` that give this budget."""
-        return [f"--budget-{f.name}={getattr(self, f.name)}" for f in fields(self)]
+        limits = [f"--budget-{f.name}={getattr(self, f.name)}" for f in _LIMITS]
+        return [*limits, "--graph"] if self.graph else limits
+
+    @property
+    def functions(self) -> str:
+        """How ``tf.function``s run while recording: ``"compiled"`` or ``"eager"``."""
+        return "compiled" if self.graph else "eager"
 
     def detailed_tapes_exceeded(self, count: int) -> bool:
         return 0 < self.tapes < count
@@ -80,6 +94,9 @@ class Budget:
     def detailed_repeats_exceeded(self, count: int) -> bool:
         return 0 < self.tapes and 0 < self.repeats < count
 
+
+_LIMITS = [f for f in fields(Budget) if f.name != "graph"]
+"""The numeric limits, each an option ``--budget-NAME N``."""
 
 DEFAULT_BUDGET = Budget()
 
@@ -94,8 +111,9 @@ _HELP = {
 
 
 def add_budget_options(parser: argparse.ArgumentParser) -> None:
-    """``--budget-elements N`` and the like, one per field, defaulting to ``DEFAULT_BUDGET``."""
-    for f in fields(Budget):
+    """``--budget-elements N`` and the like, one per limit, defaulting to ``DEFAULT_BUDGET``;
+    and ``--graph``."""
+    for f in _LIMITS:
         parser.add_argument(
             f"--budget-{f.name}",
             dest=f"budget_{f.name}",
@@ -104,7 +122,14 @@ def add_budget_options(parser: argparse.ArgumentParser) -> None:
             metavar="N",
             help=_HELP[f.name],
         )
+    parser.add_argument(
+        "--graph",
+        action="store_true",
+        help="keep tf.functions compiled: each call is one op and its inside is not recorded "
+        "(default: run them eagerly, op by op)",
+    )
 
 
 def budget_from_options(options: argparse.Namespace) -> Budget:
-    return Budget(**{f.name: getattr(options, f"budget_{f.name}") for f in fields(Budget)})
+    limits = {f.name: getattr(options, f"budget_{f.name}") for f in _LIMITS}
+    return Budget(**limits, graph=bool(getattr(options, "graph", False)))

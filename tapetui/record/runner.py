@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import runpy
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -17,6 +19,7 @@ import numpy as np
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
+from tapetui.record.functions import note_xla_call, trace_before_eager_call
 from tapetui.record.output import CapturedOutput
 from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
@@ -34,10 +37,10 @@ def seed_everything(seed: int) -> None:
 def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     """The hooks installed, and the scenario's output reported, for the duration of the block."""
     hooks = tfh.Hooks(rec)
-    # Compiled functions hide their ops, tapes and gradient calls from eager hooks: run them
-    # eagerly so that a `tf.function` train step (and Keras `fit`) is recorded op by op.
     was_eager = tfh.functions_run_eagerly()
-    tfh.run_functions_eagerly(True)
+    saved_filters = list(warnings.filters)
+    if not rec.budget.graph:
+        _run_functions_eagerly(rec, hooks)
     rec.on_summarise = hooks.stop_observing_ops
     if rec.summarising:  # a recorder that already spent its budget (in-process use)
         hooks.stop_observing_ops()
@@ -49,12 +52,26 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         yield hooks
     finally:
         tfh.run_functions_eagerly(was_eager)
+        warnings.filters[:] = saved_filters
         os._exit, os.abort = saved_exits
         if output is not None:
             output.report_to(None)
         hooks.remove()
         with rec.guard():
             rec.flush()  # a summarised run's last records
+
+
+# tf.data says this once per `map` when functions run eagerly; the scenario did not ask for it.
+_TF_DATA_WARNING = "Even though the `tf.config.experimental_run_functions_eagerly` option is set"
+
+
+def _run_functions_eagerly(rec: Recorder, hooks: tfh.Hooks) -> None:
+    """Compiled functions hide their ops, tapes and gradient calls from eager hooks: run them
+    eagerly, each call traced first as compiled code is (``tapetui.record.functions``), so that
+    a `tf.function` train step (and Keras `fit`) is recorded op by op."""
+    tfh.patch_function_calls(hooks, trace_before_eager_call(rec), note_xla_call(rec))
+    tfh.run_functions_eagerly(True)
+    warnings.filterwarnings("ignore", message=re.escape(_TF_DATA_WARNING))
 
 
 def _flushing(rec: Recorder, end: Any) -> Any:
@@ -82,6 +99,7 @@ def start_meta(scenario: str, seed: int, budget: Budget = DEFAULT_BUDGET) -> dic
             "tensorflow": tfh.tf_version(),
             "value_budget": budget.elements,
             "budget": budget.as_meta(),
+            "functions": budget.functions,
         },
     }
 
@@ -166,12 +184,14 @@ def _error_info(files: ScenarioFiles, exc: BaseException) -> ErrorInfo:
     text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(shown))
     text += "".join(traceback.format_exception_only(type(exc), exc))
     last = frames[-1] if frames else None
+    file, line = (files.name(last.filename), last.lineno) if last else (None, None)
+    # A function's trace-time error happened in its body, which AutoGraph ran as generated code:
+    # the line is the one it names "in user code", as plain `python` prints it.
+    traced = [(files.name(f), n) for f, n in tfh.traced_user_frames(exc) if files.name(f)]
+    if traced:
+        file, line = traced[-1]
     return ErrorInfo(
-        type=type(exc).__name__,
-        message=str(exc),
-        file=files.name(last.filename) if last else None,
-        line=last.lineno if last else None,
-        traceback=text,
+        type=type(exc).__name__, message=str(exc), file=file, line=line, traceback=text
     )
 
 
@@ -180,8 +200,16 @@ def _print_traceback(files: ScenarioFiles, exc: BaseException) -> None:
     tb = exc.__traceback__
     while tb is not None and files.name(tb.tb_frame.f_code.co_filename) is None:
         tb = tb.tb_next
-    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, tb)))
+    shown = traceback.TracebackException(type(exc), exc, tb)
+    # A tf.function's trace-time error passes through the recorder's own call wrapper.
+    shown.stack = traceback.StackSummary.from_list(
+        [f for f in shown.stack if not f.filename.startswith(_RECORDER_DIR)]
+    )
+    sys.stderr.write("".join(shown.format()))
     sys.stderr.flush()
+
+
+_RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _scan_last_frame(rec: Recorder, files: ScenarioFiles, tb: TracebackType | None) -> None:

@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import tensorflow as tf
 from tensorflow.python import pywrap_tfe
+from tensorflow.python.autograph.impl import api as autograph_api
 from tensorflow.python.eager import backprop, backprop_util, context, record
 from tensorflow.python.eager import tape as tape_lib
+from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
 from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
+from tensorflow.python.util import traceback_utils
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
@@ -30,6 +33,7 @@ SUPPORTED_TF = ((2, 21), (2, 22))
 EagerTensor = ops.EagerTensor
 TFVariable = resource_variable_ops.BaseResourceVariable
 GradientTape = backprop.GradientTape
+TFFunction = polymorphic_function.Function
 
 PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "op_callbacks.add_op_callback": lambda: op_callbacks.add_op_callback,
@@ -56,6 +60,15 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     ),
     "context.op_callbacks": lambda: context.context().op_callbacks,
     "threading.Thread._bootstrap_inner": lambda: threading.Thread._bootstrap_inner,
+    "polymorphic_function.Function.__call__": lambda: TFFunction.__dict__["__call__"],
+    "polymorphic_function.UnliftedInitializerVariable.__init__": lambda: (
+        polymorphic_function.UnliftedInitializerVariable.__dict__["__init__"]
+    ),
+    "polymorphic_function.Function._jit_compile": lambda: tf.function(abs)._jit_compile,
+    "polymorphic_function.Function._python_function": lambda: tf.function(abs)._python_function,
+    "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
+    "traceback_utils.filter_traceback": lambda: traceback_utils.filter_traceback,
+    "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
 }
 
 
@@ -185,6 +198,96 @@ def functions_run_eagerly() -> bool:
 
 def run_functions_eagerly(eagerly: bool) -> None:
     tf.config.run_functions_eagerly(eagerly)
+
+
+@contextlib.contextmanager
+def functions_compiled() -> Iterator[None]:
+    """``tf.function``s run (and trace) as graphs for the block, whatever the setting outside."""
+    outer = eager_function_run.RUN_FUNCTIONS_EAGERLY
+    eager_function_run.RUN_FUNCTIONS_EAGERLY = False
+    try:
+        yield
+    finally:
+        eager_function_run.RUN_FUNCTIONS_EAGERLY = outer
+
+
+def function_name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", None) or getattr(fn, "_name", "function"))
+
+
+class _Tracing:
+    depth = 0
+    """How many functions are being traced before their eager call right now."""
+
+    def __init__(self) -> None:
+        self.created: list[Any] = []
+        """The variables that trace made (a Keras layer built, ``if self.v is None``)."""
+
+
+TRACING = _Tracing()
+
+
+def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
+    from TensorFlow's own cache); raises what tracing raises. Returns the variables the trace
+    made, initialised by TensorFlow once the trace is done."""
+    TRACING.depth += 1
+    TRACING.created = []
+    try:
+        with functions_compiled():
+            fn.get_concrete_function(*args, **kwargs)
+        return list({id(var): var for var in TRACING.created}.values())
+    finally:
+        TRACING.depth -= 1
+        TRACING.created = []
+
+
+def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
+    """``(file, line)`` of the user code AutoGraph names in a trace-time error ("in user code:
+    File "train.py", line 10"), outermost first; ``[]`` for other errors."""
+    metadata = getattr(exc, "ag_error_metadata", None)
+    if not isinstance(metadata, autograph_api._ErrorMetadata):
+        return []
+    frames = getattr(metadata, "translated_stack", None) or []
+    return [(str(f.filename), int(f.lineno)) for f in frames if hasattr(f, "lineno")]
+
+
+def patch_function_calls(
+    hooks: Hooks, eager_call: Callable[..., Any], on_xla_call: Callable[[str], None]
+) -> None:
+    """``Function.__call__`` while functions run eagerly: ``eager_call(fn, args, kwargs, run)``,
+    which traces first (so a trace-time error is raised as a compiled call raises it) and then
+    calls ``run()``, the body run eagerly. XLA-compiled functions (``jit_compile=True``) always
+    run compiled: eager ops are not what XLA runs (it fuses them, and its numerics and errors are
+    its own); each such call is reported to ``on_xla_call(name)``."""
+
+    def make(original: Any) -> Any:
+        @traceback_utils.filter_traceback
+        def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if not eager_function_run.RUN_FUNCTIONS_EAGERLY:
+                return original(self, *args, **kwargs)
+            if self._jit_compile:
+                on_xla_call(function_name(self))
+                with functions_compiled():
+                    return original(self, *args, **kwargs)
+            return eager_call(self, args, kwargs, lambda: original(self, *args, **kwargs))
+
+        return __call__
+
+    hooks._patch(TFFunction, "__call__", make)
+    # A variable a trace makes is a function's own kind, which does not run ResourceVariable's
+    # __init__ (unless init_scope lifted it out of the trace).
+    hooks._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", _made_in_trace)
+
+
+def _made_in_trace(original: Any) -> Any:
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if TRACING.depth:
+            TRACING.created.append(self)
+
+    return __init__
 
 
 def recording_stopped() -> bool:
@@ -333,6 +436,8 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "watch"),
     (GradientTape, "reset"),
     (GradientTape, "stop_recording"),
+    (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
+    (polymorphic_function.UnliftedInitializerVariable, "__init__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
 
@@ -486,6 +591,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
     def init(original: Any) -> Any:
         def __init__(self: Any, persistent: bool = False, watch_accessed_variables: bool = True):
             original(self, persistent, watch_accessed_variables)
+            if rec.muted:  # a tape of a function traced before its eager call
+                return
             with rec.guard():
                 if not hooks.observe_this_thread():  # a thread not started by ``threading``
                     rec.thread_seen_late()
@@ -497,6 +604,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
         def __enter__(self: Any) -> Any:
             parent = rec.tapes.innermost_active()
             result = original(self)
+            if rec.muted:
+                return result
             with rec.guard():
                 rec.on_tape_enter(self, parent)
             return result
@@ -518,6 +627,8 @@ def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
 def _around_watch(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         def watch(self: Any, tensor: Any) -> Any:
+            if rec.muted:
+                return original(self, tensor)
             try:
                 result = original(self, tensor)
             except BaseException as exc:
@@ -537,6 +648,10 @@ def _around_stop(rec: Recorder) -> Callable[[Any], Any]:
     def make(original: Any) -> Any:
         @contextlib.contextmanager
         def stop_recording(self: Any) -> Iterator[None]:
+            if rec.muted:
+                with original(self):
+                    yield
+                return
             with original(self):
                 with rec.guard():
                     rec.on_stop_recording(self, stopped=True)
@@ -601,11 +716,7 @@ def _around_gradient(rec: Recorder, method: str) -> Callable[[Any], Any]:
 
 
 def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
-    hooks._patch(
-        resource_variable_ops.ResourceVariable,
-        "__init__",
-        _after(rec, lambda var, *a, **k: rec.on_variable_created(var)),
-    )
+    hooks._patch(resource_variable_ops.ResourceVariable, "__init__", _on_variable_created(rec))
     # ResourceVariable holds copies of some BaseResourceVariable methods: patch both classes.
     classes = (TFVariable, resource_variable_ops.ResourceVariable)
     for cls in classes:
@@ -614,6 +725,26 @@ def _patch_variables(hooks: Hooks, rec: Recorder) -> None:
                 hooks._patch(cls, method, _around_assign(rec, method))
         if "numpy" in cls.__dict__:
             hooks._patch(cls, "numpy", _boundary(rec, "numpy"))
+
+
+def _on_variable_created(rec: Recorder) -> Callable[[Any], Any]:
+    """Reports each new variable. One made while a function is traced before its eager call (a
+    Keras layer built in the trace, whose variables the eager call then uses) is kept for
+    ``trace_function`` to return: it is initialised only when the trace is done."""
+
+    def make(original: Any) -> Any:
+        @functools.wraps(original)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            if TRACING.depth:
+                TRACING.created.append(self)
+            elif not rec.muted:
+                with rec.guard():
+                    rec.on_variable_created(self)
+
+        return __init__
+
+    return make
 
 
 def _around_assign(rec: Recorder, method: str) -> Callable[[Any], Any]:

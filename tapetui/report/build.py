@@ -174,6 +174,28 @@ def _summarised(trace: Trace) -> dict[str, Any] | None:
     return {key: meta.get(key) for key in keys}
 
 
+def _names(value: Any) -> list[str]:
+    return [str(name) for name in value] if isinstance(value, list) else []
+
+
+def _functions(trace: Trace) -> dict[str, Any] | None:
+    """How ``tf.function``s ran while recording and which ran how; ``None`` for older traces."""
+    mode = trace.meta.get("functions")
+    if mode not in ("eager", "compiled"):
+        return None
+    xla = _names(trace.meta.get("xla_functions"))
+    compiled: list[str] = []
+    for op in trace.ops.values():
+        if op.function and op.function not in xla and op.function not in compiled:
+            compiled.append(op.function)
+    return {
+        "mode": mode,
+        "eager": _names(trace.meta.get("eager_functions")),
+        "compiled": compiled,
+        "xla": xla,
+    }
+
+
 def _internal_errors(trace: Trace) -> list[str]:
     """Errors of tapetui's own recorder (what it was recording there may be missing)."""
     errors = trace.meta.get("internal_errors")
@@ -202,6 +224,7 @@ def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
         "summarised": _summarised(trace),
         "threads_seen_late": _threads_seen_late(trace),
         "internal_errors": _internal_errors(trace),
+        "functions": _functions(trace),
         "tapes": [_tape(trace, tape) for tape in trace.tapes.values()],
         "gradient_calls": [
             _call(trace, call, explanations.get(call.id), steps.get(call.id, []))

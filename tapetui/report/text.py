@@ -83,6 +83,30 @@ def _summarised_line(trace: Trace) -> str:
     )
 
 
+def _function_lines(functions: dict[str, Any] | None) -> list[str]:
+    """What ran inside ``tf.function``s and how, when any ran."""
+    if functions is None:
+        return []
+    lines = []
+    if functions["eager"]:
+        lines.append(
+            f"tf.functions ran eagerly, op by op (each call traced first, as compiled code is): "
+            f"{', '.join(functions['eager'])}; --graph keeps them compiled"
+        )
+    if functions["compiled"]:
+        how = "with --graph" if functions["mode"] == "compiled" else "by the scenario's choice"
+        lines.append(
+            f"tf.functions ran compiled ({how}), each call one op: "
+            f"{', '.join(functions['compiled'])}; record without --graph to see inside"
+        )
+    if functions["xla"]:
+        lines.append(
+            f"XLA-compiled tf.functions (jit_compile=True) ran compiled, each call one op: "
+            f"{', '.join(functions['xla'])}; XLA fuses their ops, so eager ops would not be XLA's"
+        )
+    return lines
+
+
 def render_text(trace: Trace) -> str:
     report = build_report(trace, backward_steps=False)
     lines = [f"scenario {report['scenario']} · {report['status']}"]
@@ -96,6 +120,7 @@ def render_text(trace: Trace) -> str:
         lines.append(
             f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
         )
+    lines += _function_lines(report["functions"])
     if report["summarised"]:
         lines.append(_summarised_line(trace))
     for thread in report["threads_seen_late"]:

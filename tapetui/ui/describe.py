@@ -72,6 +72,8 @@ def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
     lines.append(_recorded_text(trace, step, op))
     if op.thread is not None:
         lines.append((f"ran on thread {op.thread}", "dim"))
+    if op.function:
+        lines.append(_function_text(trace, op.function))
     return lines
 
 
@@ -92,6 +94,17 @@ def short_library(frame: str) -> str:
     parts = path.rsplit(":", 1)[0].split("/")
     shown = f"{parts[0]} …/{parts[-1]}" if len(parts) > 2 else "/".join(parts)
     return f"{shown} · {function}" if function else shown
+
+
+def _function_text(trace: Trace, function: str) -> Line:
+    """Why a ``tf.function`` call is one op here, and how to see inside it."""
+    xla = trace.meta.get("xla_functions")
+    if isinstance(xla, list) and function in xla:
+        why = "XLA-compiled (jit_compile=True) `tf.function`"
+        return (f"{why} `{function}`: runs compiled, since XLA fuses its ops", "dim")
+    if trace.meta.get("functions") == "compiled":
+        return (f"compiled `tf.function` `{function}`: run without --graph to see inside", "dim")
+    return (f"compiled `tf.function` `{function}`: the scenario runs it as a graph", "dim")
 
 
 def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:

@@ -52,7 +52,16 @@ def _ending(trace: Trace) -> tuple[str, str]:
     late = threads_note(trace)
     if late:
         return f"{name} · {counts} · {late}", "-failed"
-    return f"{name} · {counts}{detail_note(trace)} · ? help", ""
+    return f"{name} · {counts}{detail_note(trace)}{function_note(trace)} · ? help", ""
+
+
+def function_note(trace: Trace) -> str:
+    """`` · tf.functions compiled (--graph)``, or `` · tf.functions run eagerly`` when some ran."""
+    if trace.meta.get("functions") == "compiled":
+        return " · tf.functions compiled (--graph)"
+    if trace.meta.get("eager_functions"):
+        return " · tf.functions run eagerly"
+    return ""
 
 
 def threads_note(trace: Trace) -> str:

@@ -1,0 +1,112 @@
+"""``tf.function``s while recording: run eagerly, op by op, but traced first as compiled code is.
+
+Compiled, a function's ops, tapes and gradient calls run inside one graph op that the eager
+hooks cannot see into, so by default the recording child runs function bodies eagerly
+(TensorFlow's own ``run_functions_eagerly``). Running eagerly alone would hide what compiled
+execution does: an error only tracing raises (``.numpy()`` on a symbolic tensor, a Python ``if``
+on a tensor without AutoGraph, a ``tf.Variable`` created on every call) would not happen, and a
+debugger that makes the bug disappear is worse than none. So each call is first traced as
+TensorFlow traces it (``get_concrete_function``, from TensorFlow's own cache: once per input
+signature), with the recorder muted, and only then run eagerly. A trace-time error is raised
+from the call, at the user's line, exactly as under plain ``python``. A function called from the
+eager body of another is not traced again: the outer function's trace traced it.
+
+What tracing first keeps of compiled execution: its errors, and its side effects on the first
+call (a Keras layer built, a ``tf.Variable`` made once by ``if self.v is None``), so the eager
+call that follows finds them made, as the compiled call would. What it does not: Python code in
+the body runs on every call (as it does under ``run_functions_eagerly``), so the output the
+trace printed is held back and dropped when tracing succeeds; the eager call prints it. When
+tracing fails, what it printed is written out before the error, as plain ``python`` prints it.
+
+``jit_compile=True`` functions run compiled (``tapetui.record.tf_hooks.patch_function_calls``):
+XLA fuses and reorders ops, so eager values and errors would not be XLA's.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any
+
+from tapetui.record import tf_hooks as tfh
+from tapetui.record.recorder import Recorder
+
+
+class _HeldOutput:
+    """Stands for stdout or stderr while a function is traced: keeps what is written."""
+
+    def __init__(self, real: Any, writes: list[tuple[Any, str]]) -> None:
+        self.real = real
+        self.writes = writes
+
+    def write(self, text: str) -> int:
+        self.writes.append((self.real, text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+class _Body(threading.local):
+    depth = 0
+    """How many traced-first functions' bodies this thread is running eagerly right now."""
+
+
+def trace_before_eager_call(rec: Recorder) -> Any:
+    """How ``tf_hooks.patch_function_calls`` runs each eager call of a function: traced first,
+    unless it is called from the eager body of another function, whose trace traced it too (a
+    Keras ``fit`` step is two nested functions)."""
+    body = _Body()
+
+    def eager_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], run: Any) -> Any:
+        if not body.depth:
+            _note(rec, "eager_functions", tfh.function_name(fn))
+            _trace_first(rec, fn, args, kwargs)
+        body.depth += 1
+        try:
+            return run()
+        finally:
+            body.depth -= 1
+
+    return eager_call
+
+
+def _trace_first(rec: Recorder, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Trace ``fn`` as a compiled call would; raise what tracing raises, after what it printed."""
+    writes: list[tuple[Any, str]] = []
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
+    error: BaseException | None = None
+    with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
+        try:
+            made = tfh.trace_function(fn, args, kwargs)
+        except BaseException as exc:  # raised below, outside the recorder's guard
+            error, made = exc, []
+        finally:
+            sys.stdout, sys.stderr = streams
+    for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
+        with rec.guard():
+            rec.on_variable_created(var)
+    if error is not None:
+        for stream, text in writes:
+            stream.write(text)
+        raise error.with_traceback(error.__traceback__)
+
+
+def note_xla_call(rec: Recorder) -> Any:
+    """Names the XLA-compiled functions that ran (``meta.xla_functions``): each call is one op."""
+    return lambda name: _note(rec, "xla_functions", name)
+
+
+def _note(rec: Recorder, key: str, name: str) -> None:
+    """``name`` added to the trace's meta list ``key`` (``eager_functions``, ``xla_functions``)."""
+    names = rec.notes.setdefault(key, [])
+    if name not in names:
+        names.append(name)
