@@ -16,8 +16,12 @@ _ENDINGS = {
 }
 
 
-def status_text(trace: Trace) -> tuple[str, str]:
-    """One sentence about how the recording ended, and a CSS class (``-failed`` when it went wrong)."""
+def status_text(trace: Trace, opened_at: int = 0, steps: int = 0) -> tuple[str, str]:
+    """One sentence about how the recording ended, and a CSS class (``-failed`` when it went wrong).
+
+    ``opened_at`` is the step the debugger opened on (0-based) of ``steps``: when it is not the
+    first, the sentence says how many steps came before the first tape.
+    """
     name = Path(trace.scenario).name or "trace"
     calls, tapes = len(trace.gradient_calls), len(trace.tapes)
     counts = f"{tapes} tape{'s' * (tapes != 1)}, {calls} gradient call{'s' * (calls != 1)}"
@@ -36,7 +40,15 @@ def status_text(trace: Trace) -> tuple[str, str]:
     late = threads_note(trace)
     if late:
         return f"{name} · {counts} · {late}", "-failed"
-    return f"{name} · {counts}{detail_note(trace)} · ? help", ""
+    return f"{name} · {counts}{detail_note(trace)}{before_note(opened_at, steps)} · ? help", ""
+
+
+def before_note(opened_at: int, steps: int) -> str:
+    """`` · opened at step 5/27, 4 steps before the first tape (home: step 1)``, or ""."""
+    if opened_at <= 0:
+        return ""
+    before = f"{opened_at} step{'s' * (opened_at != 1)}"
+    return f" · opened at step {opened_at + 1}/{steps}, {before} before the first tape (home: step 1)"
 
 
 def threads_note(trace: Trace) -> str:

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
+from tapetui.ui.jump import start_index
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
@@ -271,13 +272,17 @@ class DebuggerScreen(Screen[None]):
             self.explanations = explanations_for(trace)
             self.missing = missing_gradients(trace, self.explanations)
         self.why_position = -1
+        opened_at = 0
         if previous is not None:
             self.stepper.go(previous)
         elif trace.status == "raised" or (
             self.stepper.steps and self.stepper.steps[-1].kind == "error"
         ):
             self.stepper.last()
-        text, state = status_text(trace)
+        else:  # where the tape starts, not a variable's creation before any tape
+            opened_at = start_index(self.stepper.steps)
+            self.stepper.go(opened_at)
+        text, state = status_text(trace, opened_at, len(self.stepper.steps))
         self.set_status(text, state)
         self.output_pane.show_trace(trace)
         self.show_step()
