@@ -70,10 +70,14 @@ def search(
     return None
 
 
-def line_step(steps: list[Step], line: int, file: str | None, after: int | None = None) -> int | None:
+def line_step(
+    steps: list[Step], line: int, file: str | None, after: int | None = None
+) -> int | None:
     """The first step on ``line`` of ``file``; with ``after``, the next one after that index
     (wrapping to the line's first step), so clicking a line again walks through its ops."""
-    on_line = [s.index for s in steps if s.line == line and (file is None or s.file in (file, None))]
+    on_line = [
+        s.index for s in steps if s.line == line and (file is None or s.file in (file, None))
+    ]
     if not on_line:
         return None
     if after is not None:

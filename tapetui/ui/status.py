@@ -48,7 +48,9 @@ def before_note(opened_at: int, steps: int) -> str:
     if opened_at <= 0:
         return ""
     before = f"{opened_at} step{'s' * (opened_at != 1)}"
-    return f" · opened at step {opened_at + 1}/{steps}, {before} before the first tape (home: step 1)"
+    return (
+        f" · opened at step {opened_at + 1}/{steps}, {before} before the first tape (home: step 1)"
+    )
 
 
 def threads_note(trace: Trace) -> str:

@@ -21,6 +21,7 @@ from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
 from tapetui.ui.jump import start_index
+from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
@@ -50,7 +51,7 @@ def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
         return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
 
 
-class DebuggerScreen(Screen[None]):
+class DebuggerScreen(Driving, Screen[None]):
     """Step through what the tapes recorded.
 
     | Key | Action |
@@ -64,6 +65,9 @@ class DebuggerScreen(Screen[None]):
     | w | why is a gradient None (next one on each press) |
     | o | the scenario's printed output and traceback |
     | s | back to the step detail |
+    | / | search steps by op type, tensor or variable name, or line (/Mul, /loss, /35) |
+    | f / F | next / previous step the last search matches |
+    | : | go to a line (its first step) |
     | r | re-run the scenario (after editing it) |
     | escape / ctrl+c | cancel a running scenario |
     | ? | help |
@@ -92,6 +96,17 @@ class DebuggerScreen(Screen[None]):
         Binding(
             "end", "last", "Last", show=False, priority=True, tooltip="last step (output: end)"
         ),
+        Binding(
+            "slash",
+            "search",
+            "Find",
+            tooltip="search steps: op type, tensor or variable name, line",
+        ),
+        Binding(
+            "f", "search_next", "Again", show=False, tooltip="the next step the search matches"
+        ),
+        Binding("F", "search_previous", "Back", show=False, tooltip="the previous step it matches"),
+        Binding("colon", "goto_line", "Line", tooltip="go to a line: its first step"),
         Binding("r", "rerun", "Rerun", tooltip="record the scenario again (after you edit it)"),
         Binding(
             "escape,ctrl+c", "cancel", "Cancel", show=False, tooltip="cancel a running scenario"
@@ -108,6 +123,9 @@ class DebuggerScreen(Screen[None]):
         ("Why None", "Explain the next missing gradient (w)", "why"),
         ("Output", "Show what the scenario printed (o)", "output"),
         ("Tape overview", "Compare tapes: target and gradient norms (v)", "overview"),
+        ("Search steps", "Find a step by op type, tensor or variable name, or line (/)", "search"),
+        ("Search again", "The next step the last search matches (f)", "search_next"),
+        ("Go to line", "The first step that ran on a line (:)", "goto_line"),
         ("Re-run", "Record the scenario again after editing it (r)", "rerun"),
     ]
     """Debugger commands offered in the command palette (title, help, action)."""
