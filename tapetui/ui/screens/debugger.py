@@ -25,7 +25,7 @@ from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
-from tapetui.ui.tapes import tapes_pane_lines
+from tapetui.ui.tapes import tapes_pane
 from tapetui.ui.values import step_name
 from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
 from tapetui.ui.widgets.key_bar import KeyBar
@@ -322,8 +322,15 @@ class DebuggerScreen(Driving, Screen[None]):
             title = f"step {stepper.index + 1}/{len(stepper.steps)} · {step_name(trace, step)}"
         self.detail.show(safely(describe, trace, step, self.explanations), title)
         tape = step.tape if step else None
-        self.tapes_pane.show(safely(tapes_pane_lines, trace, self.explanations, tape))
+        lines, clicks = self._tapes_pane(trace, tape)
+        self.tapes_pane.show(lines, clicks=clicks)
         self.query_one(Timeline).show(trace, stepper.steps, stepper.index)
+
+    def _tapes_pane(self, trace: Trace, tape: int | None) -> tuple[list[Line], dict[int, Any]]:
+        try:
+            return tapes_pane(trace, self.explanations, tape)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")], {}
 
     def _shown_missing(self) -> Missing | None:
         if self.switcher.current != "why" or not self.missing or self.why_position < 0:

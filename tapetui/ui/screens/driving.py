@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING
 
 from tapetui.ui.jump import line_step, search
 from tapetui.ui.screens.ask import AskScreen
+from tapetui.ui.widgets.lines_view import LinesView
+from tapetui.ui.widgets.source_view import SourceView
+from tapetui.ui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
+    from textual.widgets import ContentSwitcher
+
     from tapetui.trace import Trace
     from tapetui.ui.steps import Step, Stepper
 
@@ -29,6 +34,9 @@ class Driving:
     if TYPE_CHECKING:
 
         def _move(self, moved: object, nothing: str) -> None: ...
+        def action_why(self) -> None: ...
+        @property
+        def switcher(self) -> ContentSwitcher: ...
         def notify(self, message: str, *, timeout: float = 2, markup: bool = True) -> None: ...
         @property
         def app(self) -> object: ...
@@ -82,6 +90,40 @@ class Driving:
             where = "first" if forward else "last"
             self.notify(f"search wrapped round to the {where} match", timeout=2)
         self._move(self.stepper.go(index), "")
+
+    # the mouse --------------------------------------------------------------------------------
+
+    def on_source_view_line_clicked(self, message: SourceView.LineClicked) -> None:
+        """A line: its first step; the same line again: its next step."""
+        self.go_to_line(message.line, again=True)
+
+    def on_timeline_step_clicked(self, message: Timeline.StepClicked) -> None:
+        if self.stepper is not None:
+            self._move(self.stepper.go(message.index), "")
+
+    def on_lines_view_clicked(self, message: LinesView.Clicked) -> None:
+        """In the tapes pane: a tape goes to its first step, a gradient call to the call (and
+        one with a ``None`` result opens its why)."""
+        if self.stepper is None or self.trace is None:
+            return
+        tape, call = message.selects.get("tape"), message.selects.get("call")
+        if tape is not None:
+            self._move(self.stepper.go_to_tape(tape), "that tape recorded no steps")
+        elif call is not None:
+            self._select_call(call)
+
+    def _select_call(self, call: int) -> None:
+        assert self.stepper is not None and self.trace is not None
+        step = self.stepper.go_to_call(call)
+        if step is None:
+            self.notify("that gradient call is not among the steps", timeout=2)
+            return
+        gradient = self.trace.gradient_calls.get(call)
+        if gradient is not None and None in gradient.result_ids and gradient.error is None:
+            self.switcher.current = "detail"  # so why starts at this call's first None
+            self.action_why()
+        else:
+            self._move(step, "")
 
     # : ------------------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 
 from tapetui.trace.printable import printable
@@ -142,6 +144,19 @@ class SourceView(WindowView):
         start = scroll_x - cut
         right = Strip(body.render(console, end="")).crop_extend(start, start + room, base)
         return Strip.join([left, right]).apply_offsets(scroll_x, index)
+
+    class LineClicked(Message):
+        """A source line was clicked (``line`` is 1-based)."""
+
+        def __init__(self, line: int) -> None:
+            super().__init__()
+            self.line = line
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        line = None if offset is None else self.line_at(offset.y)
+        if line is not None:
+            self.post_message(self.LineClicked(line))
 
     def line_at(self, y: int) -> int | None:
         """The 1-based source line shown on row ``y`` of the pane, if any."""

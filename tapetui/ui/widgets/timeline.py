@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widget import Widget
 
 from tapetui.trace import Trace
@@ -41,12 +43,32 @@ class Timeline(Widget):
         self.trace: Trace | None = None
         self.steps: list[Step] = []
         self.index = 0
+        self.spans: list[tuple[int, int, int]] = []
+        """Where each shown step is drawn: ``(first cell, cell after it, step index)``."""
+
+    class StepClicked(Message):
+        """A step of the strip was clicked."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self.step_at(offset.x)
+        if index is not None:
+            self.post_message(self.StepClicked(index))
+
+    def step_at(self, x: int) -> int | None:
+        """The index of the step drawn at column ``x``, if any."""
+        return next((index for start, end, index in self.spans if start <= x < end), None)
 
     def show(self, trace: Trace, steps: list[Step], index: int) -> None:
         self.trace, self.steps, self.index = trace, steps, index
         self.refresh()
 
     def render(self) -> Text:
+        self.spans = []
         if self.trace is None or not self.steps:
             return Text("timeline: no steps yet", style="dim")
         width = max(20, self.size.width)
@@ -90,7 +112,9 @@ class Timeline(Widget):
             if layer is not None and (i == lo or layer != _layer(self.steps[i - 1])):
                 # ops grouped by Keras layer
                 text.append_text(literal_line(f"{layer} ▸ ", "dim italic"))
+            start = text.cell_len
             text.append_text(literal_line(names[i], style))
+            self.spans.append((start, text.cell_len, i))
         if hi + 1 < len(self.steps):
             text.append(" ▸", style="dim")
         return text
