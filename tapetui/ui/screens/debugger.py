@@ -102,9 +102,7 @@ class DebuggerScreen(Driving, Screen[None]):
             "Find",
             tooltip="search steps: op type, tensor or variable name, line",
         ),
-        Binding(
-            "f", "search_next", "Again", show=False, tooltip="the next step the search matches"
-        ),
+        Binding("f", "search_next", "Again", tooltip="the next step the last search (/) matches"),
         Binding("F", "search_previous", "Back", show=False, tooltip="the previous step it matches"),
         Binding("colon", "goto_line", "Line", tooltip="go to a line: its first step"),
         Binding("r", "rerun", "Rerun", tooltip="record the scenario again (after you edit it)"),

@@ -35,6 +35,7 @@ class Driving:
 
         def _move(self, moved: object, nothing: str) -> None: ...
         def action_why(self) -> None: ...
+        def refresh_bindings(self) -> None: ...
         @property
         def switcher(self) -> ContentSwitcher: ...
         def notify(self, message: str, *, timeout: float = 2, markup: bool = True) -> None: ...
@@ -65,7 +66,14 @@ class Driving:
         if query is None or not query.strip():
             return
         self.last_query = query.strip()
+        self.refresh_bindings()  # the key bar now shows f (again)
         self._find(forward=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``f`` and ``F`` are keys (and on the key bar) once there is a search to repeat."""
+        if action in ("search_next", "search_previous"):
+            return bool(self.last_query)
+        return True
 
     def action_search_next(self) -> None:
         self._find(forward=True)

@@ -31,6 +31,28 @@ def _layer(step: Step) -> str | None:
     return getattr(step.event, "layer", None) if step.kind == "forward" else None
 
 
+KIND_STYLES = {"backward": "magenta", "gradient": "cyan", "sum": "magenta", "error": "red"}
+UNRECORDED = "dim"
+"""A forward op no tape recorded (a variable's creation, an op on unwatched values)."""
+
+LEGEND = [
+    ("Mul", "", "an op a tape recorded"),
+    ("AssignVariableOp", UNRECORDED, "an op no tape recorded (dim)"),
+    ("∂Mul", KIND_STYLES["backward"], "a backward step"),
+    ("Σx", KIND_STYLES["sum"], "gradients summed for a tensor"),
+    ("grad dz/dx", KIND_STYLES["gradient"], "a gradient call"),
+    ("raised", KIND_STYLES["error"], "the scenario raised"),
+]
+"""What the timeline's styles mean (the help shows it)."""
+
+
+def step_style(step: Step) -> str:
+    """How a step is drawn in the strip when it is not the current one."""
+    if step.kind == "forward":
+        return "" if getattr(step.event, "recorded_by", None) else UNRECORDED
+    return KIND_STYLES.get(step.kind, "")
+
+
 class Timeline(Widget):
     """The steps around the current one; the current step is shown reversed."""
 
@@ -97,17 +119,7 @@ class Timeline(Widget):
         for i in range(lo, hi + 1):
             if i > lo:
                 text.append(" · ", style="dim")
-            kind = self.steps[i].kind
-            style = (
-                "reverse bold"
-                if i == self.index
-                else {
-                    "backward": "magenta",
-                    "gradient": "cyan",
-                    "sum": "magenta",
-                    "error": "red",
-                }.get(kind, "")
-            )
+            style = "reverse bold" if i == self.index else step_style(self.steps[i])
             layer = _layer(self.steps[i])
             if layer is not None and (i == lo or layer != _layer(self.steps[i - 1])):
                 # ops grouped by Keras layer
