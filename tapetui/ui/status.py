@@ -40,17 +40,16 @@ def status_text(trace: Trace, opened_at: int = 0, steps: int = 0) -> tuple[str, 
     late = threads_note(trace)
     if late:
         return f"{name} · {counts} · {late}", "-failed"
-    return f"{name} · {counts}{detail_note(trace)}{before_note(opened_at, steps)} · ? help", ""
+    return f"{name}{before_note(opened_at, steps)} · {counts}{detail_note(trace)} · ? help", ""
 
 
 def before_note(opened_at: int, steps: int) -> str:
-    """`` · opened at step 5/27, 4 steps before the first tape (home: step 1)``, or ""."""
+    """`` · opened at step 5/27 · 4 steps before the first tape (home: step 1)``, or ""."""
     if opened_at <= 0:
         return ""
     before = f"{opened_at} step{'s' * (opened_at != 1)}"
-    return (
-        f" · opened at step {opened_at + 1}/{steps}, {before} before the first tape (home: step 1)"
-    )
+    opened = f"opened at step {opened_at + 1}/{steps}"
+    return f" · {opened} · {before} before the first tape (home: step 1)"
 
 
 def threads_note(trace: Trace) -> str:

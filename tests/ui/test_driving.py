@@ -53,7 +53,7 @@ def test_the_first_screen_is_the_first_op_a_tape_recorded() -> None:
             assert str(screen.detail.border_title).startswith("step 3/27 · ReadVariableOp")
             assert "recorded by tape 1" in screen.detail.plain
             status = str(screen.query_one("#status").content)
-            assert "opened at step 3/27, 2 steps before the first tape (home: step 1)" in status
+            assert "opened at step 3/27 · 2 steps before the first tape (home: step 1)" in status
             assert screen.source_view.current_text.strip() == "z1 = x * x"
             await pilot.press("home")
             assert _here(screen) == (1, "AssignVariableOp", 9)

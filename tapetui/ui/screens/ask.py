@@ -23,13 +23,13 @@ class AskScreen(ModalScreen[str | None]):
     """
 
     DEFAULT_CSS = """
-    AskScreen { align: left bottom; background: $background 30%; }
+    AskScreen { background: $background 30%; }
     AskScreen > Horizontal {
-        dock: bottom; height: 3; width: 1fr; background: $panel;
+        dock: bottom; height: 2; width: 1fr; background: $panel;
         border-top: solid $primary; padding: 0 1;
     }
-    AskScreen Label { width: auto; padding: 1 1 0 0; }
-    AskScreen Input { width: 1fr; border: none; height: 1; margin-top: 1; }
+    AskScreen Label { width: auto; padding: 0 1 0 0; color: $text-primary; text-style: bold; }
+    AskScreen Input { width: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -41,7 +41,7 @@ class AskScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(content_line(self.prompt))
-            yield Input(self.value, placeholder=self.placeholder, select_on_focus=True)
+            yield Input(self.value, placeholder=self.placeholder, compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

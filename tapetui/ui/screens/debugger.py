@@ -23,6 +23,7 @@ from tapetui.ui.describe import Line, describe
 from tapetui.ui.jump import start_index
 from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.help import HelpScreen
+from tapetui.ui.screens.layout import PaneLayout
 from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane
@@ -51,11 +52,12 @@ def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
         return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
 
 
-class DebuggerScreen(Driving, Screen[None]):
+class DebuggerScreen(Driving, PaneLayout, Screen[None]):
     """Step through what the tapes recorded.
 
     | Key | Action |
     | :- | :- |
+    | x | narrow terminal (under 72 columns): show the next pane (source, step, tapes) |
     | n / p | next / previous step (forward op, backward step, gradient call) |
     | g / G | next / previous gradient call |
     | b | jump between a forward op and its backward step |
@@ -75,6 +77,7 @@ class DebuggerScreen(Driving, Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "switch_pane", "Pane", tooltip="narrow terminal: show the next pane"),
         Binding(
             "n", "next", "Next", tooltip="next step: forward op, backward step or gradient call"
         ),
@@ -200,6 +203,8 @@ class DebuggerScreen(Driving, Screen[None]):
         self.tapes_pane.border_title = "tapes"
         self.why_pane.border_title = "why None"
         self.output_pane.border_title = "output"
+        self.watch_right_pane()
+        self.fit_panes(self.app.size.width)
         if self.trace is not None:
             self.load(self.trace)
         elif self.scenario is not None:

@@ -73,7 +73,7 @@ class Driving:
         """``f`` and ``F`` are keys (and on the key bar) once there is a search to repeat."""
         if action in ("search_next", "search_previous"):
             return bool(self.last_query)
-        return True
+        return super().check_action(action, parameters)  # type: ignore[misc]
 
     def action_search_next(self) -> None:
         self._find(forward=True)
