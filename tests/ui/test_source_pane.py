@@ -83,6 +83,26 @@ def test_shift_wheel_scrolls_the_source_sideways() -> None:
     asyncio.run(flow())
 
 
+def test_arrow_keys_scroll_the_focused_source_sideways() -> None:
+    async def flow() -> None:
+        app = Pane()
+        async with app.run_test(size=(50, 12)) as pilot:
+            view = app.query_one(SourceView)
+            view.show(SOURCE, 1)
+            view.focus()
+            await pilot.pause()
+            for _ in range(3):
+                await pilot.press("right")
+                await pilot.wait_for_scheduled_animations()
+            assert view.scroll_x == 3
+            assert _rows(app)[0].startswith("1▶ ort tensorflow")
+            await pilot.press("left")
+            await pilot.wait_for_scheduled_animations()
+            assert view.scroll_x == 2
+
+    asyncio.run(flow())
+
+
 def test_the_current_line_comes_into_view_sideways() -> None:
     async def flow() -> None:
         app = Pane()

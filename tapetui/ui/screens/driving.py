@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tapetui.ui.jump import line_step, search
-from tapetui.ui.screens.ask import AskScreen
 from tapetui.ui.widgets.lines_view import LinesView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.timeline import Timeline
@@ -54,6 +53,8 @@ class Driving:
     def _ask(self, prompt: str, hint: str, value: str, then: object) -> None:
         if self.trace is None or self.stepper is None:
             return
+        from tapetui.ui.screens.ask import AskScreen  # only here: Input is not needed at start
+
         self.app.push_screen(AskScreen(prompt, hint, value), then)  # type: ignore[attr-defined]
 
     # / and f ----------------------------------------------------------------------------------

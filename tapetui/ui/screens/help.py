@@ -26,6 +26,7 @@ INTRO = (
 PANES = [
     ("tapes", "each tape, what it watched; gradient calls and their results (click one)"),
     ("source", "the scenario; ▶ the current line, ● a why-None evidence line; click a line"),
+    ("", "to go to its steps; shift+wheel, or ←/→ once it has the focus, scroll it sideways"),
     ("step", "the op's inputs and outputs, or the chain rule of a backward step"),
     ("timeline", "the steps around the cursor (click one to go there); ∂ backward, Σ sums"),
 ]
