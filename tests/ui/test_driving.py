@@ -144,3 +144,32 @@ def test_search_and_line_in_plain_python() -> None:
     assert line_step(steps, 13, trace.scenario) == 2
     assert line_step(steps, 13, trace.scenario, after=2) == 3
     assert line_step(steps, 13, trace.scenario, after=22) == 2  # wraps to the first
+
+
+def test_search_and_go_to_line_are_in_the_command_palette() -> None:
+    async def flow() -> None:
+        app = build_app([str(TRACES / "persistent.json")])
+        async with app.run_test(size=(160, 40)) as pilot:
+            screen = _screen(app)
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Go to line")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, AskScreen)
+            await pilot.press(*"18", "enter")
+            await pilot.pause()
+            assert _here(screen) == (18, "grad dz/dx", 18)
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Search steps")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, AskScreen)
+            await pilot.press(*"dz/dy", "enter")
+            await pilot.pause()
+            assert _here(screen) == (27, "grad dz/dy", 22)
+
+    asyncio.run(flow())

@@ -56,7 +56,7 @@ def test_a_narrow_terminal_keeps_help_quit_and_the_palette_and_the_keys_that_fit
             return bar_text(app.screen)
 
     text = asyncio.run(flow())
-    assert text == " n Next  p Prev  b Bwd  g Grad  ? Help  q Quit  ▏^p palette "
+    assert text == " x Pane  n Next  p Prev  b Bwd  ? Help  q Quit  ▏^p palette "
 
 
 def test_clicking_a_key_presses_it() -> None:

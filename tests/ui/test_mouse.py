@@ -98,3 +98,16 @@ def test_clicking_a_none_result_opens_its_why() -> None:
             assert screen.missing and screen.missing[screen.why_position].call == step.event.call  # type: ignore[attr-defined]
 
     asyncio.run(flow())
+
+
+def test_clicking_a_tape_goes_to_its_first_step() -> None:
+    async def flow() -> None:
+        app = build_app([str(TRACES / "persistent.json")])
+        async with app.run_test(size=(160, 40)) as pilot:
+            screen = _screen(app)
+            await pilot.press("end")
+            await pilot.click("#tapes", offset=(4, 1))  # ▾ tape 1 · l.12
+            assert screen.stepper is not None and screen.stepper.index == 2
+            assert _here(screen) == (3, "ReadVariableOp", 13)
+
+    asyncio.run(flow())
