@@ -112,6 +112,7 @@ def test_the_current_line_comes_into_view_sideways() -> None:
             await pilot.pause()
             view.scroll_to(x=view.max_scroll_x, animate=False)
             await pilot.pause()
+            assert view.scroll_x > 20  # the long line 6 read to its end
             view.show(SOURCE, 5)  # a short line: the pane scrolls back to its start
             await pilot.pause()
             assert view.scroll_x == 0
