@@ -16,10 +16,14 @@ _ENDINGS = {
 }
 
 
-def status_text(trace: Trace) -> tuple[str, str]:
+def status_text(trace: Trace, opened_at: int = 0, steps: int = 0) -> tuple[str, str]:
     """One sentence about how the recording ended, and a CSS class (``-failed`` when it went wrong),
-    followed by how many errors of tapetui's own the recording met, if any."""
-    sentence, css = _ending(trace)
+    followed by how many errors of tapetui's own the recording met, if any.
+
+    ``opened_at`` is the step the debugger opened on (0-based) of ``steps``: when it is not the
+    first, the sentence says how many steps came before the first tape.
+    """
+    sentence, css = _ending(trace, opened_at, steps)
     return sentence + internal_errors_note(trace), css
 
 
@@ -33,7 +37,7 @@ def internal_errors_note(trace: Trace) -> str:
     return f" · {count} recorder error{'s' * (count != 1)} (tapetui report lists them)"
 
 
-def _ending(trace: Trace) -> tuple[str, str]:
+def _ending(trace: Trace, opened_at: int, steps: int) -> tuple[str, str]:
     name = Path(trace.scenario).name or "trace"
     calls, tapes = len(trace.gradient_calls), len(trace.tapes)
     counts = f"{tapes} tape{'s' * (tapes != 1)}, {calls} gradient call{'s' * (calls != 1)}"
@@ -52,7 +56,8 @@ def _ending(trace: Trace) -> tuple[str, str]:
     late = threads_note(trace)
     if late:
         return f"{name} · {counts} · {late}", "-failed"
-    return f"{name} · {counts}{detail_note(trace)}{function_note(trace)} · ? help", ""
+    before = before_note(opened_at, steps)
+    return f"{name}{before} · {counts}{detail_note(trace)}{function_note(trace)} · ? help", ""
 
 
 def function_note(trace: Trace) -> str:
@@ -62,6 +67,15 @@ def function_note(trace: Trace) -> str:
     if trace.meta.get("eager_functions"):
         return " · tf.functions run eagerly"
     return ""
+
+
+def before_note(opened_at: int, steps: int) -> str:
+    """`` · opened at step 5/27 · 4 steps before the first tape (home: step 1)``, or ""."""
+    if opened_at <= 0:
+        return ""
+    before = f"{opened_at} step{'s' * (opened_at != 1)}"
+    opened = f"opened at step {opened_at + 1}/{steps}"
+    return f" · {opened} · {before} before the first tape (home: step 1)"
 
 
 def threads_note(trace: Trace) -> str:

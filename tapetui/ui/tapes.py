@@ -8,7 +8,7 @@ from typing import Any
 from tapetui.explain.counting import plural
 from tapetui.explain.dataflow import carries_gradient
 from tapetui.explain.watches import dtype_of
-from tapetui.trace import OpEvent, Tape, Trace, WatchEvent
+from tapetui.trace import GradientCall, OpEvent, Tape, Trace, WatchEvent
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, tape_events
 from tapetui.ui.values import call_name, short, value_text
@@ -87,37 +87,55 @@ def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     return lines
 
 
+def _shown_calls(trace: Trace, tape: int | None) -> list[GradientCall]:
+    return [c for c in trace.gradient_calls.values() if tape is None or c.tape == tape]
+
+
+def _call_rows(trace: Trace, explanations: Mapping[int, Any], call: GradientCall) -> list[Line]:
+    """One gradient call's line (two when it raised)."""
+    where = f"l.{call.line}" if call.line is not None else ""
+    if call.error is not None:
+        return [
+            (f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"),
+            (f"  {short(call.error.message, 40)}", "red"),
+        ]
+    values = [value_text(trace, r) for r in call.result_ids]
+    missing = [i for i, r in enumerate(call.result_ids) if r is None]
+    text = f"{call_name(trace, call)} = {short(', '.join(values), 24)}  {where}"
+    if missing:
+        causes = list(getattr(explanations.get(call.id), "results", []) or [])
+        codes = {causes[i].code for i in missing if i < len(causes) and causes[i] is not None}
+        return [(f"✗ {text}  {' '.join(sorted(codes))}".rstrip(), "red")]
+    return [(f"✓ {text}", "green")]
+
+
 def call_lines(
     trace: Trace, explanations: Mapping[int, Any], tape: int | None = None
 ) -> list[Line]:
     lines: list[Line] = []
-    for call in trace.gradient_calls.values():
-        if tape is not None and call.tape != tape:
-            continue
-        where = f"l.{call.line}" if call.line is not None else ""
-        if call.error is not None:
-            lines.append((f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"))
-            lines.append((f"  {short(call.error.message, 40)}", "red"))
-            continue
-        values = [value_text(trace, r) for r in call.result_ids]
-        missing = [i for i, r in enumerate(call.result_ids) if r is None]
-        text = f"{call_name(trace, call)} = {short(', '.join(values), 24)}  {where}"
-        if missing:
-            causes = list(getattr(explanations.get(call.id), "results", []) or [])
-            codes = {causes[i].code for i in missing if i < len(causes) and causes[i] is not None}
-            lines.append((f"✗ {text}  {' '.join(sorted(codes))}".rstrip(), "red"))
-        else:
-            lines.append((f"✓ {text}", "green"))
+    for call in _shown_calls(trace, tape):
+        lines += _call_rows(trace, explanations, call)
     return lines
+
+
+Clicks = dict[int, dict[str, int]]
+"""Line index → what clicking it selects: ``{"tape": id}`` or ``{"call": id}``."""
 
 
 def tapes_pane_lines(
     trace: Trace, explanations: Mapping[int, Any], current: int | None
 ) -> list[Line]:
     """Every tape (or just the current one when there are many) and the gradient calls."""
+    return tapes_pane(trace, explanations, current)[0]
+
+
+def tapes_pane(
+    trace: Trace, explanations: Mapping[int, Any], current: int | None
+) -> tuple[list[Line], Clicks]:
+    """The tapes pane's lines, and which of them a click selects a tape or a gradient call by."""
     tapes = list(trace.tapes.values())
     if not tapes:
-        return [("no tape was created", "yellow")]
+        return [("no tape was created", "yellow")], {}
     many = len(tapes) > FULL_LISTING
     shown = [t for t in tapes if t.id == current] if many else tapes
     lines: list[Line] = []
@@ -130,10 +148,16 @@ def tapes_pane_lines(
         )
         lines.append((f"{where}  ([ ] switch, v overview)", "dim"))
     shown = shown or tapes[:1]
+    clicks: Clicks = {}
     for tape in shown:
+        clicks[len(lines)] = {"tape": tape.id}
         lines += tape_lines(trace, tape)
     lines.append(("", ""))
     lines.append(("gradient calls", "bold"))
     # With many tapes, only the calls of the tape shown: all of them would be thousands of lines.
-    calls = call_lines(trace, explanations, shown[0].id if many else None)
-    return lines + (calls or [("  none", "dim")])
+    calls = _shown_calls(trace, shown[0].id if many else None)
+    for call in calls:
+        rows = _call_rows(trace, explanations, call)
+        clicks.update({len(lines) + i: {"call": call.id} for i in range(len(rows))})
+        lines += rows
+    return (lines if calls else [*lines, ("  none", "dim")]), clicks

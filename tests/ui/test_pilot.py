@@ -143,7 +143,7 @@ def test_next_tape_key_moves_to_the_following_tape() -> None:
         app = build_app([str(TRACES / "linear_regression.json")])
         async with app.run_test(size=(120, 40)) as pilot:
             screen = _screen(app)
-            await pilot.press("right_square_bracket", "right_square_bracket")
+            await pilot.press("home", "right_square_bracket", "right_square_bracket")
             assert screen.stepper is not None and screen.stepper.current is not None
             assert screen.stepper.current.tape == 2
             await pilot.press("left_square_bracket")

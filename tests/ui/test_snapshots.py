@@ -22,14 +22,14 @@ def trace_app(name: str) -> TapeTuiApp:
 
 
 def presses_to(name: str, op: str, line: int) -> list[str]:
-    """The ``n`` presses from the first step to the forward ``op`` on ``line``."""
+    """The presses from step 1 (``home``, then ``n``) to the forward ``op`` on ``line``."""
     steps = build_steps(load(TRACES / f"{name}.json"))
     index = next(
         s.index
         for s in steps
         if s.kind == "forward" and getattr(s.event, "op_type", "") == op and s.line == line
     )
-    return ["n"] * index
+    return ["home", *["n"] * index]
 
 
 def test_scenario_picker(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,10 +20,13 @@ from textual.worker import Worker, WorkerState
 from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
+from tapetui.ui.jump import start_index
+from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.help import HelpScreen
+from tapetui.ui.screens.layout import PaneLayout
 from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
-from tapetui.ui.tapes import tapes_pane_lines
+from tapetui.ui.tapes import tapes_pane
 from tapetui.ui.values import step_name
 from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
 from tapetui.ui.widgets.key_bar import KeyBar
@@ -49,11 +52,12 @@ def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
         return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
 
 
-class DebuggerScreen(Screen[None]):
+class DebuggerScreen(Driving, PaneLayout, Screen[None]):
     """Step through what the tapes recorded.
 
     | Key | Action |
     | :- | :- |
+    | x | narrow terminal (under 72 columns): show the next pane (source, step, tapes) |
     | n / p | next / previous step (forward op, backward step, gradient call) |
     | g / G | next / previous gradient call |
     | b | jump between a forward op and its backward step |
@@ -63,6 +67,9 @@ class DebuggerScreen(Screen[None]):
     | w | why is a gradient None (next one on each press) |
     | o | the scenario's printed output and traceback |
     | s | back to the step detail |
+    | / | search steps by op type, tensor or variable name, or line (/Mul, /loss, /35) |
+    | f / F | next / previous step the last search matches |
+    | : | go to a line (its first step) |
     | r | re-run the scenario (after editing it) |
     | escape / ctrl+c | cancel a running scenario |
     | ? | help |
@@ -70,6 +77,7 @@ class DebuggerScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "switch_pane", "Pane", tooltip="narrow terminal: show the next pane"),
         Binding(
             "n", "next", "Next", tooltip="next step: forward op, backward step or gradient call"
         ),
@@ -91,6 +99,15 @@ class DebuggerScreen(Screen[None]):
         Binding(
             "end", "last", "Last", show=False, priority=True, tooltip="last step (output: end)"
         ),
+        Binding(
+            "slash",
+            "search",
+            "Find",
+            tooltip="search steps: op type, tensor or variable name, line",
+        ),
+        Binding("f", "search_next", "Again", tooltip="the next step the last search (/) matches"),
+        Binding("F", "search_previous", "Back", show=False, tooltip="the previous step it matches"),
+        Binding("colon", "goto_line", "Line", tooltip="go to a line: its first step"),
         Binding("r", "rerun", "Rerun", tooltip="record the scenario again (after you edit it)"),
         Binding(
             "escape,ctrl+c", "cancel", "Cancel", show=False, tooltip="cancel a running scenario"
@@ -107,6 +124,9 @@ class DebuggerScreen(Screen[None]):
         ("Why None", "Explain the next missing gradient (w)", "why"),
         ("Output", "Show what the scenario printed (o)", "output"),
         ("Tape overview", "Compare tapes: target and gradient norms (v)", "overview"),
+        ("Search steps", "Find a step by op type, tensor or variable name, or line (/)", "search"),
+        ("Search again", "The next step the last search matches (f)", "search_next"),
+        ("Go to line", "The first step that ran on a line (:)", "goto_line"),
         ("Re-run", "Record the scenario again after editing it (r)", "rerun"),
     ]
     """Debugger commands offered in the command palette (title, help, action)."""
@@ -183,6 +203,8 @@ class DebuggerScreen(Screen[None]):
         self.tapes_pane.border_title = "tapes"
         self.why_pane.border_title = "why None"
         self.output_pane.border_title = "output"
+        self.watch_right_pane()
+        self.fit_panes(self.app.size.width)
         if self.trace is not None:
             self.load(self.trace)
         elif self.scenario is not None:
@@ -271,13 +293,17 @@ class DebuggerScreen(Screen[None]):
             self.explanations = explanations_for(trace)
             self.missing = missing_gradients(trace, self.explanations)
         self.why_position = -1
+        opened_at = 0
         if previous is not None:
             self.stepper.go(previous)
         elif trace.status == "raised" or (
             self.stepper.steps and self.stepper.steps[-1].kind == "error"
         ):
             self.stepper.last()
-        text, state = status_text(trace)
+        else:  # where the tape starts, not a variable's creation before any tape
+            opened_at = start_index(self.stepper.steps)
+            self.stepper.go(opened_at)
+        text, state = status_text(trace, opened_at, len(self.stepper.steps))
         self.set_status(text, state)
         self.output_pane.show_trace(trace)
         self.show_step()
@@ -299,8 +325,15 @@ class DebuggerScreen(Screen[None]):
             title = f"step {stepper.index + 1}/{len(stepper.steps)} · {step_name(trace, step)}"
         self.detail.show(safely(describe, trace, step, self.explanations), title)
         tape = step.tape if step else None
-        self.tapes_pane.show(safely(tapes_pane_lines, trace, self.explanations, tape))
+        lines, clicks = self._tapes_pane(trace, tape)
+        self.tapes_pane.show(lines, clicks=clicks)
         self.query_one(Timeline).show(trace, stepper.steps, stepper.index)
+
+    def _tapes_pane(self, trace: Trace, tape: int | None) -> tuple[list[Line], dict[int, Any]]:
+        try:
+            return tapes_pane(trace, self.explanations, tape)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")], {}
 
     def _shown_missing(self) -> Missing | None:
         if self.switcher.current != "why" or not self.missing or self.why_position < 0:

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tapetui.ui.widgets.timeline import LEGEND
+
 try:
     from tapetui.explain import CAUSE_CODES
 except ImportError:  # the help reads without the explainer's vocabulary
@@ -22,10 +24,11 @@ INTRO = (
 )
 
 PANES = [
-    ("tapes", "each tape, what it watched and how; gradient calls and their results"),
-    ("source", "the scenario; ▶ marks the current line, ● a why-None evidence line"),
+    ("tapes", "each tape, what it watched; gradient calls and their results (click one)"),
+    ("source", "the scenario; ▶ the current line, ● a why-None evidence line; click a line"),
+    ("", "to go to its steps; shift+wheel, or ←/→ once it has the focus, scroll it sideways"),
     ("step", "the op's inputs and outputs, or the chain rule of a backward step"),
-    ("timeline", "the steps around the cursor; ∂ marks backward steps, Σ sums"),
+    ("timeline", "the steps around the cursor (click one to go there); ∂ backward, Σ sums"),
 ]
 
 
@@ -64,6 +67,11 @@ class HelpScreen(ModalScreen[None]):
         text.append("panes\n", style="bold")
         for pane, meaning in PANES:
             text.append(f"  {pane:<16}", style="bold")
+            text.append(f"{meaning}\n")
+        text.append("\ntimeline\n", style="bold")
+        for sample, style, meaning in LEGEND:
+            text.append("  ")
+            text.append(f"{sample:<18}", style=style or None)
             text.append(f"{meaning}\n")
         if CAUSE_CODES:
             text.append("\nwhy a gradient is None\n", style="bold")

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Sparkline
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
 from tapetui.ui.literal import content_line, literal_line
-from tapetui.ui.overview import CallSummary, series, summarize, title
+from tapetui.ui.overview import CallSummary, scaled, series, summarize, title
 from tapetui.ui.widgets.key_bar import KeyBar
 
 
@@ -44,9 +44,11 @@ class OverviewScreen(Screen[int | None]):
             for name, values in series(self.summaries).items():
                 if not values:
                     continue
+                plotted, scale = scaled(values)
                 with Horizontal(classes="series"):
-                    yield Label(content_line(f"{name:<10}"), classes="series-name")
-                    yield Sparkline(values, classes="series-line")
+                    shown = f"{name} (log)" if scale == "log" else name
+                    yield Label(content_line(f"{shown:<10}"), classes="series-name")
+                    yield Sparkline(plotted, classes="series-line")
                     yield Label(
                         content_line(f"{_number(values[0])} → {_number(values[-1])}"),
                         classes="series-range",

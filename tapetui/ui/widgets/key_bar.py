@@ -12,6 +12,9 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+KEPT = frozenset({"help", "app.quit", "quit"})
+"""Actions whose keys the bar always shows, however narrow the terminal (Help and Quit)."""
+
 SEPARATOR = "▏"
 """Between the screen's keys and the command palette's key on the right, as in Textual's Footer."""
 
@@ -25,6 +28,7 @@ class ShownKey:
     description: str
     tooltip: str
     enabled: bool
+    action: str = ""
 
     @property
     def width(self) -> int:
@@ -46,6 +50,7 @@ def shown_keys(screen: Screen) -> tuple[list[ShownKey], ShownKey | None]:
             binding.description,
             tooltip or binding.tooltip or binding.description,
             enabled,
+            binding.action,
         )
         if key == palette_binding:
             palette = shown
@@ -118,9 +123,21 @@ class KeyBar(Widget, can_focus=False):
 
     # drawing ----------------------------------------------------------------------------------
 
+    def shown(self) -> list[ShownKey]:
+        """The keys that fit, left to right: Help and Quit always, then the others in order
+        as long as each fits (one that does not is left out whole, never cut)."""
+        room = self.size.width - (self.palette.width if self.palette is not None else 0)
+        room -= sum(k.width for k in self.keys if k.action in KEPT)
+        fitting: set[int] = set()
+        for position, shown in enumerate(self.keys):
+            if shown.action not in KEPT and shown.width <= room:
+                fitting.add(position)
+                room -= shown.width
+        return [k for i, k in enumerate(self.keys) if i in fitting or k.action in KEPT]
+
     def render(self) -> Text:
         left = Text(no_wrap=True, overflow="crop")
-        for shown in self.keys:
+        for shown in self.shown():
             left.append_text(self._key_text(shown))
         if self.palette is None:
             return left
@@ -149,11 +166,11 @@ class KeyBar(Widget, can_focus=False):
     # the mouse --------------------------------------------------------------------------------
 
     def key_at(self, x: int) -> ShownKey | None:
-        """The key drawn at column ``x``, if any (the palette's is drawn over any that do not fit)."""
+        """The key drawn at column ``x``, if any."""
         if self.palette is not None and x >= self.size.width - self.palette.width:
             return self.palette
         start = 0
-        for shown in self.keys:
+        for shown in self.shown():
             if start <= x < start + shown.width:
                 return shown
             start += shown.width

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from tapetui.ui.describe import Line
@@ -17,12 +21,16 @@ NONFINITE = re.compile(r"(?<![\w.])-?(?:nan|inf)(?![\w])")
 NONFINITE_STYLE = "bold red reverse"
 
 
-def render_lines(lines: list[Line]) -> Text:
+def render_lines(lines: list[Line], clicks: Mapping[int, dict[str, int]] | None = None) -> Text:
+    """The lines as one text; a line in ``clicks`` carries what clicking it selects (as meta)."""
     text = Text(no_wrap=False, overflow="fold")
     for i, (row, style) in enumerate(lines):
         if i:
             text.append("\n")
+        start = len(text)
         append_literal(text, row, style)
+        if clicks and i in clicks:
+            text.stylize(Style.from_meta(clicks[i]), start, len(text))
     text.highlight_regex(NONFINITE, NONFINITE_STYLE)
     return text
 
@@ -38,11 +46,30 @@ class LinesView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="lines")
 
-    def show(self, lines: list[Line], title: str | None = None) -> None:
-        self.query_one("#lines", Static).update(render_lines(lines))
+    class Clicked(Message):
+        """A line that selects something was clicked: ``{"call": id}`` or ``{"tape": id}``."""
+
+        def __init__(self, pane: LinesView, selects: dict[str, int]) -> None:
+            super().__init__()
+            self.pane, self.selects = pane, selects
+
+    def show(
+        self,
+        lines: list[Line],
+        title: str | None = None,
+        clicks: Mapping[int, dict[str, int]] | None = None,
+    ) -> None:
+        self.query_one("#lines", Static).update(render_lines(lines, clicks))
         if title is not None:
             self.border_title = content_line(title)
         self.scroll_home(animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        meta = event.style.meta
+        selects = {key: meta[key] for key in ("call", "tape") if isinstance(meta.get(key), int)}
+        if selects:
+            event.stop()
+            self.post_message(self.Clicked(self, selects))
 
     @property
     def plain(self) -> str:

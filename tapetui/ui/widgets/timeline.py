@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widget import Widget
 
 from tapetui.trace import Trace
@@ -29,6 +31,28 @@ def _layer(step: Step) -> str | None:
     return getattr(step.event, "layer", None) if step.kind == "forward" else None
 
 
+KIND_STYLES = {"backward": "magenta", "gradient": "cyan", "sum": "magenta", "error": "red"}
+UNRECORDED = "dim"
+"""A forward op no tape recorded (a variable's creation, an op on unwatched values)."""
+
+LEGEND = [
+    ("Mul", "", "an op a tape recorded"),
+    ("AssignVariableOp", UNRECORDED, "an op no tape recorded (dim)"),
+    ("∂Mul", KIND_STYLES["backward"], "a backward step"),
+    ("Σx", KIND_STYLES["sum"], "gradients summed for a tensor"),
+    ("grad dz/dx", KIND_STYLES["gradient"], "a gradient call"),
+    ("raised", KIND_STYLES["error"], "the scenario raised"),
+]
+"""What the timeline's styles mean (the help shows it)."""
+
+
+def step_style(step: Step) -> str:
+    """How a step is drawn in the strip when it is not the current one."""
+    if step.kind == "forward":
+        return "" if getattr(step.event, "recorded_by", None) else UNRECORDED
+    return KIND_STYLES.get(step.kind, "")
+
+
 class Timeline(Widget):
     """The steps around the current one; the current step is shown reversed."""
 
@@ -41,12 +65,32 @@ class Timeline(Widget):
         self.trace: Trace | None = None
         self.steps: list[Step] = []
         self.index = 0
+        self.spans: list[tuple[int, int, int]] = []
+        """Where each shown step is drawn: ``(first cell, cell after it, step index)``."""
+
+    class StepClicked(Message):
+        """A step of the strip was clicked."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self.step_at(offset.x)
+        if index is not None:
+            self.post_message(self.StepClicked(index))
+
+    def step_at(self, x: int) -> int | None:
+        """The index of the step drawn at column ``x``, if any."""
+        return next((index for start, end, index in self.spans if start <= x < end), None)
 
     def show(self, trace: Trace, steps: list[Step], index: int) -> None:
         self.trace, self.steps, self.index = trace, steps, index
         self.refresh()
 
     def render(self) -> Text:
+        self.spans = []
         if self.trace is None or not self.steps:
             return Text("timeline: no steps yet", style="dim")
         width = max(20, self.size.width)
@@ -75,22 +119,14 @@ class Timeline(Widget):
         for i in range(lo, hi + 1):
             if i > lo:
                 text.append(" · ", style="dim")
-            kind = self.steps[i].kind
-            style = (
-                "reverse bold"
-                if i == self.index
-                else {
-                    "backward": "magenta",
-                    "gradient": "cyan",
-                    "sum": "magenta",
-                    "error": "red",
-                }.get(kind, "")
-            )
+            style = "reverse bold" if i == self.index else step_style(self.steps[i])
             layer = _layer(self.steps[i])
             if layer is not None and (i == lo or layer != _layer(self.steps[i - 1])):
                 # ops grouped by Keras layer
                 text.append_text(literal_line(f"{layer} ▸ ", "dim italic"))
+            start = text.cell_len
             text.append_text(literal_line(names[i], style))
+            self.spans.append((start, text.cell_len, i))
         if hi + 1 < len(self.steps):
             text.append(" ▸", style="dim")
         return text
