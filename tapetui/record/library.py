@@ -79,7 +79,8 @@ class LibraryPlaces:
         if frame is None:
             return library, None
         # While the scenario's frame stays at one instruction, the stack above it is unchanged.
-        key = (frame, frame.f_lasti)
+        # Known by ids, never held: holding the frame would keep the scenario's locals alive.
+        key = (id(frame), frame.f_code, frame.f_lasti, id(frame.f_back))
         if self._above[0] != key:
             self._above = (key, self._layer_above(frame))
         return library, self._above[1]
