@@ -28,6 +28,15 @@ NO_GRADIENT = "no_gradient"
 
 DIFFERS_SENTENCE = "TensorFlow's gradient differs from the chain rule of this op"
 """What a ``differs`` verdict says, and no more: the values disagree beyond rounding."""
+CUSTOM_SENTENCE = (
+    "TensorFlow ran the scenario's tf.custom_gradient here, not the chain rule of this op"
+)
+"""What a ``differs`` verdict says where the step was a ``tf.custom_gradient``'s function."""
+
+
+def differs_sentence(step: StepCheck) -> str:
+    """Why the step's gradient is not the rule's: a custom gradient, or values that disagree."""
+    return CUSTOM_SENTENCE if step.event.custom else DIFFERS_SENTENCE
 
 
 def data_of(trace: Trace, ref: int | None) -> Any:

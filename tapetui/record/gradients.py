@@ -163,8 +163,10 @@ class GradientBook:
         out_grads: Any,
         skip: Any,
         produced: list[Any],
+        custom: bool = False,
     ) -> None:
-        """One backward step, its forward tensors given by id."""
+        """One backward step, its forward tensors given by id (``custom``: a
+        ``tf.custom_gradient``'s function ran, not the op's registered gradient)."""
         call = self.current
         if call is None or self.rec.summarising:
             return
@@ -188,6 +190,7 @@ class GradientBook:
             upstream=upstream,
             produced=made,
             skipped=skipped,
+            custom=custom,
         )
 
     def _grad_ref(self, grad: Any) -> int | None:

@@ -522,7 +522,9 @@ def _observed_backward(
         produced = backward(*grads)
         if not rec.muted and not rec.summarising and eager():
             with rec.guard():
-                rec.gradients.step(op_type, in_ids, out_ids, list(grads), (), list(produced))
+                rec.gradients.step(
+                    op_type, in_ids, out_ids, list(grads), (), list(produced), custom=True
+                )
         return produced
 
     return backward_function

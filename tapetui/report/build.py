@@ -121,6 +121,7 @@ def _backward_input(trace: Trace, step: StepCheck, item: InputCheck) -> dict[str
         "summed_over_axes": list(partial.axes) if partial else [],
         "tensorflow": tensorflow,
         "check": item.check,
+        "custom_gradient": step.event.custom,
     }
     if summary is not None:
         entry["tensorflow_summary"] = summary

@@ -166,6 +166,9 @@ class BackwardStepEvent(Event):
     """Per forward input: the gradient this step produced for it (``None`` = none/skipped)."""
     skipped: list[int] = field(default_factory=list)
     """Indices of forward inputs TensorFlow did not need a gradient for."""
+    custom: bool = False
+    """TensorFlow ran the scenario's ``tf.custom_gradient`` function here, not the op's own
+    registered gradient."""
     kind: ClassVar[str] = "backward_step"
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from tapetui.explain.backward import (
     DIFFERS,
-    DIFFERS_SENTENCE,
     MATCHES,
     SKIPPED,
     InputCheck,
     check_step,
+    differs_sentence,
 )
 from tapetui.explain.rules import LocalPartial
 from tapetui.trace import (
@@ -164,7 +164,9 @@ def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> lis
         lines.append((f"TensorFlow's gradient for its inputs: {produced or 'none'}", ""))
         return lines
     for item in checked.inputs:
-        lines += _input_lines(trace, event.op_type, item, target)
+        lines += _input_lines(trace, event.op_type, item, target, differs_sentence(checked))
+    if event.custom:
+        lines.append(("TensorFlow ran the scenario's tf.custom_gradient for this op", "dim"))
     return lines
 
 
@@ -194,7 +196,9 @@ def _axes_text(axes: tuple[int, ...]) -> str:
     return ("axis " if len(axes) == 1 else "axes ") + ", ".join(map(str, axes))
 
 
-def _input_lines(trace: Trace, op_type: str, item: InputCheck, target: str) -> list[Line]:
+def _input_lines(
+    trace: Trace, op_type: str, item: InputCheck, target: str, differs: str
+) -> list[Line]:
     name = label(trace, item.input)
     head = (f"input {item.index}: {name}", "bold")
     if item.check == SKIPPED:
@@ -207,7 +211,7 @@ def _input_lines(trace: Trace, op_type: str, item: InputCheck, target: str) -> l
         local = "" if partial.local is None else f" = {_preview(partial.local, 24)}"
         lines.append((f"  {partial.rule}{local}", "cyan"))
         lines += _product_lines(trace, name, item, partial)
-    return lines + _produced_lines(trace, name, target, item)
+    return lines + _produced_lines(trace, name, target, item, differs)
 
 
 def _product_lines(trace: Trace, name: str, item: InputCheck, partial: LocalPartial) -> list[Line]:
@@ -228,14 +232,16 @@ def _product_lines(trace: Trace, name: str, item: InputCheck, partial: LocalPart
     return [(f"  upstream × local = {factors}{_preview(partial.product)}", "")]
 
 
-def _produced_lines(trace: Trace, name: str, target: str, item: InputCheck) -> list[Line]:
+def _produced_lines(
+    trace: Trace, name: str, target: str, item: InputCheck, differs: str
+) -> list[Line]:
     if item.produced is None:
         return [(f"  ∂{target}/∂{name}: no gradient", "yellow")]
     text = f"  ∂{target}/∂{name} = {value_text(trace, item.produced)}"
     if item.check == MATCHES:
         return [(text + "  ✓ matches TF", "green")]
     if item.check == DIFFERS:
-        return [(text + "  ✗ not the rule's value", "yellow"), (f"  {DIFFERS_SENTENCE}", "yellow")]
+        return [(text + "  ✗ not the rule's value", "yellow"), (f"  {differs}", "yellow")]
     return [(text, "")]
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tapetui.explain.backward import DIFFERS, MATCHES, steps_by_call
+from tapetui.explain.backward import (
+    CUSTOM_SENTENCE,
+    DIFFERS,
+    MATCHES,
+    differs_sentence,
+    steps_by_call,
+)
 from tapetui.record import record
 from tapetui.record.budget import Budget
 from tapetui.report.build import build_report
@@ -80,16 +86,20 @@ print(tape.gradient(loss, x).numpy())
 """
 
 
-def test_a_custom_gradient_is_not_called_a_broken_chain_rule(tmp_path: Path) -> None:
-    """TensorFlow runs a ``tf.custom_gradient``'s function in place of any op's gradient, so no
-    recorded step may claim the rule of an op was broken; the call still has the custom value."""
+def test_a_custom_gradient_differs_from_the_chain_rule_and_says_why(tmp_path: Path) -> None:
+    """TensorFlow runs a ``tf.custom_gradient``'s function in place of the op's gradient: that
+    step, and only that one, differs from the chain rule, and it says it was the custom one."""
     scenario = tmp_path / "custom.py"
     scenario.write_text(CUSTOM, encoding="utf-8")
     trace = record(scenario, budget=Budget(tapes=0, ops=0))
     (call,) = trace.gradient_calls.values()
     assert trace.tensors[call.result_ids[0]].data == 1.5  # 0.5 (custom) + 1, not 2·3 + 1
-    verdicts = [item.check for s in steps_by_call(trace)[call.id] for item in s.inputs]
-    assert MATCHES in verdicts and DIFFERS not in verdicts
+    steps = steps_by_call(trace)[call.id]
+    differing = [s for s in steps if any(item.check == DIFFERS for item in s.inputs)]
+    assert [s.event.custom for s in differing] == [True]
+    assert differs_sentence(differing[0]) == CUSTOM_SENTENCE
+    others = [item.check for s in steps if not s.event.custom for item in s.inputs]
+    assert MATCHES in others and DIFFERS not in others
 
 
 def test_report_json_lists_the_mul_of_w_times_x_with_its_sum_and_tensorflows_value(
