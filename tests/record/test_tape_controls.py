@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tapetui.record import record
+from tapetui.record.budget import Budget
 from tapetui.trace.events import (
     AssignEvent,
     BackwardStepEvent,
@@ -50,6 +51,14 @@ def trace(tmp_path_factory: pytest.TempPathFactory) -> Trace:
     return record(path)
 
 
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> Trace:
+    """The same scenario with ``--graph``: its ``tf.function`` runs compiled, as one op."""
+    path = tmp_path_factory.mktemp("controls") / "controls.py"
+    path.write_text(CONTROLS, encoding="utf-8")
+    return record(path, budget=Budget(graph=True))
+
+
 def op_on(trace: Trace, line: int, op_type: str) -> OpEvent:
     (op,) = [
         e
@@ -70,20 +79,27 @@ def test_stop_recording_interval(trace: Trace) -> None:
     assert op_on(trace, 14, "Mul").recorded_by == []
 
 
-def test_function_call_is_one_op_named_after_it(trace: Trace) -> None:
-    (call,) = [e for e in trace.events if isinstance(e, OpEvent) and e.line == 15]
+def test_a_compiled_function_call_is_one_op_named_after_it(compiled: Trace) -> None:
+    (call,) = [e for e in compiled.events if isinstance(e, OpEvent) and e.line == 15]
     assert (call.function, call.recorded_by) == ("square", [1])
-    assert trace.tensors[call.outputs[0]].data == 4.0
+    assert compiled.tensors[call.outputs[0]].data == 4.0
 
 
-def test_function_gradient_is_one_backward_step(trace: Trace) -> None:
-    *_, call = trace.gradient_calls.values()
-    assert trace.tensors[call.result_ids[0]].data == 6.0  # d(x + 1)²/dx at x = 2
-    steps = [e for e in trace.events if isinstance(e, BackwardStepEvent) and e.call == call.id]
-    function_step = next(s for s in steps if trace.ops[s.op].function == "square")
+def test_a_compiled_function_gradient_is_one_backward_step(compiled: Trace) -> None:
+    *_, call = compiled.gradient_calls.values()
+    assert compiled.tensors[call.result_ids[0]].data == 6.0  # d(x + 1)²/dx at x = 2
+    steps = [e for e in compiled.events if isinstance(e, BackwardStepEvent) and e.call == call.id]
+    function_step = next(s for s in steps if compiled.ops[s.op].function == "square")
     assert function_step.line == 21
-    assert [trace.tensors[g].data for g in function_step.produced] == [6.0]
-    assert trace.tensors[function_step.upstream[0]].data == 1.0  # at the function's result
+    assert [compiled.tensors[g].data for g in function_step.produced] == [6.0]
+    assert compiled.tensors[function_step.upstream[0]].data == 1.0  # at the function's result
+
+
+def test_an_eager_function_body_is_recorded_at_its_own_line(trace: Trace) -> None:
+    ops = [e for e in trace.events if isinstance(e, OpEvent) and e.line == 9 and not e.backward]
+    body = [op for op in ops if op.op_type == "Mul"]
+    assert [(op.op_type, op.recorded_by, op.function) for op in body] == [("Mul", [1], None)] * 2
+    assert [trace.tensors[op.outputs[0]].data for op in body] == [4.0, 9.0]  # x², (x + 1)²
 
 
 def test_stop_gradient_is_never_recorded(trace: Trace) -> None:
