@@ -164,7 +164,20 @@ def local_partial(
     ``inputs``/``outputs`` are the forward values, ``upstream`` the gradient arriving at the
     (first) output; any of them may be ``None`` when the trace did not keep the value.
     """
-    attrs = attrs or {}
+    try:
+        return _local_partial(op_type, index, inputs, outputs, upstream, attrs or {})
+    except (ArithmeticError, IndexError, KeyError, TypeError, ValueError):
+        return None  # values that do not fit the op (a damaged trace): no rule can be shown
+
+
+def _local_partial(
+    op_type: str,
+    index: int,
+    inputs: list[Value],
+    outputs: list[Value],
+    upstream: Value,
+    attrs: dict[str, str],
+) -> LocalPartial | None:
     if op_type in _ELEMENTWISE:
         rules = _ELEMENTWISE[op_type]
         rule, f = rules[min(index, len(rules) - 1)]

@@ -9,6 +9,7 @@ from tapetui.explain import CallExplanation, Cause, explain, explain_error
 from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
 from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
+from tapetui.trace.jsonio import encode_float
 from tapetui.trace.labels import label, structure_label
 
 
@@ -235,4 +236,17 @@ def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
 
 
 def render_json(trace: Trace) -> str:
-    return json.dumps(build_report(trace), indent=2, ensure_ascii=False) + "\n"
+    report = _spelled(build_report(trace))
+    return json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _spelled(value: Any) -> Any:
+    """``value`` with every non-finite float spelled ``"nan"``, ``"inf"``, ``"-inf"`` as in the
+    trace (values the explainer computes, such as a rule's product, may be non-finite)."""
+    if isinstance(value, float):
+        return encode_float(value)
+    if isinstance(value, dict):
+        return {key: _spelled(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_spelled(item) for item in value]
+    return value
