@@ -32,9 +32,11 @@ def test_the_scenarios_folder_lists_its_subfolders_too(monkeypatch: pytest.Monke
     monkeypatch.chdir(ROOT)
     paths = [entry.path for entry in discover(["scenarios"])]
     top = sorted(str(p) for p in Path("scenarios").glob("*.py"))
-    below = sorted(str(p) for p in Path("scenarios/none").glob("*.py"))
+    folders = sorted(p for p in Path("scenarios").iterdir() if p.is_dir() and p.name[0] not in "._")
+    below = [str(p) for folder in folders for p in sorted(folder.glob("*.py"))]
     assert paths == top + below
     assert "scenarios/none/stop_recording.py" in paths
+    assert "scenarios/keras/fit.py" in paths
 
 
 def test_hidden_and_private_files_and_folders_are_skipped(tmp_path: Path) -> None:
