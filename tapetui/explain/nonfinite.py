@@ -300,6 +300,15 @@ def _classify(
     return _local(trace, event, op, origin, position, up, call_mark), event.op_type, event.line
 
 
+def _name(trace: Trace, ref: int) -> str:
+    """The scenario's name for a value; a variable's read is the variable."""
+    tensor = trace.tensors.get(ref)
+    op = trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
+    if op is not None and op.op_type == "ReadVariableOp" and not tensor.name and op.inputs:
+        return label(trace, op.inputs[0])
+    return label(trace, ref)
+
+
 def _inputs_text(trace: Trace, op: OpEvent | None, position: int | None) -> str:
     if op is None:
         return "its inputs (not recorded)"
@@ -309,7 +318,7 @@ def _inputs_text(trace: Trace, op: OpEvent | None, position: int | None) -> str:
         if tensor is not None and tensor.dtype in ("int32", "int64", "resource", "bool"):
             continue
         value = _at(rule_value(trace, ref), position)
-        name = label(trace, ref)
+        name = _name(trace, ref)
         if value is not None and not name.startswith("constant "):
             parts.append(f"{name} = {format_data(value)}")
     return ", ".join(parts) or "its inputs"
