@@ -1,0 +1,131 @@
+"""The scenarios of ``scenarios/nan/``, recorded with real TensorFlow: each NaN or Inf gradient
+gets the cause its values show, and the safe forms are finite with no cause."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tapetui.explain import explain
+from tapetui.explain.nonfinite import NonFinite, nonfinite
+from tapetui.record import record
+from tapetui.record.budget import Budget
+from tapetui.report.build import build_report
+from tapetui.trace.model import Trace
+from tests.record.conftest import ROOT, line_of, plain_outputs
+
+NAMES = sorted(p.name for p in (ROOT / "scenarios" / "nan").glob("*.py"))
+CONTROLS = [name for name in NAMES if name.endswith("_control.py")]
+
+
+@pytest.fixture(scope="module")
+def traces() -> dict[str, Trace]:
+    """Every scenario of ``scenarios/nan`` recorded once, two at a time."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(_record, NAMES))
+    finally:
+        os.chdir(cwd)
+    return dict(zip(NAMES, found, strict=True))
+
+
+def _record(name: str) -> Trace:
+    return record(Path("scenarios") / "nan" / name, budget=Budget(tapes=0, ops=0))
+
+
+def cause_of(trace: Trace) -> NonFinite:
+    """The one non-finite result of the scenario's one gradient call."""
+    (why,) = explain(trace).values()
+    found = [nf for nf in why.nonfinite if nf is not None]
+    assert len(found) == 1, why.nonfinite
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "op", "line_text", "words"),
+    [
+        ("where_log.py", "where_trap", "Log", "tf.math.log(x)", ["x = 0.0", "0 × inf = nan"]),
+        ("where_reciprocal.py", "where_trap", "RealDiv", "1.0 / x", ["x = 0.0", "−a/b²"]),
+        (
+            "norm_of_difference.py",
+            "infinite_local_derivative",
+            "Sqrt",
+            "tf.norm(",
+            ["1/(2·√a) = inf", "= 0.0"],
+        ),
+        ("exp_overflow.py", "nan_in_forward", "Exp", "tf.exp(", ["growth = [", "inf]"]),
+        ("log_softmax_by_hand.py", "nan_in_forward", "Exp", "tf.exp(", ["exps = [inf,"]),
+        ("float16_loss_scale.py", "overflow", "Mul", "w * x", ["131072.0", "float16", "65504"]),
+        # the recorder dates a constant made before the first op at that op's line: the data's
+        # line is the one the trace gives for `x`
+        ("nan_in_data.py", "nan_in_forward", "data", None, ["`x`", "1 NaN"]),
+    ],
+)
+def test_each_nan_scenario_gets_the_cause_its_values_show(
+    traces: dict[str, Trace],
+    name: str,
+    code: str,
+    op: str,
+    line_text: str | None,
+    words: list[str],
+) -> None:
+    trace = traces[name]
+    found = cause_of(trace)
+    assert found.cause.code == code, found.cause.sentence
+    assert found.op == op
+    if line_text is not None:
+        assert found.line == line_of(trace, line_text)
+    else:
+        data = next(t for t in trace.tensors.values() if t.name == "x")
+        assert found.line == data.line
+    for word in words:
+        assert word in found.cause.sentence
+    assert found.line in found.cause.evidence_lines
+    call = next(iter(trace.gradient_calls.values()))
+    assert call.line in found.cause.evidence_lines
+
+
+def test_the_where_trap_points_at_the_where_that_discarded_the_branch(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["where_log.py"]
+    found = cause_of(trace)
+    texts = [e.text for e in found.cause.evidence]
+    assert "tf.where discarded the branch" in texts
+    assert "double where" in found.cause.fix
+    # the step marked is the Log's, where 0 × inf happened, not the later ones carrying the NaN
+    step = next(e for e in trace.events if e.seq == found.step)
+    assert step.kind == "backward_step" and step.op_type == "Log"
+
+
+@pytest.mark.parametrize("name", CONTROLS)
+def test_the_safe_forms_are_finite_and_get_no_cause(traces: dict[str, Trace], name: str) -> None:
+    trace = traces[name]
+    (call,) = trace.gradient_calls.values()
+    assert call.result_ids and not any(nonfinite(trace, r) for r in call.result_ids)
+    (why,) = explain(trace).values()
+    assert why.nonfinite == [None]
+    (result,) = build_report(trace)["gradient_calls"][0]["results"]
+    assert "nonfinite" not in result and result["cause"] is None
+
+
+def test_the_controls_are_the_safe_forms_the_issue_names() -> None:
+    texts = {name: (ROOT / "scenarios" / "nan" / name).read_text() for name in CONTROLS}
+    assert "tf.sqrt(x)" in texts["where_sqrt_control.py"]
+    assert "tf.math.xlogy" in texts["xlogy_control.py"]
+    assert "divide_no_nan" in texts["divide_no_nan_control.py"]
+    assert "tf.nn.log_softmax" in texts["log_softmax_control.py"]
+    assert texts["double_where_control.py"].count("tf.where(") == 2
+
+
+def test_the_recorder_leaves_what_the_nan_scenarios_print_unchanged(
+    traces: dict[str, Trace],
+) -> None:
+    plain = plain_outputs([f"nan/{name}" for name in NAMES])
+    for name in NAMES:
+        assert traces[name].output("stdout") == plain[f"nan/{name}"], name
