@@ -14,6 +14,7 @@ from tapetui.explain.nonfinite import NonFinite, nonfinite
 from tapetui.record import record
 from tapetui.record.budget import Budget
 from tapetui.report.build import build_report
+from tapetui.report.text import render_text
 from tapetui.trace.model import Trace
 from tests.record.conftest import ROOT, line_of, plain_outputs
 
@@ -129,3 +130,28 @@ def test_the_recorder_leaves_what_the_nan_scenarios_print_unchanged(
     plain = plain_outputs([f"nan/{name}" for name in NAMES])
     for name in NAMES:
         assert traces[name].output("stdout") == plain[f"nan/{name}"], name
+
+
+def test_the_report_prints_the_cause_fix_and_evidence_of_a_nan(traces: dict[str, Trace]) -> None:
+    trace = traces["where_log.py"]
+    text = render_text(trace)
+    log_line, call_line = line_of(trace, "tf.math.log(x)"), line_of(trace, "tape.gradient")
+    assert "  ! dloss/dx = [nan, 1.0, 0.5]\n    warning: 1 nan in this gradient\n" in text
+    assert (
+        "    cause [where_trap] tf.where (SelectV2, line 12) discarded the value of `Log`" in text
+    )
+    assert '    fix: make the discarded branch safe too (a "double where")' in text
+    assert f"    evidence: lines {log_line}, {call_line}\n" in text
+
+
+def test_the_json_report_says_why_a_result_is_not_finite(traces: dict[str, Trace]) -> None:
+    trace = traces["float16_loss_scale.py"]
+    (result,) = build_report(trace)["gradient_calls"][0]["results"]
+    nonfinite = result["nonfinite"]
+    assert set(nonfinite) == {
+        "nan", "inf", "cause", "explanation", "fix", "op", "line", "evidence_lines"
+    }  # fmt: skip
+    assert (nonfinite["nan"], nonfinite["inf"], nonfinite["cause"]) == (0, 1, "overflow")
+    assert (nonfinite["op"], nonfinite["line"]) == ("Mul", line_of(trace, "w * x"))
+    assert nonfinite["evidence_lines"] == [line_of(trace, "w * x"), line_of(trace, "tape.gradient")]
+    assert result["cause"] is None  # the why-None cause: the gradient is there
