@@ -3,6 +3,7 @@ gets the cause its values show, and the safe forms are finite with no cause."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +17,8 @@ from tapetui.record.budget import Budget
 from tapetui.report.build import build_report
 from tapetui.report.text import render_text
 from tapetui.trace.model import Trace
+from tapetui.ui.app import TapeTuiApp
+from tapetui.ui.screens.debugger import DebuggerScreen
 from tests.record.conftest import ROOT, line_of, plain_outputs
 
 NAMES = sorted(p.name for p in (ROOT / "scenarios" / "nan").glob("*.py"))
@@ -155,3 +158,40 @@ def test_the_json_report_says_why_a_result_is_not_finite(traces: dict[str, Trace
     assert (nonfinite["op"], nonfinite["line"]) == ("Mul", line_of(trace, "w * x"))
     assert nonfinite["evidence_lines"] == [line_of(trace, "w * x"), line_of(trace, "tape.gradient")]
     assert result["cause"] is None  # the why-None cause: the gradient is there
+
+
+def test_w_explains_a_nan_and_marks_the_backward_step_that_made_it(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["where_log.py"]
+    log_line, call_line = line_of(trace, "tf.math.log(x)"), line_of(trace, "tape.gradient")
+
+    async def flow() -> None:
+        app = TapeTuiApp(trace=trace)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            await pilot.press("w")
+            text = screen.why_pane.plain
+            assert text.startswith(f"why is dloss/dx NaN? (line {call_line})")
+            assert "cause: where_trap" in text and "0 × inf = nan" in text
+            assert f"first non-finite: Log (line {log_line}) · the current step" in text
+            step = screen.stepper.current if screen.stepper else None
+            assert step is not None and step.kind == "backward"
+            assert step.event.op_type == "Log"
+            assert screen.source_view.current == log_line
+            assert {log_line, call_line} <= screen.source_view.evidence
+
+    asyncio.run(flow())
+
+
+def test_w_on_a_finite_control_finds_nothing_to_explain(traces: dict[str, Trace]) -> None:
+    async def flow() -> None:
+        app = TapeTuiApp(trace=traces["where_sqrt_control.py"])
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            await pilot.press("w")
+            assert screen.why_pane.plain.startswith("every gradient call returned a value")
+
+    asyncio.run(flow())

@@ -77,7 +77,7 @@ class DebuggerScreen(Screen[None]):
         Binding("b", "partner", "Bwd", tooltip="jump between a forward op and its backward step"),
         Binding("g", "next_call", "Grad", tooltip="next gradient call"),
         Binding("G", "previous_call", "Prev grad", show=False, tooltip="previous gradient call"),
-        Binding("w", "why", "Why", tooltip="why is a gradient None (each press: the next one)"),
+        Binding("w", "why", "Why", tooltip="why is a gradient None or NaN (next on each press)"),
         Binding("o", "output", "Out", tooltip="what the scenario printed, and its traceback"),
         Binding("s", "detail", "Step", show=False, tooltip="back to the step detail"),
         Binding("v", "overview", "Tapes", tooltip="all tapes: target and gradient norms"),
@@ -362,7 +362,13 @@ class DebuggerScreen(Screen[None]):
             return
         self.why_position = self._next_why_position()
         if self.missing:
-            self.stepper.go_to_call(self.missing[self.why_position].call)
+            item = self.missing[self.why_position]
+            self.stepper.go_to_call(item.call)
+            if item.step is not None:  # a NaN/Inf: mark the backward step that first made it
+                steps = enumerate(self.stepper.steps)
+                found = next((i for i, s in steps if s.event.seq == item.step), None)
+                if found is not None:
+                    self.stepper.go(found)
         self.switcher.current = "why"
         self.why_pane.show(safely(why_lines, self.trace, self.missing, max(self.why_position, 0)))
         self.show_step()
