@@ -77,7 +77,7 @@ class DebuggerScreen(Screen[None]):
         Binding("b", "partner", "Bwd", tooltip="jump between a forward op and its backward step"),
         Binding("g", "next_call", "Grad", tooltip="next gradient call"),
         Binding("G", "previous_call", "Prev grad", show=False, tooltip="previous gradient call"),
-        Binding("w", "why", "Why", tooltip="why is a gradient None or NaN (next on each press)"),
+        Binding("w", "why", "Why", tooltip="why is a gradient None (each press: the next one)"),
         Binding("o", "output", "Out", tooltip="what the scenario printed, and its traceback"),
         Binding("s", "detail", "Step", show=False, tooltip="back to the step detail"),
         Binding("v", "overview", "Tapes", tooltip="all tapes: target and gradient norms"),
