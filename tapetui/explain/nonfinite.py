@@ -21,10 +21,23 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
 
 from tapetui.explain.backward import rule_value
 from tapetui.explain.causes import Cause, Evidence
+from tapetui.explain.finite import (
+    as_number,
+    at_line,
+    bad_positions,
+    counts,
+    element,
+    flat,
+    index_of,
+    inputs_text,
+    is_bad,
+    nonfinite,
+    step_mark,
+)
+from tapetui.explain.nanforward import forward_or_given, from_forward
 from tapetui.explain.rules import local_partial
 from tapetui.trace.events import BackwardStepEvent, Event, GradientSumEvent, OpEvent
 from tapetui.trace.labels import format_data, label
@@ -41,6 +54,7 @@ NONFINITE_CODES: dict[str, str] = {
 }
 """The cause codes of a NaN/Inf gradient (a public contract, documented in the README)."""
 
+
 DTYPE_MAX = {
     "float16": 65504.0,
     "bfloat16": 3.3895313892515355e38,
@@ -48,7 +62,9 @@ DTYPE_MAX = {
     "float64": 1.7976931348623157e308,
 }
 
+
 SELECT_OPS = frozenset({"Select", "SelectV2"})
+
 
 FIXES = {
     "where_trap": 'make the discarded branch safe too (a "double where"): feed the op a '
@@ -77,62 +93,6 @@ class NonFinite:
     """Timeline position of the backward step (or sum) that first produced it."""
 
 
-def is_bad(x: Any) -> bool:
-    """A stored element that is NaN or ±Inf (stored as ``"nan"``, ``"inf"``, ``"-inf"``)."""
-    if isinstance(x, str):
-        return x in ("nan", "inf", "-inf")
-    return isinstance(x, float) and not math.isfinite(x)
-
-
-def flat(data: Any) -> list[Any]:
-    if isinstance(data, list):
-        return [leaf for item in data for leaf in flat(item)]
-    return [data]
-
-
-def counts(trace: Trace, ref: int | None) -> tuple[int, int]:
-    """How many NaN and infinite elements a tensor holds (0, 0 when unknown)."""
-    tensor = trace.tensors.get(ref) if ref is not None else None
-    if tensor is None:
-        return 0, 0
-    if tensor.data is None:
-        summary = tensor.summary
-        return (summary.nan, summary.inf) if summary is not None else (0, 0)
-    values = flat(tensor.data)
-    nan = sum(1 for x in values if x == "nan" or (isinstance(x, float) and math.isnan(x)))
-    return nan, sum(1 for x in values if is_bad(x)) - nan
-
-
-def nonfinite(trace: Trace, ref: int | None) -> bool:
-    return sum(counts(trace, ref)) > 0
-
-
-def _bad_positions(trace: Trace, ref: int | None) -> list[int]:
-    tensor = trace.tensors.get(ref) if ref is not None else None
-    if tensor is None or tensor.data is None:
-        return []
-    return [i for i, x in enumerate(flat(tensor.data)) if is_bad(x)]
-
-
-def _at(value: Any, position: int | None) -> Any:
-    """Element ``position`` of a value (a single number is the same everywhere)."""
-    if value is None or position is None:
-        return None
-    values = flat(value)
-    if len(values) == 1:
-        return values[0]
-    return values[position] if position < len(values) else None
-
-
-def _number(x: Any) -> float | None:
-    if isinstance(x, bool) or not isinstance(x, int | float | str):
-        return None
-    try:
-        return float(x)
-    except ValueError:
-        return None
-
-
 @dataclass
 class _Origin:
     """The first step (or sum) of a call that made a non-finite gradient from finite ones."""
@@ -141,14 +101,6 @@ class _Origin:
     produced: int
     index: int
     """The forward input the gradient is for (0 for a sum)."""
-
-
-def _call_events(trace: Trace, call: int) -> list[Event]:
-    return [
-        e
-        for e in trace.events
-        if type(e) in (BackwardStepEvent, GradientSumEvent) and getattr(e, "call", None) == call
-    ]
 
 
 def _origins(trace: Trace, events: list[Event]) -> list[_Origin]:
@@ -166,20 +118,6 @@ def _origins(trace: Trace, events: list[Event]) -> list[_Origin]:
             if produced is not None and nonfinite(trace, produced):
                 found.append(_Origin(event, produced, index))
     return found
-
-
-def _ancestors(trace: Trace, ref: int) -> set[int]:
-    """Op ids whose outputs flow (forward) into ``ref``."""
-    seen: set[int] = set()
-    todo = [ref]
-    while todo:
-        tensor = trace.tensors.get(todo.pop())
-        op = trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
-        if op is None or op.op in seen or op.backward:
-            continue
-        seen.add(op.op)
-        todo.extend(op.inputs)
-    return seen
 
 
 def _reaches(trace: Trace, source: int, start: list[int]) -> bool:
@@ -208,7 +146,7 @@ def explain_nonfinite(trace: Trace, call: GradientCall, summarised: bool) -> lis
     results = call.result_ids
     if not any(r is not None and nonfinite(trace, r) for r in results):
         return [None] * len(call.source_ids)
-    events = _call_events(trace, call.id)
+    events = index_of(trace).by_call.get(call.id, [])
     origins = _origins(trace, events)
     out: list[NonFinite | None] = []
     for i, source in enumerate(call.source_ids):
@@ -255,7 +193,7 @@ def _explain(
         call.file, call.line, "gradient call returned a non-finite gradient", call.seq
     )
     if origin is None:
-        cause = _forward_or_given(trace, call, call_mark)
+        cause = forward_or_given(trace, call, call_mark)
         return NonFinite(nan, inf, cause, None, cause.evidence[0].line if cause.evidence else None)
     event = origin.event
     if isinstance(event, GradientSumEvent):
@@ -266,14 +204,6 @@ def _explain(
     return NonFinite(nan, inf, cause, op_name, line, event.seq)
 
 
-def _step_mark(event: BackwardStepEvent, text: str) -> Evidence:
-    return Evidence(event.file, event.line, text, event.seq)
-
-
-def _where(line: int | None) -> str:
-    return f"line {line}" if line is not None else "an unknown line"
-
-
 def _classify(
     trace: Trace, event: BackwardStepEvent, origin: _Origin, call_mark: Evidence
 ) -> tuple[Cause, str, int | None]:
@@ -282,54 +212,30 @@ def _classify(
     if op is not None:
         bad_input = next((r for r in op.inputs if nonfinite(trace, r)), None)
         if bad_input is not None:
-            return _from_forward(trace, bad_input, event, call_mark)
-    positions = _bad_positions(trace, origin.produced)
+            return from_forward(trace, bad_input, event, call_mark)
+    positions = bad_positions(trace, origin.produced)
     position = positions[0] if positions else None
-    up = _number(_at(rule_value(trace, upstream), position))
+    up = as_number(element(rule_value(trace, upstream), position))
     discarding = _discarded(trace, op) if op is not None and up == 0 else None
     if op is not None and discarding is not None:
         cause = _where_trap(trace, event, op, origin, position, discarding, call_mark)
         return cause, event.op_type, event.line
     if op is not None and any(
-        _at(rule_value(trace, r), position) is not None
-        and is_bad(_at(rule_value(trace, r), position))
+        element(rule_value(trace, r), position) is not None
+        and is_bad(element(rule_value(trace, r), position))
         for r in op.outputs
     ):
         first = op.outputs[0]
-        return _from_forward(trace, first, event, call_mark)
+        return from_forward(trace, first, event, call_mark)
     return _local(trace, event, op, origin, position, up, call_mark), event.op_type, event.line
-
-
-def _name(trace: Trace, ref: int) -> str:
-    """The scenario's name for a value; a variable's read is the variable."""
-    tensor = trace.tensors.get(ref)
-    op = trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
-    if op is not None and op.op_type == "ReadVariableOp" and not tensor.name and op.inputs:
-        return label(trace, op.inputs[0])
-    return label(trace, ref)
-
-
-def _inputs_text(trace: Trace, op: OpEvent | None, position: int | None) -> str:
-    if op is None:
-        return "its inputs (not recorded)"
-    parts = []
-    for ref in op.inputs:
-        tensor = trace.tensors.get(ref)
-        if tensor is not None and tensor.dtype in ("int32", "int64", "resource", "bool"):
-            continue
-        value = _at(rule_value(trace, ref), position)
-        name = _name(trace, ref)
-        if value is not None and not name.startswith("constant "):
-            parts.append(f"{name} = {format_data(value)}")
-    return ", ".join(parts) or "its inputs"
 
 
 def _local_at(
     op: OpEvent, index: int, trace: Trace, position: int | None
 ) -> tuple[str | None, float | None, bool]:
     """The rule, its local value at ``position``, and whether it could be computed there."""
-    inputs = [_at(rule_value(trace, r), position) for r in op.inputs]
-    outputs = [_at(rule_value(trace, r), position) for r in op.outputs]
+    inputs = [element(rule_value(trace, r), position) for r in op.inputs]
+    outputs = [element(rule_value(trace, r), position) for r in op.outputs]
     if None in inputs[: index + 1]:
         return None, None, False
     partial = local_partial(op.op_type, index, inputs, outputs, 1.0, op.attrs)
@@ -337,7 +243,7 @@ def _local_at(
         return None, None, False
     if partial.local is None:  # the rule divided by zero (or overflowed) at this input
         return partial.rule, math.inf, True
-    local = _number(_at(partial.local, 0))
+    local = as_number(element(partial.local, 0))
     return partial.rule, local, local is not None
 
 
@@ -354,12 +260,10 @@ def _local(
     dtype = tensor.dtype if tensor is not None else "float32"
     biggest = DTYPE_MAX.get(dtype, DTYPE_MAX["float32"])
     rule, local, known = _local_at(op, origin.index, trace, position) if op else (None, None, False)
-    where = f"`{event.op_type}` ({_where(event.line)})"
-    values = _inputs_text(trace, op, position)
-    produced = format_data(_at(rule_value(trace, origin.produced), position))
-    mark = _step_mark(
-        event, f"{event.op_type}: backward produced {produced} from a finite upstream"
-    )
+    where = f"`{event.op_type}` ({at_line(event.line)})"
+    values = inputs_text(trace, op, position)
+    produced = format_data(element(rule_value(trace, origin.produced), position))
+    mark = step_mark(event, f"{event.op_type}: backward produced {produced} from a finite upstream")
     if known and local is not None and math.isfinite(local) and up is not None:
         sentence = (
             f"the forward pass is finite, but the backward step of {where} multiplies the "
@@ -399,17 +303,13 @@ def _singular_guess(trace: Trace, op: OpEvent | None, position: int | None) -> b
     """Without a rule: an input that is 0 where the gradient broke is a likely singular point."""
     if op is None:
         return False
-    return any(_number(_at(rule_value(trace, r), position)) == 0 for r in op.inputs)
+    return any(as_number(element(rule_value(trace, r), position)) == 0 for r in op.inputs)
 
 
 def _discarded(trace: Trace, op: OpEvent) -> OpEvent | None:
     """The ``tf.where`` (``Select``) or multiplication by 0 downstream that the op's value
     reaches, if any."""
-    consumers: dict[int, list[OpEvent]] = {}
-    for other in trace.ops.values():
-        if not other.backward:
-            for ref in other.inputs:
-                consumers.setdefault(ref, []).append(other)
+    consumers = index_of(trace).consumers
     todo = deque(op.outputs)
     seen: set[int] = set()
     while todo and len(seen) < 200:
@@ -428,7 +328,7 @@ def _discarded(trace: Trace, op: OpEvent) -> OpEvent | None:
 
 def _other_has_zero(trace: Trace, op: OpEvent, ref: int) -> bool:
     others = [r for r in op.inputs if r != ref]
-    return any(0.0 in [_number(x) for x in flat(rule_value(trace, r))] for r in others)
+    return any(0.0 in [as_number(x) for x in flat(rule_value(trace, r))] for r in others)
 
 
 def _where_trap(
@@ -441,118 +341,23 @@ def _where_trap(
     call_mark: Evidence,
 ) -> Cause:
     rule, _, _ = _local_at(op, origin.index, trace, position)
-    values = _inputs_text(trace, op, position)
+    values = inputs_text(trace, op, position)
     derivative = (
         f"its derivative {rule} is infinite there" if rule else "its derivative is infinite"
     )
-    produced = format_data(_at(rule_value(trace, origin.produced), position))
+    produced = format_data(element(rule_value(trace, origin.produced), position))
     how = "tf.where" if discarding.op_type in SELECT_OPS else "a multiplication by 0"
     sentence = (
-        f"{how} ({discarding.op_type}, {_where(discarding.line)}) discarded the value of "
-        f"`{event.op_type}` ({_where(event.line)}) at {values}, so the gradient arriving there "
+        f"{how} ({discarding.op_type}, {at_line(discarding.line)}) discarded the value of "
+        f"`{event.op_type}` ({at_line(event.line)}) at {values}, so the gradient arriving there "
         f"is 0; but {derivative}, and 0 × inf = {produced}."
     )
     marks = [
-        _step_mark(event, f"{event.op_type}: upstream 0 × infinite derivative = {produced}"),
+        step_mark(event, f"{event.op_type}: upstream 0 × infinite derivative = {produced}"),
         Evidence(discarding.file, discarding.line, f"{how} discarded the branch", discarding.seq),
         call_mark,
     ]
     return Cause("where_trap", sentence, FIXES["where_trap"], marks)
-
-
-def _makes_nonfinite(trace: Trace, op: OpEvent) -> bool:
-    return any(nonfinite(trace, r) for r in op.outputs) and not any(
-        nonfinite(trace, r) for r in op.inputs
-    )
-
-
-def _raw_data(trace: Trace, ops: list[OpEvent]) -> int | None:
-    for op in ops:
-        for r in op.inputs:
-            tensor = trace.tensors.get(r)
-            if nonfinite(trace, r) and tensor is not None and tensor.producer is None:
-                return r
-    return None
-
-
-def _first_forward(
-    trace: Trace, ref: int, differentiated: list[OpEvent]
-) -> tuple[OpEvent | None, int | None]:
-    """The first forward op (in time) whose output was non-finite while its inputs were finite,
-    among ``ref``'s ancestors, else among the ops the call differentiated; else the non-finite
-    data it came from."""
-    ancestors = sorted((trace.ops[o] for o in _ancestors(trace, ref)), key=lambda o: o.seq)
-    for group in (ancestors, differentiated):
-        made = next((op for op in group if _makes_nonfinite(trace, op)), None)
-        if made is not None:
-            return made, None
-    data = _raw_data(trace, ancestors) or _raw_data(trace, differentiated)
-    if data is not None:
-        return None, data
-    tensor = trace.tensors.get(ref)
-    if tensor is not None and tensor.producer is None and nonfinite(trace, ref):
-        return None, ref
-    forward = sorted((o for o in trace.ops.values() if not o.backward), key=lambda o: o.seq)
-    return next((op for op in forward if _makes_nonfinite(trace, op)), None), None
-
-
-def _differentiated(trace: Trace, call: int) -> list[OpEvent]:
-    """The forward ops whose backward steps ran in the call, in forward order."""
-    ops = {
-        e.op: trace.ops[e.op]
-        for e in trace.events
-        if type(e) is BackwardStepEvent and e.call == call and e.op in trace.ops
-    }
-    return sorted(ops.values(), key=lambda o: o.seq)
-
-
-def _from_forward(
-    trace: Trace, bad: int, event: BackwardStepEvent, call_mark: Evidence
-) -> tuple[Cause, str, int | None]:
-    op, data = _first_forward(trace, bad, _differentiated(trace, event.call))
-    step = _step_mark(event, f"{event.op_type}: a forward value it uses is non-finite")
-    if op is not None:
-        values = _inputs_text(trace, op, _first_bad_output(trace, op))
-        out = next((r for r in op.outputs if nonfinite(trace, r)), op.outputs[0])
-        sentence = (
-            f"the forward pass was already non-finite: `{op.op_type}` ({_where(op.line)}) made "
-            f"{label(trace, out)} = {format_data(rule_value(trace, out))} from {values}, and "
-            f"the backward pass through {event.op_type} ({_where(event.line)}) carries it into "
-            "the gradient."
-        )
-        fix = (
-            f"make {op.op_type}'s input stay in range: e.g. a stable form (tf.nn.log_softmax, "
-            "tf.math.reduce_logsumexp, tf.math.log1p), clip its input, or normalise the data"
-        )
-        marks = [Evidence(op.file, op.line, f"{op.op_type} output is non-finite", op.seq), step]
-        return Cause("nan_in_forward", sentence, fix, [*marks, call_mark]), op.op_type, op.line
-    tensor = trace.tensors.get(data) if data is not None else None
-    line = tensor.line if tensor is not None else None
-    what = label(trace, data) if data is not None else "a value"
-    sentence = (
-        f"the data was already non-finite: `{what}` ({_where(line)}) holds "
-        f"{_counts_text(trace, data)} before any op used it, and every gradient computed "
-        f"through it ({event.op_type}, {_where(event.line)}) is non-finite."
-    )
-    fix = f"clean `{what}` before it reaches the model (tf.where(tf.math.is_nan(v), 0.0, v), "
-    fix += "drop the rows, or impute), or check it with tf.debugging.check_numerics"
-    marks = [Evidence(tensor.file if tensor else None, line, f"{what} holds NaN/Inf", None), step]
-    return Cause("nan_in_forward", sentence, fix, [*marks, call_mark]), "data", line
-
-
-def _first_bad_output(trace: Trace, op: OpEvent) -> int | None:
-    for r in op.outputs:
-        found = _bad_positions(trace, r)
-        if found:
-            return found[0]
-    return None
-
-
-def _counts_text(trace: Trace, ref: int | None) -> str:
-    nan, inf = counts(trace, ref)
-    parts = [f"{nan} NaN"] if nan else []
-    parts += [f"{inf} Inf"] if inf else []
-    return " and ".join(parts) or "non-finite values"
 
 
 def _sum_overflow(trace: Trace, event: GradientSumEvent, call_mark: Evidence) -> Cause:
@@ -566,25 +371,3 @@ def _sum_overflow(trace: Trace, event: GradientSumEvent, call_mark: Evidence) ->
     )
     mark = Evidence(event.file, event.line, "the sum of finite contributions overflowed", event.seq)
     return Cause("overflow", sentence, FIXES["overflow"], [mark, call_mark])
-
-
-def _forward_or_given(trace: Trace, call: GradientCall, call_mark: Evidence) -> Cause:
-    """No step made the value from finite ones: it arrived non-finite (the target, or the
-    output_gradients the call was given)."""
-    for ref in call.target_ids:
-        if ref is not None and nonfinite(trace, ref):
-            op, data = _first_forward(trace, ref, _differentiated(trace, call.id))
-            where = op.line if op is not None else None
-            name = op.op_type if op is not None else label(trace, data)
-            sentence = (
-                f"the target {label(trace, ref)} is already non-finite in the forward pass "
-                f"(first made by {name}, {_where(where)})."
-            )
-            marks = [Evidence(op.file if op else None, where, f"{name} is non-finite", None)]
-            fix = f"make {name} stay finite (a stable form, clipping, or clean data)"
-            return Cause("nan_in_forward", sentence, fix, [*marks, call_mark])
-    sentence = (
-        "the gradient arrived non-finite at the first backward step: the output_gradients "
-        f"given to the call at line {call.line} (or the target's seed) are non-finite."
-    )
-    return Cause("nan_in_forward", sentence, "check the output_gradients passed in", [call_mark])
