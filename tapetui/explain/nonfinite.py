@@ -39,6 +39,13 @@ from tapetui.explain.finite import (
 )
 from tapetui.explain.nanforward import forward_or_given, from_forward
 from tapetui.explain.rules import local_partial
+from tapetui.explain.summarised import (
+    BUDGET_OPTIONS,
+    SUMMARISED,
+    carried_over,
+    detail_spent,
+    detailed_calls,
+)
 from tapetui.trace.events import BackwardStepEvent, Event, GradientSumEvent, OpEvent
 from tapetui.trace.labels import format_data, label
 from tapetui.trace.model import GradientCall, Trace
@@ -156,7 +163,7 @@ def explain_nonfinite(trace: Trace, call: GradientCall, summarised: bool) -> lis
             continue
         nan, inf = counts(trace, ref)
         if summarised and not events:
-            out.append(NonFinite(nan, inf, _not_in_detail(trace, call)))
+            out.append(_summarised(trace, call, i, nan, inf))
             continue
         mine = [o for o in origins if _origin_reaches(trace, source, o)] or origins
         out.append(_explain(trace, call, mine[0] if mine else None, nan, inf))
@@ -173,17 +180,28 @@ def _origin_reaches(trace: Trace, source: int, origin: _Origin) -> bool:
     return _reaches(trace, source, [event.tensor])
 
 
-def _not_in_detail(trace: Trace, call: GradientCall) -> Cause:
-    from tapetui.explain.summarised import BUDGET_OPTIONS, SUMMARISED
-
-    return Cause(
+def _summarised(trace: Trace, call: GradientCall, index: int, nan: int, inf: int) -> NonFinite:
+    """A NaN/Inf in a call recorded after the budget: explained by the latest call on the same
+    line recorded in detail, where that one's gradient was already non-finite too; else the
+    first non-finite step was not recorded in detail."""
+    earlier_id = detailed_calls(trace).same_call(call)
+    earlier = trace.gradient_calls.get(earlier_id) if earlier_id is not None else None
+    if earlier is not None and earlier.error is None:
+        before = explain_nonfinite(trace, earlier, False)
+        found = before[index] if index < len(before) else None
+        if found is not None and found.cause.code != SUMMARISED:
+            cause = carried_over(earlier, found.cause)
+            return NonFinite(nan, inf, cause, found.op, found.line, found.step)
+    cause = Cause(
         SUMMARISED,
-        f"the gradient call at line {call.line} ran after the recording budget was spent, so "
-        "its backward steps (where the first non-finite value appeared) were not recorded in "
-        "detail.",
-        f"record it in detail: {BUDGET_OPTIONS}",
-        [Evidence(call.file, call.line, "gradient call summarised", call.seq)],
+        f"The gradient is non-finite, but this call ran after {detail_spent(trace)} were "
+        "recorded in detail, and no call recorded in detail on its line had a non-finite "
+        "gradient: the backward step that first made the NaN/Inf was not recorded in detail.",
+        f"Record again with a larger budget ({BUDGET_OPTIONS}) so that this step is recorded "
+        "in detail, or stop the loop earlier.",
+        [Evidence(call.file, call.line, "gradient call recorded in summary only", call.seq)],
     )
+    return NonFinite(nan, inf, cause)
 
 
 def _explain(
