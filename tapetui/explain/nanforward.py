@@ -14,7 +14,7 @@ from tapetui.explain.finite import (
     nonfinite,
     step_mark,
 )
-from tapetui.trace.events import BackwardStepEvent, OpEvent
+from tapetui.trace.events import AssignEvent, BackwardStepEvent, OpEvent
 from tapetui.trace.labels import format_data, label
 from tapetui.trace.model import GradientCall, Trace
 
@@ -84,6 +84,9 @@ def from_forward(
 ) -> tuple[Cause, str, int | None]:
     op, data = first_forward(trace, bad, differentiated_ops(trace, event.call))
     step = step_mark(event, f"{event.op_type}: a forward value it uses is non-finite")
+    if op is not None and op.op_type == "ReadVariableOp" and op.inputs:
+        cause = _variable_read(trace, op, step, call_mark)
+        return cause, op.op_type, op.line
     if op is not None:
         values = inputs_text(trace, op, _first_bad_output(trace, op))
         out = next((r for r in op.outputs if nonfinite(trace, r)), op.outputs[0])
@@ -111,6 +114,33 @@ def from_forward(
     fix += "drop the rows, or impute), or check it with tf.debugging.check_numerics"
     marks = [Evidence(tensor.file if tensor else None, line, f"{what} holds NaN/Inf", None), step]
     return Cause("nan_in_forward", sentence, fix, [*marks, call_mark]), "data", line
+
+
+def _variable_read(trace: Trace, op: OpEvent, step: Evidence, call_mark: Evidence) -> Cause:
+    """A variable that already held NaN/Inf when the tape read it: an earlier update did it."""
+    variable = op.inputs[0]
+    out = op.outputs[0] if op.outputs else None
+    assigned = [
+        e
+        for e in trace.events
+        if type(e) is AssignEvent and e.variable == variable and e.seq < op.seq
+    ]
+    name = label(trace, variable)
+    value = format_data(rule_value(trace, out)) if out is not None else "non-finite"
+    sentence = f"the variable `{name}` already held {value} when it was read ({at_line(op.line)})"
+    marks = [Evidence(op.file, op.line, f"{name} read as {value}", op.seq), step, call_mark]
+    if assigned:
+        last = assigned[-1]
+        sentence += f": the {last.method} at {at_line(last.line)} made it non-finite."
+        marks.insert(0, Evidence(last.file, last.line, f"{name}.{last.method}(…)", last.seq))
+    else:
+        sentence += "."
+    fix = (
+        f"find the update that made `{name}` non-finite (a learning rate too large, an "
+        "exploding gradient): lower the learning rate, clip the gradients, or check them with "
+        "tf.debugging.check_numerics before applying them"
+    )
+    return Cause("nan_in_forward", sentence, fix, marks)
 
 
 def _first_bad_output(trace: Trace, op: OpEvent) -> int | None:

@@ -243,9 +243,25 @@ def _classify(
         and is_bad(element(rule_value(trace, r), position))
         for r in op.outputs
     ):
-        first = op.outputs[0]
-        return from_forward(trace, first, event, call_mark)
+        if not _overflows(trace, op, origin, position, up):
+            return from_forward(trace, op.outputs[0], event, call_mark)
     return _local(trace, event, op, origin, position, up, call_mark), event.op_type, event.line
+
+
+def _overflows(
+    trace: Trace, op: OpEvent, origin: _Origin, position: int | None, up: float | None
+) -> bool:
+    """Whether upstream × a finite local derivative exceeds the gradient's dtype: then the
+    backward pass overflowed on its own, whatever the op's forward output was."""
+    _, local, known = _local_at(op, origin.index, trace, position)
+    if not known or local is None or not math.isfinite(local) or up is None:
+        return False
+    return abs(up * local) > _biggest(trace, origin.produced)
+
+
+def _biggest(trace: Trace, ref: int) -> float:
+    tensor = trace.tensors.get(ref)
+    return DTYPE_MAX.get(tensor.dtype if tensor is not None else "", DTYPE_MAX["float32"])
 
 
 def _local_at(
@@ -284,7 +300,7 @@ def _local(
     mark = step_mark(event, f"{event.op_type}: backward produced {produced} from a finite upstream")
     if known and local is not None and math.isfinite(local) and up is not None:
         sentence = (
-            f"the forward pass is finite, but the backward step of {where} multiplies the "
+            f"the backward step of {where} multiplies the "
             f"upstream gradient {format_data(up)} by the local derivative {format_data(local)} "
             f"({rule}) at {values}: {format_data(up * local)} is more than {dtype}'s largest "
             f"value {format_data(biggest)}, so TensorFlow's gradient is {produced}."

@@ -195,3 +195,44 @@ def test_w_on_a_finite_control_finds_nothing_to_explain(traces: dict[str, Trace]
             assert screen.why_pane.plain.startswith("every gradient call returned a value")
 
     asyncio.run(flow())
+
+
+def _nonfinite_calls(trace: Trace) -> list[tuple[int, NonFinite]]:
+    """(call id, why) of every call with a NaN/Inf result, in call order."""
+    found = []
+    for call_id, why in sorted(explain(trace).items()):
+        found += [(call_id, nf) for nf in why.nonfinite if nf is not None]
+    return found
+
+
+def test_a_diverging_loop_says_where_the_first_inf_was_made_then_which_update_did_it(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["diverging_loop.py"]
+    found = _nonfinite_calls(trace)
+    (first_call, first), (second_call, second) = found[0], found[1]
+    assert first_call == second_call - 1 and all(nf.cause.code for _, nf in found)
+    # the last finite step: 2·(w·x − y) is beyond float32 in the backward pass
+    assert (first.cause.code, first.op) == ("overflow", "Square")
+    assert first.line == line_of(trace, "tf.square(w * x - y)")
+    # the next step reads the w that update made inf
+    assert second.cause.code == "nan_in_forward"
+    assert "the variable `w` already held inf" in second.cause.sentence
+    assert line_of(trace, "w.assign_sub(lr * grad)") in second.cause.evidence_lines
+    whys = explain(trace)
+    earlier = [c for c in trace.gradient_calls if c < first_call]
+    assert earlier and all(whys[c].nonfinite == [None] for c in earlier)
+
+
+def test_a_nan_after_the_budget_says_it_was_not_recorded_in_detail() -> None:
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        trace = record(Path("scenarios") / "nan" / "diverging_loop.py")  # the default budget
+    finally:
+        os.chdir(cwd)
+    found = _nonfinite_calls(trace)
+    assert found and {nf.cause.code for _, nf in found} == {"not_recorded_in_detail"}
+    assert "--budget-tapes" in found[0][1].cause.fix
+    text = render_text(trace)
+    assert "    cause [not_recorded_in_detail] The gradient is non-finite, but this call" in text
