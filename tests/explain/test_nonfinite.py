@@ -248,3 +248,25 @@ def test_counts_read_a_summary_of_a_large_tensor() -> None:
     ref = grad(tl, None)
     tl.trace.tensors[ref].summary = ValueSummary(1000, [0.0], nan=2, inf=3)
     assert counts(tl.trace, ref) == (2, 3)
+
+
+def test_a_summarised_call_after_a_detailed_nan_on_its_line_carries_that_cause_over() -> None:
+    tl, first = where_over_log()
+    tl.trace.meta["summarised"] = {"from_seq": len(tl.trace.events), "reason": "repeats"}
+    tape = next(iter(tl.trace.tapes))
+    x = tl.trace.gradient_calls[first].source_ids[0]
+    loss = tl.trace.gradient_calls[first].target_ids[0]
+    later = tl.gradient(tape, loss, [x], 6, [["nan", 1.0]])  # the same line, after the budget
+    found = only(tl, later)
+    assert found.cause.code == "where_trap" and found.op == "Log"
+    assert found.cause.sentence.startswith("As in the call recorded in detail on tape")
+
+
+def test_every_nonfinite_code_is_documented_in_the_readme() -> None:
+    from pathlib import Path
+
+    from tapetui.explain import NONFINITE_CODES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for code in NONFINITE_CODES:
+        assert f"| `{code}` |" in readme, code
