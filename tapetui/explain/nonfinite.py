@@ -404,4 +404,13 @@ def _sum_overflow(trace: Trace, event: GradientSumEvent, call_mark: Evidence) ->
         f"is beyond {dtype}'s largest value {format_data(DTYPE_MAX.get(dtype, DTYPE_MAX['float32']))}."
     )
     mark = Evidence(event.file, event.line, "the sum of finite contributions overflowed", event.seq)
-    return Cause("overflow", sentence, FIXES["overflow"], [mark, call_mark])
+    made: dict[int, BackwardStepEvent] = {}  # each contribution's step (the last to pass it on)
+    for e in index_of(trace).by_call.get(event.call, []):
+        if type(e) is BackwardStepEvent and e.seq < event.seq:
+            made.update({c: e for c in event.contributions if c in e.produced})
+    steps = [
+        step_mark(made[c], f"{made[c].op_type}: contributed {format_data(rule_value(trace, c))}")
+        for c in event.contributions
+        if c in made
+    ]
+    return Cause("overflow", sentence, FIXES["overflow"], [*steps, mark, call_mark])

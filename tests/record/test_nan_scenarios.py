@@ -65,6 +65,13 @@ def cause_of(trace: Trace) -> NonFinite:
         ("exp_overflow.py", "nan_in_forward", "Exp", "tf.exp(", ["growth = [", "inf]"]),
         ("log_softmax_by_hand.py", "nan_in_forward", "Exp", "tf.exp(", ["exps = [inf,"]),
         ("float16_loss_scale.py", "overflow", "Mul", "w * x", ["131072.0", "float16", "65504"]),
+        (
+            "float16_sum_overflow.py",
+            "overflow",
+            "sum of gradients",
+            "wr = tf.identity(w)",
+            ["(40000.0, 40000.0)", "the tape's sum of them, inf", "65504"],
+        ),
         # the recorder dates a constant made before the first op at that op's line: the data's
         # line is the one the trace gives for `x`
         ("nan_in_data.py", "nan_in_forward", "data", None, ["`x`", "1 NaN"]),
@@ -90,6 +97,8 @@ def test_each_nan_scenario_gets_the_cause_its_values_show(
     for word in words:
         assert word in found.cause.sentence
     assert found.line in found.cause.evidence_lines
+    if name == "float16_sum_overflow.py":  # the contributions are the evidence too
+        assert line_of(trace, "loss = wr * scale") in found.cause.evidence_lines
     call = next(iter(trace.gradient_calls.values()))
     assert call.line in found.cause.evidence_lines
 
