@@ -270,3 +270,23 @@ def test_every_nonfinite_code_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for code in NONFINITE_CODES:
         assert f"| `{code}` |" in readme, code
+
+
+def test_in_every_recorded_test_trace_exactly_the_nonfinite_results_get_a_nan_cause() -> None:
+    from pathlib import Path
+
+    from tapetui.explain import explain
+    from tapetui.explain.nonfinite import nonfinite
+    from tapetui.trace import load
+
+    traces = sorted((Path(__file__).resolve().parents[1] / "ui" / "traces").glob("*.json"))
+    assert traces
+    for path in traces:
+        trace = load(path)
+        for call_id, why in explain(trace).items():
+            call = trace.gradient_calls[call_id]
+            if call.error is not None:
+                assert why.nonfinite == []
+                continue
+            for ref, found in zip(call.result_ids, why.nonfinite, strict=True):
+                assert (found is not None) == (ref is not None and nonfinite(trace, ref)), path
