@@ -55,6 +55,7 @@ def cause_of(trace: Trace) -> NonFinite:
     [
         ("where_log.py", "where_trap", "Log", "tf.math.log(x)", ["x = 0.0", "0 × inf = nan"]),
         ("where_reciprocal.py", "where_trap", "RealDiv", "1.0 / x", ["x = 0.0", "−a/b²"]),
+        ("where_pow.py", "where_trap", "Pow", "x**0.5", ["x = 0.0", "b·aᵇ⁻¹ is infinite"]),
         (
             "norm_of_difference.py",
             "infinite_local_derivative",
