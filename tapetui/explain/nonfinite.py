@@ -10,7 +10,8 @@ values decide the cause — never the op's name alone, nor the scenario's source
 2. the upstream gradient is 0 where the gradient became NaN, and the op's value was discarded
    downstream by ``tf.where`` (``Select``/``SelectV2``) or a multiplication by 0 →
    ``where_trap``;
-3. the op's own forward output is non-finite there → ``nan_in_forward`` (that op);
+3. the op's own forward output is non-finite there → ``nan_in_forward`` (that op), unless
+   upstream × its finite local derivative is itself beyond the dtype (then ``overflow``);
 4. the op's local derivative is infinite or undefined at the recorded input →
    ``infinite_local_derivative``; it is finite, but upstream × local exceeds the dtype's
    largest value → ``overflow`` (so is a sum of finite contributions that overflowed).
@@ -57,7 +58,8 @@ NONFINITE_CODES: dict[str, str] = {
     "(sqrt/pow at 0, log at 0, a division by 0, the norm of a zero vector …)",
     "nan_in_forward": "a NaN or Inf was already in the forward values the gradient flows "
     "through (in the data, or made by an op such as exp overflowing)",
-    "overflow": "the forward pass is finite, but a backward value exceeds the dtype's range",
+    "overflow": "a backward value made from finite ones (upstream × local, or the tape's sum of "
+    "contributions) exceeds the dtype's range",
 }
 """The cause codes of a NaN/Inf gradient (a public contract, documented in the README)."""
 
