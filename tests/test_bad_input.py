@@ -158,7 +158,9 @@ def test_nan_and_inf_gradients_are_flagged_in_the_report(tmp_path: Path) -> None
     report = json.loads(tapetui("report", str(scenario), "--json").stdout)
     (result,) = report["gradient_calls"][0]["results"]
     assert result["value"] == ["inf", 1.5, "nan"]
-    assert result["nonfinite"] == {"nan": 1, "inf": 1}
+    nonfinite = result["nonfinite"]
+    assert (nonfinite["nan"], nonfinite["inf"]) == (1, 1)
+    assert (nonfinite["cause"], nonfinite["op"], nonfinite["line"]) == ("nan_in_forward", "Log", 4)
 
 
 # --- traces ---------------------------------------------------------------------------------------

@@ -96,3 +96,6 @@ class CallExplanation:
     error: Cause | None = None
     """For a call that raised."""
     notes: list[Note] = field(default_factory=list)
+    nonfinite: list = field(default_factory=list)
+    """Aligned with ``source_ids``: a ``tapetui.explain.nonfinite.NonFinite`` where the gradient
+    holds NaN or Inf (why), ``None`` elsewhere; empty for a call that raised."""

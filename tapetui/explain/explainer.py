@@ -8,6 +8,7 @@ from tapetui.explain.causes import CallExplanation, Cause
 from tapetui.explain.context import CallContext
 from tapetui.explain.dataflow import Dataflow, build
 from tapetui.explain.errors import call_notes, error_cause, no_gradients_cause, optimizer_error
+from tapetui.explain.nonfinite import explain_nonfinite
 from tapetui.explain.recording import TapeView
 from tapetui.explain.summarised import (
     carried_over,
@@ -27,7 +28,16 @@ def explain(trace: Trace) -> dict[int, CallExplanation]:
 
 
 def explain_call(trace: Trace, call_id: int) -> CallExplanation:
-    """Why each source of one gradient call got no gradient, why the call raised, and notes."""
+    """Why each source of one gradient call got no gradient (or a NaN/Inf one), why the call
+    raised, and notes."""
+    explanation = _explain_call(trace, call_id)
+    call = trace.gradient_calls[call_id]
+    if call.error is None:
+        explanation.nonfinite = explain_nonfinite(trace, call, is_summarised(trace, call))
+    return explanation
+
+
+def _explain_call(trace: Trace, call_id: int) -> CallExplanation:
     call = trace.gradient_calls[call_id]
     ctx = _context(trace, call)
     if call.error is None and is_summarised(trace, call):

@@ -7,6 +7,7 @@ from typing import Any
 
 from tapetui.explain import CallExplanation, Cause, explain, explain_error
 from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
+from tapetui.explain.nonfinite import NonFinite
 from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
 from tapetui.trace.jsonio import encode_float
@@ -67,7 +68,27 @@ def _is_zero_fill(call: GradientCall, cause: Cause | None, ref: int | None) -> b
     return call.unconnected_gradients == "zero" and cause is not None and ref is not None
 
 
-def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -> dict[str, Any]:
+def _nonfinite_fields(why: NonFinite | None) -> dict[str, Any]:
+    """Why a result holds NaN or Inf: the cause, and the op and line where it began."""
+    if why is None:
+        return {}
+    return {
+        "cause": why.cause.code,
+        "explanation": why.cause.sentence,
+        "fix": why.cause.fix,
+        "op": why.op,
+        "line": why.line,
+        "evidence_lines": why.cause.evidence_lines,
+    }
+
+
+def _result(
+    trace: Trace,
+    call: GradientCall,
+    index: int,
+    cause: Cause | None,
+    why_nonfinite: NonFinite | None = None,
+) -> dict[str, Any]:
     source = call.source_ids[index]
     ref = call.result_ids[index] if index < len(call.result_ids) else None
     value, summary = _value(trace, ref)
@@ -80,19 +101,27 @@ def _result(trace: Trace, call: GradientCall, index: int, cause: Cause | None) -
         entry["summary"] = summary
     nonfinite = _nonfinite(value, summary)
     if nonfinite is not None:
-        entry["nonfinite"] = nonfinite
+        entry["nonfinite"] = {**nonfinite, **_nonfinite_fields(why_nonfinite)}
     if _is_zero_fill(call, cause, ref):
         entry["unconnected_zeros"] = True
     entry.update(_cause_fields(cause))
     return entry
 
 
-def _results(trace: Trace, call: GradientCall, causes: list[Cause | None]) -> list[dict[str, Any]]:
+def _results(trace: Trace, call: GradientCall, why: CallExplanation | None) -> list[dict[str, Any]]:
     """One entry per source; none for a call that raised (it returned nothing)."""
     if call.error is not None:
         return []
+    causes = why.results if why is not None else []
+    nonfinite = why.nonfinite if why is not None else []
     return [
-        _result(trace, call, i, causes[i] if i < len(causes) else None)
+        _result(
+            trace,
+            call,
+            i,
+            causes[i] if i < len(causes) else None,
+            nonfinite[i] if i < len(nonfinite) else None,
+        )
         for i in range(len(call.source_ids))
     ]
 
@@ -137,7 +166,6 @@ def _backward_steps(trace: Trace, steps: list[StepCheck]) -> list[dict[str, Any]
 def _call(
     trace: Trace, call: GradientCall, why: CallExplanation | None, steps: list[StepCheck]
 ) -> dict[str, Any]:
-    causes = why.results if why is not None else []
     return {
         "id": call.id,
         "tape": call.tape,
@@ -149,7 +177,7 @@ def _call(
         "error": _error(call.error, why.error if why else None),
         "notes": [note.code for note in why.notes] if why else [],
         "note_texts": [note.sentence for note in why.notes] if why else [],
-        "results": _results(trace, call, causes),
+        "results": _results(trace, call, why),
         "backward_steps": _backward_steps(trace, steps),
     }
 

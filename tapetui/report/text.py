@@ -50,6 +50,16 @@ def _nonfinite_text(counts: dict[str, int]) -> str:
     return " and ".join(parts)
 
 
+def _nonfinite_lines(nonfinite: dict[str, Any]) -> list[str]:
+    lines = [f"    warning: {_nonfinite_text(nonfinite)} in this gradient"]
+    if nonfinite.get("cause"):
+        lines.append(f"    cause [{nonfinite['cause']}] {nonfinite['explanation']}")
+        lines.append(f"    fix: {nonfinite['fix']}")
+        if nonfinite["evidence_lines"]:
+            lines.append(f"    evidence: lines {', '.join(map(str, nonfinite['evidence_lines']))}")
+    return lines
+
+
 def _call_lines(call: dict[str, Any]) -> list[str]:
     thread = f" · thread {call['thread']}" if call.get("thread") is not None else ""
     lines = [
@@ -67,7 +77,7 @@ def _call_lines(call: dict[str, Any]) -> list[str]:
         mark = "✗" if result["cause"] else "!" if result.get("nonfinite") else "✓"
         lines.append(f"  {mark} d{call['target']}/d{result['source']} = {_value_text(result)}")
         if result.get("nonfinite"):
-            lines.append(f"    warning: {_nonfinite_text(result['nonfinite'])} in this gradient")
+            lines += _nonfinite_lines(result["nonfinite"])
         if result["cause"]:
             lines.append(f"    cause [{result['cause']}] {result['explanation']}")
             lines.append(f"    fix: {result['fix']}")

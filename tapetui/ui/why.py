@@ -1,4 +1,5 @@
-"""The why-None pane: every missing gradient (or failed call) with its cause, evidence and fix."""
+"""The why pane: every missing gradient, failed call or NaN/Inf gradient with its cause,
+evidence and fix."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from tapetui.ui.values import call_name
 try:
     from tapetui.explain import explain_call, explain_error
     from tapetui.explain.errors import optimizer_error
+    from tapetui.explain.nonfinite import counts
 except ImportError:  # the explainer is optional: without it the UI shows results without causes
-    explain_call = explain_error = optimizer_error = None  # type: ignore[assignment]
+    explain_call = explain_error = optimizer_error = counts = None  # type: ignore[assignment]
 
 
 class Explanations(Mapping[int, Any]):
@@ -80,12 +82,29 @@ class Missing:
     explanations: Mapping[int, Any] = field(repr=False, compare=False)
     scenario: bool = False
     """The scenario's own error, explained through the call (an optimizer given no gradients)."""
+    nonfinite: bool = False
+    """Not missing: the gradient is there but holds NaN or Inf."""
 
     @property
     def cause(self) -> Any:
         if self.scenario:
             return getattr(self.explanations, "scenario_error", None)
+        if self.nonfinite:
+            return getattr(self.why_nonfinite, "cause", None)
         return _cause_of(self.explanations.get(self.call), self.index)
+
+    @property
+    def why_nonfinite(self) -> Any:
+        """The explainer's ``NonFinite`` for a NaN/Inf gradient, else ``None``."""
+        if not self.nonfinite or self.index is None:
+            return None
+        found = list(getattr(self.explanations.get(self.call), "nonfinite", []) or [])
+        return found[self.index] if self.index < len(found) else None
+
+    @property
+    def step(self) -> int | None:
+        """The timeline position of the backward step that first made the NaN/Inf."""
+        return getattr(self.why_nonfinite, "step", None)
 
 
 def _cause_of(explanation: Any, index: int | None) -> Any:
@@ -109,8 +128,10 @@ def missing_gradients(trace: Trace, explanations: Mapping[int, Any]) -> list[Mis
     if raised is not None and raised.call in trace.gradient_calls:
         found.append(Missing(raised.call, None, explanations, scenario=True))
     for call in trace.gradient_calls.values():
+        bad = _nonfinite_results(trace, call)
         if not _may_miss(call):
-            continue  # explaining it would find nothing to show
+            found += [Missing(call.id, i, explanations, nonfinite=True) for i in bad]
+            continue  # explaining it would find no missing gradient to show
         if call.error is not None:
             found.append(Missing(call.id, None, explanations))
             continue
@@ -120,7 +141,18 @@ def missing_gradients(trace: Trace, explanations: Mapping[int, Any]) -> list[Mis
             zeros = call.unconnected_gradients == "zero"
             if result is None or (zeros and _cause_of(explanations.get(call.id), i) is not None):
                 found.append(Missing(call.id, i, explanations))
+            elif i in bad:
+                found.append(Missing(call.id, i, explanations, nonfinite=True))
     return found
+
+
+def _nonfinite_results(trace: Trace, call: GradientCall) -> list[int]:
+    """The positions of the call's results that hold NaN or Inf (from their stored values)."""
+    if counts is None or call.error is not None:
+        return []
+    return [
+        i for i, ref in enumerate(call.result_ids) if ref is not None and any(counts(trace, ref))
+    ]
 
 
 def evidence_lines(missing: Missing | None, file: str | None) -> frozenset[int]:
@@ -143,6 +175,9 @@ def _title(trace: Trace, missing: Missing) -> str:
         return f"why did {call_name(trace, call)} raise {error}?{where}"
     source = label(trace, call.source_ids[missing.index])
     target = label(trace, call.target_ids[0]) if call.target_ids else "target"
+    if missing.nonfinite and counts is not None:
+        nan, _ = counts(trace, call.result_ids[missing.index])
+        return f"why is d{target}/d{source} {'NaN' if nan else 'Inf'}?{where}"
     return f"why is d{target}/d{source} None?{where}"
 
 
@@ -171,6 +206,16 @@ def _nothing_missing(trace: Trace) -> list[Line]:
     return [(text, "green")]
 
 
+def _first_nonfinite(item: Missing) -> list[Line]:
+    """Where the NaN/Inf began: the op and line of the backward step marked in the timeline."""
+    why = item.why_nonfinite
+    if why is None or why.op is None:
+        return []
+    where = f" (line {why.line})" if why.line is not None else ""
+    marked = " · the current step" if why.step is not None else ""
+    return [("", ""), (f"first non-finite: {why.op}{where}{marked}", "bold")]
+
+
 def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]:
     """The explanation of ``missing[position]``."""
     if not missing:
@@ -189,6 +234,7 @@ def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]
     if cause is None:
         return [*lines, ("", ""), ("no explanation available for this one", "yellow")]
     lines += [("", ""), (f"cause: {cause.code}", "bold red"), (cause.sentence, "")]
+    lines += _first_nonfinite(item)
     for note in getattr(item.explanations.get(item.call), "notes", None) or []:
         if getattr(note, "code", None) == "missing_gradients_warning":  # the optimizer's warning
             lines += [("", ""), (f"note: {note.code}", "bold"), (note.sentence, "yellow")]

@@ -395,7 +395,13 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             return
         self.why_position = self._next_why_position()
         if self.missing:
-            self.stepper.go_to_call(self.missing[self.why_position].call)
+            item = self.missing[self.why_position]
+            self.stepper.go_to_call(item.call)
+            if item.step is not None:  # a NaN/Inf: mark the backward step that first made it
+                steps = enumerate(self.stepper.steps)
+                found = next((i for i, s in steps if s.event.seq == item.step), None)
+                if found is not None:
+                    self.stepper.go(found)
         self.switcher.current = "why"
         self.why_pane.show(safely(why_lines, self.trace, self.missing, max(self.why_position, 0)))
         self.show_step()
