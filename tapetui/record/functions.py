@@ -16,7 +16,10 @@ call (a Keras layer built, a ``tf.Variable`` made once by ``if self.v is None``)
 call that follows finds them made, as the compiled call would. What it does not: Python code in
 the body runs on every call (as it does under ``run_functions_eagerly``), so the output the
 trace printed is held back and dropped when tracing succeeds; the eager call prints it. When
-tracing fails, what it printed is written out before the error, as plain ``python`` prints it.
+tracing fails, the call is still run eagerly, its output dropped, so that the tapes, gradient
+calls and ops that led to the error are recorded (a Keras ``fit`` step whose loss has no gradient
+fails while tracing, in ``apply_gradients``: the gradient call that gave the ``None``s explains
+it); then what the trace printed is written out and its error raised, as plain ``python`` does.
 
 ``jit_compile=True`` functions run compiled (``tapetui.record.tf_hooks.patch_function_calls``):
 XLA fuses and reorders ops, so eager values and errors would not be XLA's.
@@ -66,20 +69,53 @@ def trace_before_eager_call(rec: Recorder) -> Any:
     body = _Body()
 
     def eager_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], run: Any) -> Any:
+        failed: _TraceError | None = None
         if not body.depth:
             _note(rec, "eager_functions", tfh.function_name(fn))
-            _trace_first(rec, fn, args, kwargs)
+            failed = _trace_first(rec, fn, args, kwargs)
         body.depth += 1
         try:
-            return run()
+            if failed is None:
+                return run()
+            _record_anyway(run)
+            failed.raise_()
         finally:
             body.depth -= 1
 
     return eager_call
 
 
-def _trace_first(rec: Recorder, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """Trace ``fn`` as a compiled call would; raise what tracing raises, after what it printed."""
+class _TraceError:
+    """What tracing raised, and what it printed before (written out when it is raised)."""
+
+    def __init__(self, error: BaseException, writes: list[tuple[Any, str]]) -> None:
+        self.error = error
+        self.writes = writes
+
+    def raise_(self) -> None:
+        for stream, text in self.writes:
+            stream.write(text)
+        raise self.error.with_traceback(self.error.__traceback__)
+
+
+def _record_anyway(run: Any) -> None:
+    """Run the call eagerly, its output held back and dropped, before the trace's error is
+    raised: its tapes, gradient calls and ops are what the error is explained by (a Keras
+    ``fit`` step whose loss has no gradient fails while tracing, at ``apply_gradients``)."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _HeldOutput(streams[0], []), _HeldOutput(streams[1], [])
+    try:
+        run()
+    except Exception:  # the same error, or none: the trace's is the one python raises
+        pass
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _trace_first(
+    rec: Recorder, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> _TraceError | None:
+    """Trace ``fn`` as a compiled call would; what tracing raised, if it did."""
     writes: list[tuple[Any, str]] = []
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
@@ -87,17 +123,14 @@ def _trace_first(rec: Recorder, fn: Any, args: tuple[Any, ...], kwargs: dict[str
     with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
         try:
             made = tfh.trace_function(fn, args, kwargs)
-        except BaseException as exc:  # raised below, outside the recorder's guard
+        except BaseException as exc:  # raised later, outside the recorder's guard
             error, made = exc, []
         finally:
             sys.stdout, sys.stderr = streams
     for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
         with rec.guard():
             rec.on_variable_created(var)
-    if error is not None:
-        for stream, text in writes:
-            stream.write(text)
-        raise error.with_traceback(error.__traceback__)
+    return None if error is None else _TraceError(error, writes)
 
 
 def note_xla_call(rec: Recorder) -> Any:
