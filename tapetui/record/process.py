@@ -94,7 +94,7 @@ def child_command(
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["MPLBACKEND"] = "Agg"
+    env["MPLBACKEND"] = "module://tapetui.record.mpl_backend"  # plt.show() saves a PNG
     return env
 
 
