@@ -2,11 +2,13 @@
 
 Imported by matplotlib itself (``MPLBACKEND=module://tapetui.record.mpl_backend``), so only when
 the scenario uses matplotlib. Drawing is Agg's; showing saves the figure (``tapetui.record.figures``)
-and, as a window the user closes would, then closes the figures a blocking ``show()`` showed.
+and, as a window the user closes would, then closes the figures a blocking ``show()`` showed. A
+file the scenario's ``savefig`` writes is listed as well.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import matplotlib
@@ -36,7 +38,15 @@ class FigureManagerTapetui(FigureManagerBase):
 
 
 class FigureCanvasTapetui(FigureCanvasAgg):
+    """Agg's canvas; a file the scenario saves a figure to is listed in the trace too."""
+
     manager_class: Any = FigureManagerTapetui
+
+    def print_figure(self, filename: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().print_figure(filename, *args, **kwargs)
+        if isinstance(filename, (str, os.PathLike)):
+            figures.saved(os.fspath(filename))
+        return result
 
 
 FigureCanvas = FigureCanvasTapetui

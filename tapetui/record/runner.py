@@ -47,7 +47,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         hooks.stop_observing_ops()
     if output is not None:
         output.report_to(lambda stream, text: _report_output(rec, stream, text))
-    figures.report_to(lambda path: _report_figure(rec, path))
+    figures.report_to(lambda path, how: _report_figure(rec, path, how))
     saved_exits = os._exit, os.abort
     os._exit, os.abort = _flushing(rec, os._exit), _flushing(rec, os.abort)
     try:
@@ -93,12 +93,14 @@ def _report_output(rec: Recorder, stream: str, text: str) -> None:
         rec.on_output(stream, text)
 
 
-def _report_figure(rec: Recorder, path: str) -> None:
-    """A figure the scenario showed, saved at ``path``: listed in the meta and the output."""
+def _report_figure(rec: Recorder, path: str, how: str) -> None:
+    """A figure file written at ``path`` (``how``: ``show`` or ``savefig``), listed in the meta
+    and the output."""
     with rec.guard():
         line = rec.where()[1]
-        rec.notes.setdefault("figures", []).append({"path": path, "line": line})
-        rec.on_output("figure", f"[figure shown at line {line}, saved as {path}]\n")
+        rec.notes.setdefault("figures", []).append({"path": path, "line": line, "how": how})
+        done = "shown at line {}, saved as {}" if how == "show" else "saved at line {} by savefig: {}"
+        rec.on_output("figure", "[figure " + done.format(line, path) + "]\n")
 
 
 def start_meta(scenario: str, seed: int, budget: Budget = DEFAULT_BUDGET) -> dict[str, Any]:
