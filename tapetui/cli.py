@@ -130,6 +130,11 @@ def _ui_parser() -> argparse.ArgumentParser:
         "--press", default="", metavar="KEYS", help="comma-separated keys to press first"
     )
     parser.add_argument("--size", default=None, metavar="WxH", help="terminal size, e.g. 120x40")
+    parser.add_argument(
+        "--at-gradient",
+        action="store_true",
+        help="open on the first gradient call instead of the first recorded op",
+    )
     add_budget_options(parser)
     return parser
 
@@ -273,6 +278,7 @@ def cmd_ui(argv: Sequence[str]) -> int:
         press=press,
         size=size,
         budget=budget,
+        at_gradient=args.at_gradient,
     )
 
 

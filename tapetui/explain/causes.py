@@ -30,6 +30,8 @@ CAUSE_CODES: dict[str, str] = {
     'provided for any variable": the gradient call gave None for every variable',
     "watch_rejected": "tape.watch() refused its argument (e.g. a Keras 3 Variable: watch .value)",
     "exception": "the gradient call raised an exception",
+    "missing_module": "the scenario imports a module that is not installed (ModuleNotFoundError); "
+    "for PyTorch: tapetui debugs TensorFlow code only",
 }
 """Every cause code, with a one-line meaning (for the README and the help screen)."""
 

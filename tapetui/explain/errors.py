@@ -212,3 +212,55 @@ def no_gradients_cause(
         )
     sentence, fix, evidence = wording.no_gradients_provided(ctx, event, results)
     return Cause("no_gradients_provided", sentence, fix, [*evidence, raised])
+
+
+_PYTORCH = ("torch", "torchvision", "torchaudio")
+_PIP_NAMES = {
+    "sklearn": "scikit-learn",
+    "cv2": "opencv-python",
+    "PIL": "pillow",
+    "yaml": "pyyaml",
+    "skimage": "scikit-image",
+}
+"""Modules whose pip package has another name."""
+
+
+def missing_module_cause(trace: Trace) -> Cause | None:
+    """``missing_module`` when the scenario raised ``ModuleNotFoundError``: which module, and how
+    to install it; for PyTorch, that tapetui debugs TensorFlow. From the recorded exception's
+    type and message (``No module named 'x'``), never from the scenario's source."""
+    error = trace.error
+    if error is None or error.type != "ModuleNotFoundError":
+        return None
+    found = re.match(r"No module named '([^']+)'", error.message.strip())
+    if found is None:
+        return None
+    name = found.group(1)
+    top = name.split(".")[0]
+    where = f" at {at(error.line)}" if error.line is not None else ""
+    evidence = [Evidence(error.file, error.line, "ModuleNotFoundError", None)]
+    if top in _PYTORCH:
+        return Cause(
+            "missing_module",
+            f"No module named '{name}'{where}: the scenario uses PyTorch; tapetui debugs "
+            "TensorFlow's GradientTape; PyTorch code is not recorded.",
+            "Debug TensorFlow code with tapetui; run PyTorch code with python "
+            f"(`pip install {top}` installs it).",
+            evidence,
+        )
+    if "." in name:  # Python names the first part it cannot find: the package was found
+        parent, _, sub = name.rpartition(".")
+        return Cause(
+            "missing_module",
+            f"No module named '{name}'{where}: `{parent}` is installed but has no module "
+            f"`{sub}`.",
+            f"Check the name, and that the installed `{top}` is a version that has it.",
+            evidence,
+        )
+    package = _PIP_NAMES.get(name, name)
+    return Cause(
+        "missing_module",
+        f"No module named '{name}'{where}: install it with pip install {package}.",
+        f"Install it into the Python that runs tapetui: `python -m pip install {package}`.",
+        evidence,
+    )

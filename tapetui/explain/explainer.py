@@ -7,7 +7,13 @@ import weakref
 from tapetui.explain.causes import CallExplanation, Cause
 from tapetui.explain.context import CallContext
 from tapetui.explain.dataflow import Dataflow, build
-from tapetui.explain.errors import call_notes, error_cause, no_gradients_cause, optimizer_error
+from tapetui.explain.errors import (
+    call_notes,
+    error_cause,
+    missing_module_cause,
+    no_gradients_cause,
+    optimizer_error,
+)
 from tapetui.explain.nonfinite import explain_nonfinite
 from tapetui.explain.recording import TapeView
 from tapetui.explain.summarised import (
@@ -54,10 +60,11 @@ def _explain_call(trace: Trace, call_id: int) -> CallExplanation:
 
 def explain_error(trace: Trace) -> Cause | None:
     """Why the scenario itself raised, where that is a gradient problem: an optimizer given no
-    gradient at all (``no_gradients_provided``); ``None`` otherwise."""
+    gradient at all (``no_gradients_provided``), or a module that is not installed
+    (``missing_module``); ``None`` otherwise."""
     event = optimizer_error(trace)
     if event is None:
-        return None
+        return missing_module_cause(trace)
     call = trace.gradient_calls.get(event.call) if event.call is not None else None
     if call is None:
         return no_gradients_cause(event, None, [])

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
         watch_parent(lifeline)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.setdefault("MPLBACKEND", "module://tapetui.record.mpl_backend")  # figures.BACKEND
 
     # Capture output before TensorFlow is imported, so that its loggers write to the capture.
     from tapetui.record.output import CapturedOutput

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from tapetui.record import figures
 from tapetui.record.budget import Budget
 from tapetui.record.lifeline import Lifeline, end_group, started
 from tapetui.trace.events import TapeExitEvent
@@ -94,7 +95,7 @@ def child_command(
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["MPLBACKEND"] = "Agg"
+    env["MPLBACKEND"] = figures.BACKEND  # plt.show() saves a PNG
     return env
 
 

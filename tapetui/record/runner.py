@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from tapetui.record import figures
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
@@ -46,6 +47,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         hooks.stop_observing_ops()
     if output is not None:
         output.report_to(lambda stream, text: _report_output(rec, stream, text))
+    figures.report_to(lambda path, how: _report_figure(rec, path, how))
     saved_exits = os._exit, os.abort
     os._exit, os.abort = _flushing(rec, os._exit), _flushing(rec, os.abort)
     try:
@@ -56,6 +58,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         os._exit, os.abort = saved_exits
         if output is not None:
             output.report_to(None)
+        figures.report_to(None)
         hooks.remove()
         with rec.guard():
             rec.flush()  # a summarised run's last records
@@ -88,6 +91,16 @@ def _flushing(rec: Recorder, end: Any) -> Any:
 def _report_output(rec: Recorder, stream: str, text: str) -> None:
     with rec.guard():
         rec.on_output(stream, text)
+
+
+def _report_figure(rec: Recorder, path: str, how: str) -> None:
+    """A figure file written at ``path`` (``how``: ``show`` or ``savefig``), listed in the meta
+    and the output."""
+    with rec.guard():
+        line = rec.where()[1]
+        rec.notes.setdefault("figures", []).append({"path": path, "line": line, "how": how})
+        done = "shown at line {}, saved as {}" if how == "show" else "saved at line {} by savefig: {}"
+        rec.on_output("figure", "[figure " + done.format(line, path) + "]\n")
 
 
 def start_meta(scenario: str, seed: int, budget: Budget = DEFAULT_BUDGET) -> dict[str, Any]:

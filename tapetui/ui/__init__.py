@@ -21,18 +21,27 @@ def run(
     press: list[str] | None = None,
     size: tuple[int, int] | None = None,
     budget: Budget | None = None,
+    at_gradient: bool = False,
 ) -> int:
     """Open the debugger on ``paths`` (see ``tapetui.ui.launch.run``); returns the exit code."""
     from tapetui.ui.launch import run as launch
 
-    return launch(paths, seed=seed, screenshot=screenshot, press=press, size=size, budget=budget)
+    return launch(
+        paths,
+        seed=seed,
+        screenshot=screenshot,
+        press=press,
+        size=size,
+        budget=budget,
+        at_gradient=at_gradient,
+    )
 
 
-def build_app(paths: list[str], seed: int = 0) -> TapeTuiApp:
+def build_app(paths: list[str], seed: int = 0, at_gradient: bool = False) -> TapeTuiApp:
     """The app for ``paths``; raises ``tapetui.ui.launch.OpenError`` for paths it cannot open."""
     from tapetui.ui.launch import build_app as build
 
-    return build(paths, seed)
+    return build(paths, seed, at_gradient=at_gradient)
 
 
 __all__ = ["build_app", "run"]

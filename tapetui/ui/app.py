@@ -42,6 +42,7 @@ class TapeTuiApp(App[int]):
         seed: int = 0,
         warm: bool = True,
         budget: Budget | None = None,
+        at_gradient: bool = False,
     ) -> None:
         super().__init__()
         self.scenarios = scenarios or []
@@ -49,6 +50,8 @@ class TapeTuiApp(App[int]):
         self.seed = seed
         self.budget = budget
         """What recordings keep (``None``: the default budget)."""
+        self.at_gradient = at_gradient
+        """Open the debugger on the first gradient call, not the first recorded op."""
         self.warm: WarmPool | None = None
         """The recording child kept ready (TensorFlow imported) for the next recording; it
         starts once the first screen is painted (its import would compete with the paint), and

@@ -1,7 +1,7 @@
 """Where the debugger opens and where its searches land; plain Python (no Textual).
 
 The first screen stands on the first op a tape recorded, not on a variable's creation before any
-tape. ``/`` finds steps by op type, tensor or variable name, or line number; ``:`` finds a line's
+tape (with ``--at-gradient``, on the first gradient call). ``/`` finds steps by op type, tensor or variable name, or line number; ``:`` finds a line's
 first step. A search walks the steps from the cursor and stops at the first match, so a repeat
 costs what the distance to the next match costs, not the whole trace.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from tapetui.trace import GradientCallEvent, GradientSumEvent, OpEvent, Trace
 from tapetui.trace.labels import label
-from tapetui.ui.steps import FORWARD, Step
+from tapetui.ui.steps import FORWARD, GRADIENT, Step
 from tapetui.ui.values import call_name, step_name
 
 
@@ -22,6 +22,16 @@ def start_index(steps: list[Step]) -> int:
         if step.kind == FORWARD and getattr(step.event, "recorded_by", None):
             return step.index
     return next((step.index for step in steps if step.tape is not None), 0)
+
+
+def gradient_index(steps: list[Step]) -> int | None:
+    """The first gradient call's step (where ``--at-gradient`` opens), or ``None`` if none ran."""
+    return next((step.index for step in steps if step.kind == GRADIENT), None)
+
+
+def gradient_note(index: int, steps: int) -> str:
+    """`` · opened at the first gradient call (step 12/30; home: step 1)``."""
+    return f" · opened at the first gradient call (step {index + 1}/{steps}; home: step 1)"
 
 
 def _around(count: int, start: int, forward: bool) -> Iterator[int]:

@@ -36,7 +36,9 @@ def _check(path: str) -> None:
         raise OpenError(str(exc)) from None
 
 
-def build_app(paths: list[str], seed: int = 0, budget: Budget | None = None) -> TapeTuiApp:
+def build_app(
+    paths: list[str], seed: int = 0, budget: Budget | None = None, at_gradient: bool = False
+) -> TapeTuiApp:
     """The app for ``paths``: one trace, one scenario, or several / a directory to pick from."""
     if not paths:
         raise OpenError("give a scenario (.py), a directory of scenarios, or a trace (.json)")
@@ -45,14 +47,14 @@ def build_app(paths: list[str], seed: int = 0, budget: Budget | None = None) -> 
             trace: Trace = load(paths[0])
         except TraceFormatError as exc:
             raise OpenError(str(exc)) from None
-        return TapeTuiApp(trace=trace, seed=seed)
+        return TapeTuiApp(trace=trace, seed=seed, at_gradient=at_gradient)
     for path in paths:
         if not Path(path).is_dir():
             _check(path)
     entries: list[ScenarioEntry] = discover(paths)
     if not entries:
         raise OpenError(f"no scenario (.py file) found in {', '.join(paths)}")
-    return TapeTuiApp(scenarios=entries, seed=seed, budget=budget)
+    return TapeTuiApp(scenarios=entries, seed=seed, budget=budget, at_gradient=at_gradient)
 
 
 async def take_screenshot(
@@ -82,10 +84,11 @@ def run(
     press: list[str] | None = None,
     size: tuple[int, int] | None = None,
     budget: Budget | None = None,
+    at_gradient: bool = False,
 ) -> int:
     """Open the debugger on ``paths``; returns the exit code (2 with a sentence on stderr for bad paths)."""
     try:
-        app = build_app(paths, seed, budget)
+        app = build_app(paths, seed, budget, at_gradient)
     except OpenError as exc:
         print(f"tapetui: {printable(str(exc))}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
-from tapetui.ui.jump import start_index
+from tapetui.ui.jump import gradient_index, gradient_note, start_index
 from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.screens.layout import PaneLayout
@@ -293,9 +293,14 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             self.explanations = explanations_for(trace)
             self.missing = missing_gradients(trace, self.explanations)
         self.why_position = -1
-        opened_at = 0
+        opened_at, note = 0, ""
+        wanted = getattr(self.app, "at_gradient", False)
+        at_gradient = gradient_index(self.stepper.steps) if wanted else None
         if previous is not None:
             self.stepper.go(previous)
+        elif at_gradient is not None:  # --at-gradient
+            self.stepper.go(at_gradient)
+            note = gradient_note(at_gradient, len(self.stepper.steps))
         elif trace.status == "raised" or (
             self.stepper.steps and self.stepper.steps[-1].kind == "error"
         ):
@@ -304,7 +309,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             opened_at = start_index(self.stepper.steps)
             self.stepper.go(opened_at)
         text, state = status_text(trace, opened_at, len(self.stepper.steps))
-        self.set_status(text, state)
+        self.set_status(text + note, state)
         self.output_pane.show_trace(trace)
         self.show_step()
 
