@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import warnings
 from typing import Any
 
 from tapetui.record import tf_hooks as tfh
@@ -122,15 +123,50 @@ def _trace_first(
     error: BaseException | None = None
     with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
         try:
-            made = tfh.trace_function(fn, args, kwargs)
+            with _ShownWarnings() as shown:
+                made = tfh.trace_function(fn, args, kwargs)
         except BaseException as exc:  # raised later, outside the recorder's guard
             error, made = exc, []
         finally:
             sys.stdout, sys.stderr = streams
+    if error is None:
+        shown.forget()  # its output is dropped: the eager call shows them, once, as compiled
     for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
         with rec.guard():
             rec.on_variable_created(var)
     return None if error is None else _TraceError(error, writes)
+
+
+class _ShownWarnings:
+    """Notes the warnings shown while a function is traced, so that Python's "shown once"
+    registries can forget them again: the trace's output is dropped, and the eager call that
+    follows must show them as the compiled call showed them (Keras warns that gradients do not
+    exist for some variables while its train step is traced)."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, type[Warning], str, int]] = []
+
+    def __enter__(self) -> _ShownWarnings:
+        self._show = warnings.showwarning
+
+        def showwarning(message: Any, category: Any, filename: str, lineno: int, *a: Any) -> None:
+            self.shown.append((str(message), category, filename, lineno))
+            self._show(message, category, filename, lineno, *a)
+
+        warnings.showwarning = showwarning
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        warnings.showwarning = self._show
+
+    def forget(self) -> None:
+        for text, category, filename, lineno in self.shown:
+            warnings.onceregistry.pop((text, category), None)
+            for module in list(sys.modules.values()):
+                if getattr(module, "__file__", None) == filename:
+                    registry = getattr(module, "__warningregistry__", None)
+                    if isinstance(registry, dict):
+                        registry.pop((text, category, lineno), None)
 
 
 def note_xla_call(rec: Recorder) -> Any:
