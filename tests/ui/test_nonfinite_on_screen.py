@@ -1,0 +1,100 @@
+"""NaN and Inf gradients on screen, on recorded ``scenarios/nan`` traces: the tapes pane marks
+them with their cause, the why pane says what the result is, the step pane shows the rule at the
+singular input, and the overview marks the first non-finite step of a loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tapetui.record import record
+from tapetui.record.budget import Budget
+from tapetui.trace.model import Trace
+from tapetui.ui.app import TapeTuiApp
+from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.tapes import tapes_pane_lines
+from tapetui.ui.why import explanations_for
+from tests.record.conftest import ROOT, line_of
+
+NAMES = [
+    "where_log.py",
+    "norm_of_difference.py",
+    "diverging_loop.py",
+    "where_sqrt_control.py",
+    "float16_loss_scale.py",
+]
+
+
+@pytest.fixture(scope="module")
+def traces() -> dict[str, Trace]:
+    """The scenarios these tests look at, recorded once, two at a time."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(_record, NAMES))
+    finally:
+        os.chdir(cwd)
+    return dict(zip(NAMES, found, strict=True))
+
+
+def _record(name: str) -> Trace:
+    return record(Path("scenarios") / "nan" / name, budget=Budget(tapes=0, ops=0))
+
+
+def _calls_in_tapes_pane(trace: Trace) -> list[tuple[str, str]]:
+    lines = tapes_pane_lines(trace, explanations_for(trace), None)
+    start = lines.index(("gradient calls", "bold"))
+    return lines[start + 1 :]
+
+
+def test_the_tapes_pane_marks_a_nan_gradient_with_its_cause(traces: dict[str, Trace]) -> None:
+    trace = traces["where_log.py"]
+    call = line_of(trace, "tape.gradient")
+    assert _calls_in_tapes_pane(trace) == [
+        (f"! dloss/dx = [nan, 1.0, 0.5]  l.{call}  where_trap", "yellow")
+    ]
+
+
+def test_the_tapes_pane_marks_an_inf_gradient_with_its_cause(traces: dict[str, Trace]) -> None:
+    ((text, style),) = _calls_in_tapes_pane(traces["norm_of_difference.py"])
+    assert text.startswith("! ") and text.endswith("  infinite_local_derivative")
+    assert style == "yellow"
+
+
+def test_the_tapes_pane_keeps_a_finite_gradient_green(traces: dict[str, Trace]) -> None:
+    ((text, style),) = _calls_in_tapes_pane(traces["where_sqrt_control.py"])
+    assert text.startswith("✓ ") and style == "green"
+
+
+def test_the_why_pane_title_says_the_result_is_nan(traces: dict[str, Trace]) -> None:
+    trace = traces["where_log.py"]
+
+    async def flow() -> None:
+        app = TapeTuiApp(trace=trace)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            assert screen.why_pane.border_title == "why None"  # before w: what w explains
+            await pilot.press("w")
+            assert screen.why_pane.border_title == "why NaN"
+            assert screen.why_pane.plain.startswith("why is dloss/dx NaN?")
+
+    asyncio.run(flow())
+
+
+def test_the_why_pane_title_says_the_result_is_inf(traces: dict[str, Trace]) -> None:
+    async def flow() -> None:
+        app = TapeTuiApp(trace=traces["float16_loss_scale.py"])
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, DebuggerScreen)
+            await pilot.press("w")
+            assert screen.why_pane.border_title == "why Inf"
+            assert screen.why_pane.plain.startswith("why is dscaled_loss/dw Inf?")
+
+    asyncio.run(flow())
