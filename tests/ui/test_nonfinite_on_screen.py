@@ -5,17 +5,22 @@ singular input, and the overview marks the first non-finite step of a loop."""
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tapetui.explain.broadcast import elementwise
 from tapetui.record import record
 from tapetui.record.budget import Budget
+from tapetui.report.build import build_report
 from tapetui.trace.model import Trace
 from tapetui.ui.app import TapeTuiApp
+from tapetui.ui.describe import describe
 from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.steps import Stepper
 from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.why import explanations_for
 from tests.record.conftest import ROOT, line_of
@@ -98,3 +103,34 @@ def test_the_why_pane_title_says_the_result_is_inf(traces: dict[str, Trace]) -> 
             assert screen.why_pane.plain.startswith("why is dscaled_loss/dw Inf?")
 
     asyncio.run(flow())
+
+
+def test_a_rule_divided_by_zero_is_inf_or_nan_as_in_tensorflow() -> None:
+    assert elementwise(lambda y: 0.5 / y, [0.0, 2.0]) == [math.inf, 0.25]
+    (nan,) = elementwise(lambda a, b: -a / (b * b), [0.0], [0.0])
+    assert math.isnan(nan)
+
+
+def _backward_of(trace: Trace, op_type: str) -> str:
+    stepper = Stepper(trace)
+    index = next(
+        i for i, s in enumerate(stepper.steps)
+        if s.kind == "backward" and s.event.op_type == op_type
+    )  # fmt: skip
+    return "\n".join(text for text, _ in describe(trace, stepper.go(index), {}))
+
+
+def test_the_step_pane_shows_the_rule_at_the_singular_input(traces: dict[str, Trace]) -> None:
+    text = _backward_of(traces["norm_of_difference.py"], "Sqrt")
+    assert "∂√a/∂a = 1/(2·√a) = [inf] at a = [0.0]" in text
+    assert "upstream × local = [1.0] × [inf] = [inf]" in text
+    assert "✓ matches TF" in text
+
+
+def test_the_report_checks_a_non_finite_rule_value_against_tensorflow(
+    traces: dict[str, Trace],
+) -> None:
+    steps = build_report(traces["norm_of_difference.py"])["gradient_calls"][0]["backward_steps"]
+    sqrt = next(s for s in steps if s["op"] == "Sqrt")
+    assert sqrt["local"] == sqrt["product"] == [math.inf] and sqrt["tensorflow"] == ["inf"]
+    assert sqrt["check"] == "matches"  # was no_value: Python raised on 0.5 / 0.0
