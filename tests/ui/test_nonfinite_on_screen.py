@@ -11,20 +11,25 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable
 
 from tapetui.explain.broadcast import elementwise
+from tapetui.explain.finite import nonfinite
 from tapetui.record import record
 from tapetui.record.budget import Budget
 from tapetui.report.build import build_report
+from tapetui.trace import load
 from tapetui.trace.model import Trace
 from tapetui.ui.app import TapeTuiApp
 from tapetui.ui.describe import describe
 from tapetui.ui.screens.debugger import DebuggerScreen
+from tapetui.ui.screens.overview import OverviewScreen
 from tapetui.ui.steps import Stepper
 from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.why import explanations_for
 from tests.record.conftest import ROOT, line_of
 
+TRACES = Path(__file__).resolve().parent / "traces"
 NAMES = [
     "where_log.py",
     "norm_of_difference.py",
@@ -134,3 +139,56 @@ def test_the_report_checks_a_non_finite_rule_value_against_tensorflow(
     sqrt = next(s for s in steps if s["op"] == "Sqrt")
     assert sqrt["local"] == sqrt["product"] == [math.inf] and sqrt["tensorflow"] == ["inf"]
     assert sqrt["check"] == "matches"  # was no_value: Python raised on 0.5 / 0.0
+
+
+def _first_nonfinite_call(trace: Trace) -> tuple[int, int]:
+    """(1-based number, id) of the first gradient call whose result holds NaN or Inf."""
+    ran = sorted(trace.gradient_calls.values(), key=lambda c: c.id)
+    for number, call in enumerate(ran, 1):
+        if any(nonfinite(trace, r) for r in call.result_ids):
+            return number, call.id
+    raise AssertionError("every gradient is finite")
+
+
+def test_the_overview_marks_the_first_non_finite_gradient_of_a_loop(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["diverging_loop.py"]
+    number, call_id = _first_nonfinite_call(trace)
+    assert 30 < number < 60  # the loop diverges part way through its 60 steps
+    line = line_of(trace, "tape.gradient")
+
+    async def flow() -> None:
+        app = TapeTuiApp(trace=trace)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("v")
+            screen = app.screen
+            assert isinstance(screen, OverviewScreen)
+            sparklines = screen.query_one("#sparklines")
+            assert str(sparklines.border_title).endswith(
+                f"60 gradient calls · first non-finite gradient: call {number}, line {line}"
+            )
+            table = screen.query_one("#tape-table", DataTable)
+            tape = trace.gradient_calls[call_id].tape
+            assert table.cursor_row == number - 1  # one tape per step: its row is shown
+            marked = [r for r in range(table.row_count) if str(table.get_row_at(r)[0])[0] == "!"]
+            assert marked == [number - 1]
+            assert str(table.get_row_at(number - 1)[0]) == f"! {tape}"
+
+    asyncio.run(flow())
+
+
+def test_the_overview_of_a_finite_loop_marks_nothing() -> None:
+    async def flow() -> None:
+        app = TapeTuiApp(trace=load(TRACES / "linear_regression.json"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("v")
+            screen = app.screen
+            assert isinstance(screen, OverviewScreen)
+            assert "non-finite" not in str(screen.query_one("#sparklines").border_title)
+            table = screen.query_one("#tape-table", DataTable)
+            assert not any(
+                str(table.get_row_at(r)[0]).startswith("!") for r in range(table.row_count)
+            )
+
+    asyncio.run(flow())
