@@ -128,8 +128,20 @@ def elementwise(f: Callable[..., float], *values: Value) -> Value:
     arrays = [to_array(v) for v in values]
     shape = broadcast_shape(*(a.shape for a in arrays))
     spread = [broadcast_to(a, shape) for a in arrays]
-    flat = [_real(f(*xs)) for xs in zip(*(a.flat for a in spread), strict=True)]
+    flat = [_real(_ieee(f, xs)) for xs in zip(*(a.flat for a in spread), strict=True)]
     return to_value(Array(flat, shape))
+
+
+def _ieee(f: Callable[..., float], xs: tuple[float, ...]) -> float | complex:
+    """``f(*xs)``, where a division by zero gives inf or NaN as in TensorFlow's float kernels
+    (Python raises instead)."""
+    try:
+        return f(*xs)
+    except (ZeroDivisionError, OverflowError):
+        import numpy as np  # only here: NumPy's floats divide by zero as IEEE 754 says
+
+        with np.errstate(all="ignore"):
+            return float(f(*(np.float64(x) for x in xs)))
 
 
 def _real(x: float | complex) -> float:

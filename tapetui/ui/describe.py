@@ -14,6 +14,7 @@ from tapetui.explain.backward import (
     check_step,
     differs_sentence,
 )
+from tapetui.explain.finite import flat, is_bad
 from tapetui.explain.rules import LocalPartial
 from tapetui.trace import (
     BackwardStepEvent,
@@ -164,7 +165,8 @@ def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> lis
         lines.append((f"TensorFlow's gradient for its inputs: {produced or 'none'}", ""))
         return lines
     for item in checked.inputs:
-        lines += _input_lines(trace, event.op_type, item, target, differs_sentence(checked))
+        at = _singular_at(trace, op, item.partial)
+        lines += _input_lines(trace, event.op_type, item, target, differs_sentence(checked), at)
     if event.custom:
         lines.append(("TensorFlow ran the scenario's tf.custom_gradient for this op", "dim"))
     return lines
@@ -196,8 +198,18 @@ def _axes_text(axes: tuple[int, ...]) -> str:
     return ("axis " if len(axes) == 1 else "axes ") + ", ".join(map(str, axes))
 
 
+def _singular_at(trace: Trace, op: OpEvent, partial: LocalPartial | None) -> str:
+    """`` at a = 0.0`` (the rule's inputs) where its local value is inf or NaN, else ``""``."""
+    if partial is None or partial.local is None or not any(map(is_bad, flat(partial.local))):
+        return ""
+    values = [data_of(trace, ref) for ref in op.inputs[:2]]
+    pairs = zip("ab"[: len(values)], values, strict=True)
+    named = [f"{n} = {_preview(v, 24)}" for n, v in pairs if v is not None]
+    return f" at {', '.join(named)}" if named else ""
+
+
 def _input_lines(
-    trace: Trace, op_type: str, item: InputCheck, target: str, differs: str
+    trace: Trace, op_type: str, item: InputCheck, target: str, differs: str, at: str = ""
 ) -> list[Line]:
     name = label(trace, item.input)
     head = (f"input {item.index}: {name}", "bold")
@@ -208,8 +220,8 @@ def _input_lines(
     if partial is None:
         lines.append((f"  local partial: no rule for {op_type}", "dim"))
     else:
-        local = "" if partial.local is None else f" = {_preview(partial.local, 24)}"
-        lines.append((f"  {partial.rule}{local}", "cyan"))
+        local = "" if partial.local is None else f" = {_preview(partial.local, 24)}{at}"
+        lines.append((f"  {partial.rule}{local}", "yellow" if at else "cyan"))
         lines += _product_lines(trace, name, item, partial)
     return lines + _produced_lines(trace, name, target, item, differs)
 

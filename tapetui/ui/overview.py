@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from tapetui.explain.counting import plural
+from tapetui.explain.finite import nonfinite
 from tapetui.trace import GradientCall, Trace
 from tapetui.trace.labels import label, structure_label
 from tapetui.ui.values import data_of, mean, norm
@@ -27,6 +28,8 @@ class CallSummary:
     """Gradient norm per source name; ``None`` for a ``None`` gradient."""
     first: bool = True
     """Whether this is the tape's first call (the series across tapes use those)."""
+    nonfinite: bool = False
+    """Whether a gradient the call returned holds NaN or Inf."""
 
 
 def _value(trace: Trace, ref: int | None) -> float | None:
@@ -53,6 +56,7 @@ def _call_summary(trace: Trace, call: GradientCall, first: bool) -> CallSummary:
     for i, source in enumerate(call.source_ids):
         result = call.result_ids[i] if i < len(call.result_ids) else None
         summary.norms[label(trace, source)] = None if result is None else _norm(trace, result)
+    summary.nonfinite = any(nonfinite(trace, r) for r in call.result_ids)
     return summary
 
 
@@ -73,23 +77,41 @@ def summarize(trace: Trace) -> list[CallSummary]:
 
 def series(summaries: list[CallSummary]) -> dict[str, list[float]]:
     """Each tape's first call across tapes: its target's value under the target's name and
-    ``|∇name|`` for each source (missing values skipped)."""
+    ``|∇name|`` for each source (missing values skipped, and NaN/Inf: a sparkline cannot plot
+    them, and the title names the first call they appear in)."""
     firsts = [s for s in summaries if s.first and s.call is not None]
     out: dict[str, list[float]] = {}
     for s in firsts:
-        if s.target is not None:
+        if s.target is not None and math.isfinite(s.target):
             out.setdefault(s.target_name, []).append(s.target)
     names = list(dict.fromkeys(n for s in firsts for n in s.norms))
     for name in names:
-        out[f"|∇{name}|"] = [v for s in firsts if (v := s.norms.get(name)) is not None]
+        norms = [s.norms.get(name) for s in firsts]
+        out[f"|∇{name}|"] = [v for v in norms if v is not None and math.isfinite(v)]
     return out
 
 
+def first_nonfinite(summaries: list[CallSummary]) -> int | None:
+    """The row of the first gradient call (in the order they ran) whose gradients hold NaN or
+    Inf; ``None`` when every gradient is finite."""
+    ran = sorted(
+        (i for i, s in enumerate(summaries) if s.call is not None), key=lambda i: summaries[i].call
+    )
+    return next((i for i in ran if summaries[i].nonfinite), None)
+
+
 def title(summaries: list[CallSummary]) -> str:
-    """``1 tape, 2 gradient calls``."""
+    """``1 tape, 2 gradient calls``, and the first call with a NaN/Inf gradient if any."""
     tapes = len({s.tape for s in summaries})
     calls = sum(1 for s in summaries if s.call is not None)
-    return f"{plural(tapes, 'tape')}, {plural(calls, 'gradient call')}"
+    text = f"{plural(tapes, 'tape')}, {plural(calls, 'gradient call')}"
+    row = first_nonfinite(summaries)
+    if row is None:
+        return text
+    first = summaries[row]
+    number = 1 + sum(1 for s in summaries if s.call is not None and s.call < (first.call or 0))
+    where = f", line {first.line}" if first.line is not None else ""
+    return f"{text} · first non-finite gradient: call {number}{where}"
 
 
 LOG_SPAN = 100.0

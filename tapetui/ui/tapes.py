@@ -7,6 +7,7 @@ from typing import Any
 
 from tapetui.explain.counting import plural
 from tapetui.explain.dataflow import carries_gradient
+from tapetui.explain.finite import nonfinite
 from tapetui.explain.watches import dtype_of
 from tapetui.trace import GradientCall, OpEvent, Tape, Trace, WatchEvent
 from tapetui.trace.labels import label
@@ -106,6 +107,11 @@ def _call_rows(trace: Trace, explanations: Mapping[int, Any], call: GradientCall
         causes = list(getattr(explanations.get(call.id), "results", []) or [])
         codes = {causes[i].code for i in missing if i < len(causes) and causes[i] is not None}
         return [(f"✗ {text}  {' '.join(sorted(codes))}".rstrip(), "red")]
+    bad = [i for i, r in enumerate(call.result_ids) if nonfinite(trace, r)]
+    if bad:  # NaN or Inf: marked as `report` marks it, with the cause of each
+        whys = list(getattr(explanations.get(call.id), "nonfinite", []) or [])
+        codes = {whys[i].cause.code for i in bad if i < len(whys) and whys[i] is not None}
+        return [(f"! {text}  {' '.join(sorted(codes))}".rstrip(), "yellow")]
     return [(f"✓ {text}", "green")]
 
 

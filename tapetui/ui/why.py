@@ -181,6 +181,22 @@ def _title(trace: Trace, missing: Missing) -> str:
     return f"why is d{target}/d{source} None?{where}"
 
 
+def pane_title(trace: Trace, missing: list[Missing], position: int) -> str:
+    """The why pane's border title: what the result shown is (``why NaN``, ``why None`` …)."""
+    if not missing:
+        return "why None"
+    item = missing[position % len(missing)]
+    if item.index is None or (item.scenario and trace.error is not None):
+        return "why it raised"
+    if item.nonfinite and counts is not None:
+        try:
+            ref = trace.gradient_calls[item.call].result_ids[item.index]
+        except (KeyError, IndexError):  # a damaged trace: the pane's lines say so
+            return "why"
+        return "why NaN" if counts(trace, ref)[0] else "why Inf"
+    return "why None"
+
+
 def _ending(trace: Trace) -> str:
     """``the scenario raised ValueError on line 7`` when it did not finish, else ``""``."""
     error = trace.error

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tapetui.explain import explain
+from tapetui.explain.backward import steps_by_call
 from tapetui.explain.nonfinite import NonFinite, nonfinite
 from tapetui.record import record
 from tapetui.record.budget import Budget
@@ -246,3 +247,19 @@ def test_a_nan_after_the_budget_says_it_was_not_recorded_in_detail() -> None:
     assert "--budget-tapes" in found[0][1].cause.fix
     text = render_text(trace)
     assert "    cause [not_recorded_in_detail] The gradient is non-finite, but this call" in text
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in CONTROLS])
+def test_the_step_that_made_the_nan_is_checked_against_its_rule(
+    traces: dict[str, Trace], name: str
+) -> None:
+    """A rule whose value is inf or NaN at the singular input is compared with TensorFlow's,
+    not left unchecked (``no_value``) because Python raised dividing by zero."""
+    trace = traces[name]
+    checks = [s for steps in steps_by_call(trace).values() for s in steps]
+    for _, found in _nonfinite_calls(trace):
+        step = next((s for s in checks if s.event.seq == found.step), None)
+        if step is None:  # a sum of contributions, or the data: no rule to check
+            continue
+        verdicts = {i.check for i in step.inputs} - {"skipped"}
+        assert verdicts and "no_value" not in verdicts, (name, step.event.op_type, verdicts)

@@ -28,7 +28,14 @@ from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane
 from tapetui.ui.values import step_name
-from tapetui.ui.why import Missing, evidence_lines, explanations_for, missing_gradients, why_lines
+from tapetui.ui.why import (
+    Missing,
+    evidence_lines,
+    explanations_for,
+    missing_gradients,
+    pane_title,
+    why_lines,
+)
 from tapetui.ui.widgets.key_bar import KeyBar
 from tapetui.ui.widgets.lines_view import LinesView
 from tapetui.ui.widgets.output_view import OutputView
@@ -408,7 +415,9 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
                 if found is not None:
                     self.stepper.go(found)
         self.switcher.current = "why"
-        self.why_pane.show(safely(why_lines, self.trace, self.missing, max(self.why_position, 0)))
+        position = max(self.why_position, 0)
+        title = pane_title(self.trace, self.missing, position)
+        self.why_pane.show(safely(why_lines, self.trace, self.missing, position), title=title)
         self.show_step()
 
     def _next_why_position(self) -> int:

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Sparkline
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
 from tapetui.ui.literal import content_line, literal_line
-from tapetui.ui.overview import CallSummary, scaled, series, summarize, title
+from tapetui.ui.overview import CallSummary, first_nonfinite, scaled, series, summarize, title
 from tapetui.ui.widgets.key_bar import KeyBar
 
 
@@ -63,12 +63,17 @@ class OverviewScreen(Screen[int | None]):
         # Column labels and cells given as str are read as markup: a source's name is text.
         columns = ("tape", "line", "target", "value", *(f"|∇{n}|" for n in names))
         table.add_columns(*map(literal_line, columns))
-        for s in self.summaries:
+        first = first_nonfinite(self.summaries)
+        for row, s in enumerate(self.summaries):
             norms = [_number(s.norms.get(n)) if n in s.norms else "" for n in names]
             line = "" if s.line is None else str(s.line)
             value = _number(s.target) if s.call is not None else ""
-            cells = (str(s.tape), line, s.target_name, value, *norms)
-            table.add_row(*map(literal_line, cells), key=f"{s.tape}:{s.call}")
+            tape = f"! {s.tape}" if row == first else str(s.tape)  # the first NaN/Inf gradient
+            cells = (tape, line, s.target_name, value, *norms)
+            style = "yellow" if row == first else ""
+            table.add_row(*(literal_line(c, style) for c in cells), key=f"{s.tape}:{s.call}")
+        if first is not None:
+            table.move_cursor(row=first)
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
