@@ -106,7 +106,7 @@ class NonFinite:
 class _Origin:
     """The first step (or sum) of a call that made a non-finite gradient from finite ones."""
 
-    event: Event
+    event: BackwardStepEvent | GradientSumEvent
     produced: int
     index: int
     """The forward input the gradient is for (0 for a sum)."""
