@@ -154,7 +154,7 @@ def rule_value(trace: Trace, ref: int | None) -> Any:
 
 
 def _input_check(
-    trace: Trace, event: BackwardStepEvent, op: OpEvent, index: int, values: tuple[list, list]
+    trace: Trace, event: BackwardStepEvent, op: OpEvent, index: int, values: tuple[list[Any], list[Any]]
 ) -> InputCheck:
     ref = op.inputs[index]
     upstream = _upstream_ref(event, op.op_type, index)

@@ -6,6 +6,10 @@ The codes are a public contract (documented in the README, printed by ``tapetui 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tapetui.explain.nonfinite import NonFinite
 
 CAUSE_CODES: dict[str, str] = {
     "no_path": "nothing the scenario computed from the source reaches the target",
@@ -98,6 +102,6 @@ class CallExplanation:
     error: Cause | None = None
     """For a call that raised."""
     notes: list[Note] = field(default_factory=list)
-    nonfinite: list = field(default_factory=list)
+    nonfinite: list[NonFinite | None] = field(default_factory=list)
     """Aligned with ``source_ids``: a ``tapetui.explain.nonfinite.NonFinite`` where the gradient
     holds NaN or Inf (why), ``None`` elsewhere; empty for a call that raised."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import chain
 
 from tapetui.explain.crossings import boundary_links
@@ -133,7 +133,7 @@ class Dataflow:
     def cheapest_path(
         self,
         source: Node,
-        targets: set[Node],
+        targets: Collection[Node],
         cost: Callable[[Link], int | None],
     ) -> tuple[int, list[Link]] | None:
         """The path from ``source`` to a target of least total cost (``None`` cost = blocked)."""

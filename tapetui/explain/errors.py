@@ -85,7 +85,7 @@ def _rejected_watch(trace: Trace, call: GradientCall) -> WatchEvent | None:
         if isinstance(e, WatchEvent) and e.error and e.tape == call.tape and e.seq < call.seq
     ]
     sources = set(call.source_ids)
-    shared = [e for e in raised if any(i.ref in sources for i in e.items)]
+    shared: list[WatchEvent | None] = [e for e in raised if any(i.ref in sources for i in e.items)]
     return (shared or raised or [None])[-1]
 
 

@@ -78,7 +78,9 @@ def at_line(line: int | None) -> str:
 def value_name(trace: Trace, ref: int) -> str:
     """The scenario's name for a value; a variable's read is the variable."""
     tensor = trace.tensors.get(ref)
-    op = trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
+    if tensor is None:
+        return label(trace, ref)
+    op = trace.ops.get(tensor.producer) if tensor.producer is not None else None
     if op is not None and op.op_type == "ReadVariableOp" and not tensor.name and op.inputs:
         return label(trace, op.inputs[0])
     return label(trace, ref)

@@ -29,7 +29,6 @@ from tapetui.explain.finite import (
     as_number,
     at_line,
     bad_positions,
-    counts,
     element,
     flat,
     index_of,
@@ -37,6 +36,9 @@ from tapetui.explain.finite import (
     is_bad,
     nonfinite,
     step_mark,
+)
+from tapetui.explain.finite import (
+    counts as counts,  # re-exported for the why pane
 )
 from tapetui.explain.nanforward import forward_or_given, from_forward
 from tapetui.explain.rules import local_partial
@@ -106,7 +108,7 @@ class NonFinite:
 class _Origin:
     """The first step (or sum) of a call that made a non-finite gradient from finite ones."""
 
-    event: Event
+    event: BackwardStepEvent | GradientSumEvent
     produced: int
     index: int
     """The forward input the gradient is for (0 for a sum)."""

@@ -15,6 +15,9 @@ from tapetui.explain.counting import plural
 from tapetui.trace.labels import label
 from tapetui.trace.model import GradientCall, Trace
 
+_Key = tuple[str | None, int | None, str, int]
+"""A call's position: file, line, method, and how many sources."""
+
 SUMMARISED = "not_recorded_in_detail"
 """The cause code of a None that only a more detailed recording could explain."""
 
@@ -55,7 +58,7 @@ class DetailedCalls:
     def __init__(self, trace: Trace) -> None:
         self.trace = weakref.ref(trace)
         self.calls = len(trace.gradient_calls)
-        self.latest: dict[tuple, int] = {}
+        self.latest: dict[_Key, int] = {}
         for other in sorted(trace.gradient_calls.values(), key=lambda c: c.seq):
             if not is_summarised(trace, other):
                 self.latest[_key(other)] = other.id
@@ -80,7 +83,7 @@ def detailed_calls(trace: Trace) -> DetailedCalls:
     return cached
 
 
-def _key(call: GradientCall) -> tuple:
+def _key(call: GradientCall) -> _Key:
     # By position, not id: a loop may watch a new tensor each step on the same line.
     return (call.file, call.line, call.method, len(call.source_ids))
 

@@ -5,10 +5,14 @@ The order of the analysis, and which cause is reported first, is ``PRIORITY``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from tapetui.explain import wording
 from tapetui.explain.causes import Cause
 from tapetui.explain.context import CallContext
-from tapetui.explain.dataflow import Link, carries_gradient
+from tapetui.explain.dataflow import carries_gradient
+from tapetui.explain.links import Link, Node
+from tapetui.explain.recording import TapeView
 from tapetui.explain.unwatched import rebound_variable, unwatched_cause
 from tapetui.trace.events import OpEvent
 
@@ -83,8 +87,8 @@ def _blocking_codes(ctx: CallContext, source: int) -> list[str]:
     """Codes of every uncrossable link on any path from the source to a target."""
     flow = ctx.flow
     to_target = flow.reaching(ctx.targets, lambda link: not link.weak)
-    from_source = {source}
-    todo = [source]
+    from_source: set[Node] = {source}
+    todo: list[Node] = [source]
     codes: list[str] = []
     while todo:
         for link in flow.forward.get(todo.pop(), ()):
@@ -110,16 +114,15 @@ def _other_tape(ctx: CallContext, source: int) -> Cause | None:
         view = ctx.view_of(tape)
         if not view.watches_ref(source):
             continue
-        found = ctx.flow.cheapest_path(
-            source,
-            ctx.targets,
-            lambda link, view=view: (
-                0 if link.code is None and link.op and view.recorded(link.op) else None
-            ),
-        )
+        found = ctx.flow.cheapest_path(source, ctx.targets, partial(_recorded_on, view))
         if found is not None:
             return wording.other_tape(ctx, source, view, found[1])
     return None
+
+
+def _recorded_on(view: TapeView, link: Link) -> int | None:
+    """Free where ``view``'s tape recorded the link's op, blocked elsewhere."""
+    return 0 if link.code is None and link.op and view.recorded(link.op) else None
 
 
 def _not_recorded(ctx: CallContext, source: int, path: list[Link]) -> Cause:

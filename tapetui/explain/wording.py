@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tapetui.explain.causes import Cause, Evidence
 from tapetui.explain.context import CallContext, at, tape_name
-from tapetui.explain.dataflow import Link
+from tapetui.explain.links import Link
 from tapetui.explain.recording import TapeView
 from tapetui.trace.events import (
     AssignEvent,
@@ -69,6 +69,7 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         return _assigned(ctx, source, link)
     op = link.op
     assert op is not None
+    assert isinstance(link.dst, int)  # an op's link ends at one of the op's outputs
     s, t, stmt = ctx.name(source), ctx.target_name, ctx.statement(op)
     if code == "stop_gradient":
         sentence = f"`tf.stop_gradient` in {stmt} blocks every path from {s} to {t}."
@@ -95,6 +96,7 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
 def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
     out, back = link.evidence[0], link.evidence[-1]
     assert isinstance(back, BoundaryEvent)
+    assert isinstance(link.src, int)  # the value that left TensorFlow is a tensor
     s, t, left = ctx.name(source), ctx.target_name, ctx.name(link.src)
     if isinstance(out, BoundaryEvent):
         how = _HOW.get(out.how, f"`{out.how}`" if out.how else "a conversion")

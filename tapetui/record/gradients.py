@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from tapetui.record import tf_hooks as tfh
-from tapetui.record.tapes import flatten
 from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.events import BackwardStepEvent, GradientCallEvent, GradientSumEvent, OpEvent
-from tapetui.trace.model import ErrorInfo, GradientCall, Tensor
+from tapetui.trace.model import ErrorInfo, GradientCall, Tensor, flatten
 
 if TYPE_CHECKING:
     from tapetui.record.recorder import Recorder
@@ -158,8 +159,8 @@ class GradientBook:
     def step(
         self,
         op_name: str,
-        in_ids: list[int | None] | None,
-        out_ids: list[int | None] | None,
+        in_ids: Sequence[int | None] | None,
+        out_ids: Sequence[int | None] | None,
         out_grads: Any,
         skip: Any,
         produced: list[Any],
@@ -202,8 +203,8 @@ class GradientBook:
         self,
         call: CallState,
         op_name: str,
-        in_ids: list[int | None] | None,
-        out_ids: list[int | None] | None,
+        in_ids: Sequence[int | None] | None,
+        out_ids: Sequence[int | None] | None,
         upstream: list[int | None],
     ) -> int:
         """Our id of the forward op a backward step differentiates (0 when it cannot be told).
@@ -280,15 +281,19 @@ class GradientBook:
             self._emit_sum(call, forward, grads, self._computed_sum(grads))
 
     def _computed_sum(self, grads: list[int]) -> int | None:
-        records = [self.rec.tensors.get(g) for g in grads]
-        if any(r is None or r.data is None for r in records):
+        found = [self.rec.tensors.get(g) for g in grads]
+        records = [r for r in found if r is not None and r.data is not None]
+        if len(records) < len(found):
             return None
-        total = sum(np.asarray(_decode(r.data), dtype=np.float64) for r in records)  # type: ignore[union-attr]
+        arrays: list[npt.NDArray[np.float64]] = [
+            np.asarray(_decode(r.data), dtype=np.float64) for r in records
+        ]
+        total = sum(arrays)
         first = records[0]
         data, summary = capture(
             np.asarray(total), self.rec.budget.elements, self.rec.budget.preview
         )
-        tensor = Tensor(self.rec.synthetic_id(), first.dtype, first.shape, data, summary)  # type: ignore[union-attr]
+        tensor = Tensor(self.rec.synthetic_id(), first.dtype, first.shape, data, summary)
         self.rec.tensors[tensor.id] = tensor
         self.rec.emit("tensor", tensor)
         return tensor.id

@@ -61,7 +61,7 @@ class NameScanner:
 
     def __init__(self, take: TakeName) -> None:
         self.take = take
-        self._settled: dict[int, dict[str, _Ref]] = {}
+        self._settled: dict[int, dict[str, _Ref[Any]]] = {}
         """Per frame (by id: a reused id only costs a miss): name -> a weak reference to the
         object whose naming is settled."""
 
@@ -92,7 +92,7 @@ class NameScanner:
     def forget(self) -> None:
         self._settled.clear()
 
-    def _settled_for(self, frame: Any) -> dict[str, _Ref]:
+    def _settled_for(self, frame: Any) -> dict[str, _Ref[Any]]:
         key = id(frame)
         settled = self._settled.get(key)
         if settled is None:

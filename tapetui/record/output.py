@@ -6,7 +6,7 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 STDIN_CLOSED = (
     "stdin is not available: tapetui runs the scenario with stdin closed; "
@@ -57,24 +57,24 @@ class ClosedStdin(io.TextIOWrapper):
 
     def __init__(self) -> None:
         raw = io.FileIO(os.devnull, "r")
-        raw.name = "<stdin>"  # type: ignore[misc]
+        raw.name = "<stdin>"
         super().__init__(io.BufferedReader(raw), encoding="utf-8")
         self.mode = "r"  # type: ignore[misc]
         self.close()
 
-    def read(self, *_: Any) -> str:
+    def read(self, *_: Any) -> NoReturn:
         raise StdinClosedError(STDIN_CLOSED)
 
-    def readline(self, *_: Any) -> str:
+    def readline(self, *_: Any) -> NoReturn:
         raise StdinClosedError(STDIN_CLOSED)
 
-    def readlines(self, *_: Any) -> list[str]:
+    def readlines(self, *_: Any) -> NoReturn:
         raise StdinClosedError(STDIN_CLOSED)
 
-    def __iter__(self) -> ClosedStdin:
+    def __iter__(self) -> NoReturn:
         raise StdinClosedError(STDIN_CLOSED)
 
-    def __next__(self) -> str:
+    def __next__(self) -> NoReturn:
         raise StdinClosedError(STDIN_CLOSED)
 
 
@@ -85,9 +85,9 @@ class CapturedOutput:
         self.saved = (sys.stdin, sys.stdout, sys.stderr)
         self.stdout = Tee(sys.stdout, "stdout")
         self.stderr = Tee(sys.stderr, "stderr")
-        sys.stdout, sys.stderr = self.stdout, self.stderr  # type: ignore[assignment]
+        sys.stdout, sys.stderr = self.stdout, self.stderr
         if close_stdin:
-            sys.stdin = ClosedStdin()  # type: ignore[assignment]
+            sys.stdin = ClosedStdin()
 
     def report_to(self, report: Callable[[str, str], None] | None) -> None:
         self.stdout.report = report

@@ -102,7 +102,7 @@ def child_env() -> dict[str, str]:
 class _StreamReader:
     """Reads the records a child appends to its stream file, complete lines only."""
 
-    def __init__(self, path: Path, trace: Trace, on_record: Callable[[dict], None] | None) -> None:
+    def __init__(self, path: Path, trace: Trace, on_record: Callable[[dict[str, Any]], None] | None) -> None:
         self.path = path
         self.trace = trace
         self.on_record = on_record
@@ -139,7 +139,7 @@ def record(
     seed: int = 0,
     timeout: float | None = None,
     stream_to: Path | None = None,
-    on_record: Callable[[dict], None] | None = None,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
     cancel: threading.Event | None = None,
     warm: WarmPool | None = None,
     budget: Budget | None = None,

@@ -291,7 +291,7 @@ class Recorder:
     def _name_variable(self, name: str, value: Any) -> None:
         ref = tfh.ref_of(value)
         var = self.variables.get(ref) if ref is not None else None
-        if var is None or ref in self.named:
+        if var is None or ref is None or ref in self.named:
             return
         self.named.add(ref)
         var.pyname = name

@@ -54,7 +54,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         yield hooks
     finally:
         tfh.run_functions_eagerly(was_eager)
-        warnings.filters[:] = saved_filters
+        warnings.filters[:] = saved_filters  # type: ignore[index]  # typeshed: a Sequence; a list
         os._exit, os.abort = saved_exits
         if output is not None:
             output.report_to(None)
@@ -239,4 +239,4 @@ def _scan_scope(rec: Recorder, scope: dict[str, Any]) -> None:
     class _Scope:
         f_locals = scope
 
-    rec.scan_names(_Scope)  # type: ignore[arg-type]
+    rec.scan_names(_Scope)

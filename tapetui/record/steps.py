@@ -55,7 +55,7 @@ class StepRows:
         if tape.line is None:  # created unseen: it is known from its ``with`` on
             tape.file, tape.line = file, line
         flags = tape.persistent, tape.watch_accessed_variables
-        row = [ENTER, 0, state.id, file, line, *flags, parent_id]
+        row: list[Any] = [ENTER, 0, state.id, file, line, *flags, parent_id]
         self._add(_on_thread(row))
         if tape.enter_seq is None:
             tape.enter_seq, tape.parent = row[1], parent_id
@@ -69,7 +69,7 @@ class StepRows:
         file, line = self.rec.where()
         watched = list(state.watched)
         watched += [r for r in tfh.watched_variable_refs(gt) if r not in watched]
-        row = [EXIT, 0, state.id, file, line, watched]
+        row: list[Any] = [EXIT, 0, state.id, file, line, watched]
         self._add(row)
         state.record.exit_seq, state.record.watched = row[1], watched
 
@@ -147,6 +147,7 @@ class StepRows:
             return None
         leaf = structure
         ref = tfh.ref_of(leaf)
+        shape: list[int] | None
         if isinstance(leaf, tfh.EagerTensor):
             name = None if site is None else self._name(leaf, site, len(tensors))
             value = tfh.value_of(leaf)
@@ -167,9 +168,7 @@ class StepRows:
         if type(value) is not np.ndarray:  # a scalar string is bytes
             value = np.asarray(value)
         data, s = capture(value, self.rec.budget.elements, self.rec.budget.preview)
-        summary = None if s is None else [s.size, s.preview, s.min, s.max, s.mean, s.nan, s.inf]
-        if summary is not None:
-            summary.append(s.norm)
+        summary = None if s is None else [s.size, s.preview, s.min, s.max, s.mean, s.nan, s.inf, s.norm]
         return [ref, dtype, list(value.shape), data, summary, name]
 
     def _name(self, tensor: Any, site: Site, position: int) -> str | None:
@@ -199,12 +198,19 @@ def _on_thread(row: list[Any]) -> list[Any]:
 # --- the wrappers the hooks switch to when summarising starts ---------------------------------
 
 
+def _rows(rec: Recorder) -> StepRows:
+    """The recorder's step rows, made before these wrappers are installed."""
+    rows = rec.steps
+    assert rows is not None
+    return rows
+
+
 def lean_enter(rec: Recorder, original: Callable[..., Any]) -> Callable[..., Any]:
     def __enter__(self: Any) -> Any:
         result = original(self)
         if not rec.muted:
             with rec.guard():
-                rec.steps.entered(self)
+                _rows(rec).entered(self)
         return result
 
     return __enter__
@@ -215,7 +221,7 @@ def lean_exit(rec: Recorder, original: Callable[..., Any]) -> Callable[..., Any]
         result = original(self, *exc_info)
         if not rec.muted:
             with rec.guard():
-                rec.steps.exited(self)
+                _rows(rec).exited(self)
         return result
 
     return __exit__
@@ -228,7 +234,7 @@ def lean_gradient(rec: Recorder, method: str) -> Callable[[Callable[..., Any]], 
 
         def end(begun: Any, result: Any, error: BaseException | None) -> None:
             if begun is not None:
-                rec.steps.called(*begun, method=method, result=result, error=error)
+                _rows(rec).called(*begun, method=method, result=result, error=error)
 
         return tfh.observe_calls(rec, original, begin, end)
 

@@ -59,7 +59,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
         gen_resource_variable_ops.read_variable_op
     ),
     "context.op_callbacks": lambda: context.context().op_callbacks,
-    "threading.Thread._bootstrap_inner": lambda: threading.Thread._bootstrap_inner,
+    "threading.Thread._bootstrap_inner": lambda: threading.Thread.__dict__["_bootstrap_inner"],
     "polymorphic_function.Function.__call__": lambda: TFFunction.__dict__["__call__"],
     "polymorphic_function.UnliftedInitializerVariable.__init__": lambda: (
         polymorphic_function.UnliftedInitializerVariable.__dict__["__init__"]
@@ -145,11 +145,14 @@ def keras_path(obj: Any) -> str | None:
 
 def ref_of(obj: Any) -> int | None:
     """The trace id of a tensor or variable (a variable's id is its handle's), else ``None``."""
+    ref: int
     if isinstance(obj, EagerTensor):
-        return obj._id
+        ref = obj._id
+        return ref
     var = as_tf_variable(obj)
     if var is not None and isinstance(var.handle, EagerTensor):
-        return var.handle._id
+        ref = var.handle._id
+        return ref
     return None
 
 
@@ -262,7 +265,7 @@ def patch_function_calls(
     its own); each such call is reported to ``on_xla_call(name)``."""
 
     def make(original: Any) -> Any:
-        @traceback_utils.filter_traceback
+        @traceback_utils.filter_traceback  # type: ignore[untyped-decorator]  # TF's is untyped
         def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
             if not eager_function_run.RUN_FUNCTIONS_EAGERLY:
                 return original(self, *args, **kwargs)
@@ -591,7 +594,9 @@ def _after(rec: Recorder, hook: Callable[..., None]) -> Callable[[Any], Any]:
 
 def _patch_tape(hooks: Hooks, rec: Recorder) -> None:
     def init(original: Any) -> Any:
-        def __init__(self: Any, persistent: bool = False, watch_accessed_variables: bool = True):
+        def __init__(
+            self: Any, persistent: bool = False, watch_accessed_variables: bool = True
+        ) -> None:
             original(self, persistent, watch_accessed_variables)
             if rec.muted:  # a tape of a function traced before its eager call
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tapetui.trace.checks import TraceFormatError
 from tapetui.trace.events import (
     AssignEvent,
     BackwardStepEvent,
@@ -22,7 +23,7 @@ from tapetui.trace.events import (
     WatchEvent,
     WatchItem,
 )
-from tapetui.trace.jsonio import TraceFormatError, load, save
+from tapetui.trace.jsonio import load, save
 from tapetui.trace.model import (
     FORMAT_VERSION,
     ErrorInfo,

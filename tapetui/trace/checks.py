@@ -11,9 +11,12 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 Check = Callable[[Any], bool]
 ColumnCheck = Callable[[Sequence[Any]], bool]

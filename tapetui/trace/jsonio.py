@@ -121,7 +121,7 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
 def _check_header(data: Any, where: str) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise TraceFormatError(f"{where} is not a tapetui trace")
-    version = data.get("version")
+    version: Any = data.get("version")  # checked on the next line
     if not CHECKS["int"](version) or version < 1:
         raise TraceFormatError(f"{where} has no valid format version")
     if version > FORMAT_VERSION:
@@ -157,7 +157,8 @@ def _read_tables(trace: Trace, data: dict[str, Any]) -> None:
     trace.tapes = {t.id: t for t in tables.objects(Tape, get("tapes"), "'tapes'", "a tape", rows)}
     variables = tables.objects(Variable, get("variables"), "'variables'", "a variable", rows)
     tensors = tables.objects(Tensor, get("tensors"), "'tensors'", "a tensor", rows)
-    for holder in (*variables, *(t for t in tensors if t.summary is not None)):
+    holders: list[Variable | Tensor] = [*variables, *(t for t in tensors if t.summary is not None)]
+    for holder in holders:
         holder.summary = _summary(holder.summary)
     trace.variables = {v.id: v for v in variables}
     trace.tensors = {t.id: t for t in tensors}

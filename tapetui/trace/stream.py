@@ -15,9 +15,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from tapetui.trace.checks import TraceFormatError
 from tapetui.trace.events import Event
 from tapetui.trace.jsonio import (
-    TraceFormatError,
     _error,
     call_from_dict,
     event_from_dict,
@@ -41,7 +41,8 @@ def _to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
     names = [f.name for f in dataclasses.fields(cls)]
     kind = [f"'kind': {cls.kind!r}"] if issubclass(cls, Event) else []
     items = ", ".join([*kind, *(f"{n!r}: v.{n}" for n in names)])
-    return eval(f"lambda v: {{{items}}}", {})  # only our own field names go in
+    to_dict: Callable[[Any], dict[str, Any]] = eval(f"lambda v: {{{items}}}", {})  # our names only
+    return to_dict
 
 
 def _fields(value: Any) -> dict[str, Any]:

@@ -17,12 +17,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, groupby, islice, repeat
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tapetui.trace.checks import TraceFormatError, build, check_column, field_names
 from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 Table = dict[str, Any]
 """``{"fields": [name, …], "columns": [[value, …] per field]}`` (format 2: ``"rows"``)."""
@@ -206,7 +209,7 @@ def _event_table(part: Any, rows: bool) -> list[Event]:
         raise TraceFormatError(f"unknown event kind {kind!r:.40}")
     built = objects(cls, part, f"the {kind} events", f"a {kind} event", rows)
     if cls is WatchEvent:
-        for event in built:
+        for event in cast(list[WatchEvent], built):
             event.items = [build(WatchItem, i, "a watch item") for i in event.items]
     return built
 

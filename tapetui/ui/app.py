@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -28,7 +28,8 @@ class TapeTuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tapetui"
     ENABLE_COMMAND_PALETTE = True
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    # Textual declares it `ClassVar[...] | None`, which mypy reads as an instance variable:
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]  # type: ignore[misc]
     MIN_SIZE: ClassVar[tuple[int, int]] = (20, 10)
     """Columns × rows below which the app shows ``terminal too small`` instead of its panes.
     Below it, Textual 8.2.8's command palette crashes: PageDown at 4 rows or less (``KeyError``),
@@ -61,7 +62,7 @@ class TapeTuiApp(App[int]):
 
             self.warm = WarmPool()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The first screen is the debugger or the picker itself, not one pushed over a blank one.
 
         A screen pushed from ``on_mount`` is laid out and painted while Textual still holds the
@@ -123,7 +124,7 @@ class TapeTuiApp(App[int]):
         screen = self.screen
         return not isinstance(screen, DebuggerScreen) or screen.ready
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, DebuggerScreen):
             for title, help_text, action in screen.PALETTE:

@@ -41,7 +41,8 @@ _KINDS: dict[type[Event], str] = {
 class Step(NamedTuple):
     """One place the cursor can stop (a tuple: a big trace has hundreds of thousands)."""
 
-    index: int
+    # mypy forbids a field named like tuple.index; it shadows the method on purpose:
+    index: int  # type: ignore[assignment]
     kind: str
     """``forward``, ``backward``, ``sum``, ``gradient`` or ``error``."""
     event: Event
@@ -119,6 +120,7 @@ def build_steps(trace: Trace) -> list[Step]:
     calls = trace.gradient_calls
     kinds = _KINDS
     make = tuple.__new__  # Step's own __new__ is a Python call; this loop runs per event
+    kind: str | None
     for event in trace.events:
         cls = type(event)
         if cls is OpEvent:
@@ -148,8 +150,7 @@ class _Jumps:
 
     def __init__(self, steps: list[Step]) -> None:
         self.steps = steps
-        firsts = {step.tape: step.index for step in reversed(steps)}  # earliest wins
-        firsts.pop(None, None)
+        firsts = {s.tape: s.index for s in reversed(steps) if s.tape is not None}  # earliest wins
         self.tape_starts: dict[int, int] = dict(sorted(firsts.items(), key=lambda kv: kv[1]))
         """Each tape's first step, in the order the tapes first appear."""
         self.starts = list(self.tape_starts.values())

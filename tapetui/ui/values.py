@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from tapetui.explain.backward import data_of
+from tapetui.explain.backward import data_of as data_of  # re-exported for the panes
 from tapetui.trace import (
     BackwardStepEvent,
     GradientCall,

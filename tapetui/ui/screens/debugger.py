@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import tokenize
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -156,7 +156,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
         self.seed = seed
         self.trace = trace
         self.stepper: Stepper | None = None
-        self.explanations: dict[int, Any] = {}
+        self.explanations: Mapping[int, Any] = {}
         self.missing: list[Missing] = []
         self.why_position = -1
         self.recording = False

@@ -14,15 +14,24 @@ from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.screen import Screen
     from textual.widgets import ContentSwitcher
 
     from tapetui.trace import Trace
     from tapetui.ui.steps import Step, Stepper
 
+if TYPE_CHECKING:
+    _Screen = Screen[None]
+    """What the mixin is mixed into, for the type checker; a plain class at run time."""
+else:
+    _Screen = object
+
 SEARCH_HINT = "op type, tensor or variable name, or line: Mul, loss, 35"
 
 
-class Driving:
+class Driving(_Screen):
     """The debugger's search and jump actions (a mixin: the screen gives trace and stepper)."""
 
     trace: Trace | None
@@ -34,12 +43,8 @@ class Driving:
 
         def _move(self, moved: object, nothing: str) -> None: ...
         def action_why(self) -> None: ...
-        def refresh_bindings(self) -> None: ...
         @property
         def switcher(self) -> ContentSwitcher: ...
-        def notify(self, message: str, *, timeout: float = 2, markup: bool = True) -> None: ...
-        @property
-        def app(self) -> object: ...
 
     @property
     def shown_file(self) -> str | None:
@@ -50,12 +55,14 @@ class Driving:
         file = step.file if step is not None else None
         return file if file in self.trace.sources else self.trace.scenario
 
-    def _ask(self, prompt: str, hint: str, value: str, then: object) -> None:
+    def _ask(
+        self, prompt: str, hint: str, value: str, then: Callable[[str | None], None]
+    ) -> None:
         if self.trace is None or self.stepper is None:
             return
         from tapetui.ui.screens.ask import AskScreen  # only here: Input is not needed at start
 
-        self.app.push_screen(AskScreen(prompt, hint, value), then)  # type: ignore[attr-defined]
+        self.app.push_screen(AskScreen(prompt, hint, value), then)
 
     # / and f ----------------------------------------------------------------------------------
 
@@ -74,7 +81,7 @@ class Driving:
         """``f`` and ``F`` are keys (and on the key bar) once there is a search to repeat."""
         if action in ("search_next", "search_previous"):
             return bool(self.last_query)
-        return super().check_action(action, parameters)  # type: ignore[misc]
+        return super().check_action(action, parameters)
 
     def action_search_next(self) -> None:
         self._find(forward=True)

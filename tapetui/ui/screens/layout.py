@@ -12,8 +12,13 @@ from typing import TYPE_CHECKING
 from textual import events
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
+    from textual.screen import Screen
     from textual.widgets import ContentSwitcher
+
+    _Screen = Screen[None]
+    """What the mixin is mixed into, for the type checker; a plain class at run time."""
+else:
+    _Screen = object
 
 SINGLE_BELOW = 72
 """Narrower than this many columns, the panes are shown one at a time."""
@@ -21,7 +26,7 @@ PANES = ("source", "right", "tapes")
 """The order ``x`` cycles through: the source, the step detail (or why, or output), the tapes."""
 
 
-class PaneLayout:
+class PaneLayout(_Screen):
     """One pane at a time in a narrow terminal (a mixin for the debugger screen)."""
 
     shown_pane = "source"
@@ -29,11 +34,8 @@ class PaneLayout:
 
     if TYPE_CHECKING:
 
-        def query_one(self, selector: str) -> DOMNode: ...
-        def refresh_bindings(self) -> None: ...
         @property
         def switcher(self) -> ContentSwitcher: ...
-        def watch(self, obj: DOMNode, attribute: str, callback: object, init: bool) -> None: ...
 
     @property
     def single(self) -> bool:
@@ -71,4 +73,4 @@ class PaneLayout:
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_pane":
             return self.single
-        return super().check_action(action, parameters)  # type: ignore[misc]
+        return super().check_action(action, parameters)

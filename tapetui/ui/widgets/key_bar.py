@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -36,7 +36,7 @@ class ShownKey:
         return cell_len(self.display) + cell_len(self.description) + 3
 
 
-def shown_keys(screen: Screen) -> tuple[list[ShownKey], ShownKey | None]:
+def shown_keys(screen: Screen[Any]) -> tuple[list[ShownKey], ShownKey | None]:
     """The screen's keys to show (one per action, in binding order) and the palette's key."""
     app = screen.app
     palette_binding = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
@@ -113,7 +113,7 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is not self.screen:
             return
         shown = shown_keys(screen)
