@@ -30,7 +30,7 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
-from typing import Any
+from typing import Any, TextIO
 
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.recorder import Recorder
@@ -149,9 +149,16 @@ class _ShownWarnings:
     def __enter__(self) -> _ShownWarnings:
         self._show = warnings.showwarning
 
-        def showwarning(message: Any, category: Any, filename: str, lineno: int, *a: Any) -> None:
+        def showwarning(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
             self.shown.append((str(message), category, filename, lineno))
-            self._show(message, category, filename, lineno, *a)
+            self._show(message, category, filename, lineno, file, line)
 
         warnings.showwarning = showwarning
         return self
@@ -161,7 +168,9 @@ class _ShownWarnings:
 
     def forget(self) -> None:
         for text, category, filename, lineno in self.shown:
-            warnings.onceregistry.pop((text, category), None)
+            once = getattr(warnings, "onceregistry", None)  # not in the type stubs
+            if isinstance(once, dict):
+                once.pop((text, category), None)
             for module in list(sys.modules.values()):
                 if getattr(module, "__file__", None) == filename:
                     registry = getattr(module, "__warningregistry__", None)

@@ -94,10 +94,8 @@ def series(summaries: list[CallSummary]) -> dict[str, list[float]]:
 def first_nonfinite(summaries: list[CallSummary]) -> int | None:
     """The row of the first gradient call (in the order they ran) whose gradients hold NaN or
     Inf; ``None`` when every gradient is finite."""
-    ran = sorted(
-        (i for i, s in enumerate(summaries) if s.call is not None), key=lambda i: summaries[i].call
-    )
-    return next((i for i in ran if summaries[i].nonfinite), None)
+    ran = sorted((s.call, i) for i, s in enumerate(summaries) if s.call is not None)
+    return next((i for _, i in ran if summaries[i].nonfinite), None)
 
 
 def title(summaries: list[CallSummary]) -> str:
