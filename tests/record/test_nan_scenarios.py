@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from tapetui.explain import explain
 from tapetui.explain.backward import steps_by_call
 from tapetui.explain.nonfinite import NonFinite, nonfinite
 from tapetui.record import record
-from tapetui.record.budget import Budget
 from tapetui.report.build import build_report
 from tapetui.report.text import render_text
 from tapetui.trace.model import Trace
@@ -27,20 +25,9 @@ CONTROLS = [name for name in NAMES if name.endswith("_control.py")]
 
 
 @pytest.fixture(scope="module")
-def traces() -> dict[str, Trace]:
-    """Every scenario of ``scenarios/nan`` recorded once, two at a time."""
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            found = list(pool.map(_record, NAMES))
-    finally:
-        os.chdir(cwd)
-    return dict(zip(NAMES, found, strict=True))
-
-
-def _record(name: str) -> Trace:
-    return record(Path("scenarios") / "nan" / name, budget=Budget(tapes=0, ops=0))
+def traces(nan_traces: dict[str, Trace]) -> dict[str, Trace]:
+    """Every scenario of ``scenarios/nan`` (recorded once per session, ``tests/conftest.py``)."""
+    return nan_traces
 
 
 def cause_of(trace: Trace) -> NonFinite:

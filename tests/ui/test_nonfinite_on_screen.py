@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,6 @@ from textual.widgets import DataTable
 
 from tapetui.explain.broadcast import elementwise
 from tapetui.explain.finite import nonfinite
-from tapetui.record import record
-from tapetui.record.budget import Budget
 from tapetui.report.build import build_report
 from tapetui.trace import load
 from tapetui.trace.model import Trace
@@ -27,7 +23,7 @@ from tapetui.ui.screens.overview import OverviewScreen
 from tapetui.ui.steps import Stepper
 from tapetui.ui.tapes import tapes_pane_lines
 from tapetui.ui.why import explanations_for
-from tests.record.conftest import ROOT, line_of
+from tests.record.conftest import line_of
 
 TRACES = Path(__file__).resolve().parent / "traces"
 NAMES = [
@@ -40,20 +36,9 @@ NAMES = [
 
 
 @pytest.fixture(scope="module")
-def traces() -> dict[str, Trace]:
-    """The scenarios these tests look at, recorded once, two at a time."""
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            found = list(pool.map(_record, NAMES))
-    finally:
-        os.chdir(cwd)
-    return dict(zip(NAMES, found, strict=True))
-
-
-def _record(name: str) -> Trace:
-    return record(Path("scenarios") / "nan" / name, budget=Budget(tapes=0, ops=0))
+def traces(nan_traces: dict[str, Trace]) -> dict[str, Trace]:
+    """The scenarios these tests look at (recorded once per session, ``tests/conftest.py``)."""
+    return {name: nan_traces[name] for name in NAMES}
 
 
 def _calls_in_tapes_pane(trace: Trace) -> list[tuple[str, str]]:
