@@ -75,19 +75,50 @@ def summarize(trace: Trace) -> list[CallSummary]:
     return rows
 
 
+@dataclass(frozen=True)
+class Curve:
+    """One series over the tapes: each tape's first call's target value, or a source's gradient
+    norm (missing values skipped, and NaN/Inf: a plot cannot draw them, and the title names the
+    first call they appear in)."""
+
+    name: str
+    """The target's name (``loss``), or ``|∇name|`` for a source's gradient norm."""
+    tapes: list[int] = field(default_factory=list)
+    """The tape of each value (the overview's ``tape`` column)."""
+    values: list[float] = field(default_factory=list)
+    gradient: bool = False
+    """Whether the values are gradient norms (else the target's values)."""
+
+
+def _add(curves: dict[str, Curve], name: str, tape: int, value: float | None, grad: bool) -> None:
+    curve = curves.setdefault(name, Curve(name, gradient=grad))
+    if value is not None and math.isfinite(value):
+        curve.tapes.append(tape)
+        curve.values.append(value)
+
+
+def curves(summaries: list[CallSummary]) -> list[Curve]:
+    """The target of each tape's first call, by the target's name, then each source's gradient
+    norm (a source whose gradients were all ``None`` has an empty curve)."""
+    firsts = [s for s in summaries if s.first and s.call is not None]
+    targets: dict[str, Curve] = {}
+    for s in firsts:
+        if s.target is not None:
+            _add(targets, s.target_name, s.tape, s.target, False)
+    norms: dict[str, Curve] = {}
+    for name in dict.fromkeys(n for s in firsts for n in s.norms):
+        norms[name] = Curve(f"|∇{name}|", gradient=True)
+        for s in firsts:
+            _add(norms, name, s.tape, s.norms.get(name), True)
+    return [*targets.values(), *norms.values()]
+
+
 def series(summaries: list[CallSummary]) -> dict[str, list[float]]:
     """Each tape's first call across tapes: its target's value under the target's name and
-    ``|∇name|`` for each source (missing values skipped, and NaN/Inf: a sparkline cannot plot
-    them, and the title names the first call they appear in)."""
-    firsts = [s for s in summaries if s.first and s.call is not None]
+    ``|∇name|`` for each source (the values of :func:`curves`)."""
     out: dict[str, list[float]] = {}
-    for s in firsts:
-        if s.target is not None and math.isfinite(s.target):
-            out.setdefault(s.target_name, []).append(s.target)
-    names = list(dict.fromkeys(n for s in firsts for n in s.norms))
-    for name in names:
-        norms = [s.norms.get(name) for s in firsts]
-        out[f"|∇{name}|"] = [v for v in norms if v is not None and math.isfinite(v)]
+    for curve in curves(summaries):
+        out.setdefault(curve.name, []).extend(curve.values)
     return out
 
 
@@ -123,3 +154,9 @@ def scaled(values: list[float]) -> tuple[list[float], str]:
     if values and min(values) > 0 and max(values) / min(values) > LOG_SPAN:
         return [math.log10(v) for v in values], "log"
     return list(values), "linear"
+
+
+def scale_of(shown: list[Curve]) -> str:
+    """The scale one axis draws ``shown`` on: ``log`` when their values together span more than
+    :data:`LOG_SPAN` (all positive), else ``linear`` (the rule of :func:`scaled`)."""
+    return scaled([v for curve in shown for v in curve.values])[1]

@@ -13,7 +13,16 @@ from textual.widgets import DataTable, Label, Sparkline
 from tapetui.trace import Trace
 from tapetui.trace.labels import format_data
 from tapetui.ui.literal import content_line, literal_line
-from tapetui.ui.overview import CallSummary, first_nonfinite, scaled, series, summarize, title
+from tapetui.ui.overview import (
+    CallSummary,
+    curves,
+    first_nonfinite,
+    scaled,
+    series,
+    summarize,
+    title,
+)
+from tapetui.ui.widgets.curves_plot import CurvesPlot, drawn
 from tapetui.ui.widgets.key_bar import KeyBar
 
 
@@ -22,7 +31,8 @@ def _number(value: float | None) -> str:
 
 
 class OverviewScreen(Screen[int | None]):
-    """One row per gradient call of each tape; the sparklines show each tape's first call.
+    """One row per gradient call of each tape; the sparklines and the plot show each tape's
+    first call (``textual-plotext`` is imported with this module, when the overview opens).
 
     | Key | Action |
     | :- | :- |
@@ -53,6 +63,9 @@ class OverviewScreen(Screen[int | None]):
                         content_line(f"{_number(values[0])} → {_number(values[-1])}"),
                         classes="series-range",
                     )
+        over_tapes = curves(self.summaries)
+        if drawn(over_tapes):
+            yield CurvesPlot(over_tapes, id="curves")
         yield DataTable(id="tape-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
