@@ -38,6 +38,7 @@ from tapetui.ui.why import (
 )
 from tapetui.ui.widgets.key_bar import KeyBar
 from tapetui.ui.widgets.lines_view import LinesView
+from tapetui.ui.widgets.output_pane import OutputPane
 from tapetui.ui.widgets.output_view import OutputView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.status_line import StatusLine
@@ -172,7 +173,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             with ContentSwitcher(initial="detail", id="right"):
                 yield LinesView(id="detail")
                 yield LinesView(id="why")
-                yield OutputView(id="output")
+                yield OutputPane(id="output")
         yield Timeline(id="timeline")
         yield KeyBar()
 
@@ -191,7 +192,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
 
     @property
     def output_pane(self) -> OutputView:
-        return self.query_one("#output", OutputView)
+        return self.query_one("#output-text", OutputView)
 
     @property
     def tapes_pane(self) -> LinesView:
@@ -317,7 +318,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             self.stepper.go(opened_at)
         text, state = status_text(trace, opened_at, len(self.stepper.steps))
         self.set_status(text + note, state)
-        self.output_pane.show_trace(trace)
+        self.query_one(OutputPane).show_trace(trace)  # the printed text and the figures
         self.show_step()
 
     def show_step(self) -> None:
