@@ -9,6 +9,7 @@ import fcntl
 import io
 import os
 import pty
+import re
 import select
 import struct
 import subprocess
@@ -151,7 +152,8 @@ def test_a_bad_figure_file_shows_its_path_and_one_sentence(tmp_path: Path) -> No
     damaged.write_bytes(red_png(tmp_path / "good.png").read_bytes()[:60])
     fifo = tmp_path / "figure.png"
     os.mkfifo(fifo)  # opening it to read would wait for a writer: it must not be waited on
-    paths = [str(tmp_path / "gone.png"), str(text), str(fifo), "/dev/zero", str(damaged)]
+    hostile = str(tmp_path / "a\x1b]0;title\x07[b]x.png")
+    paths = [str(tmp_path / "gone.png"), str(text), str(fifo), "/dev/zero", str(damaged), hostile]
     started = time.monotonic()
     children, _ = run_pane(with_figures(*paths), "kitty")
     assert time.monotonic() - started < 30
@@ -167,6 +169,8 @@ def test_a_bad_figure_file_shows_its_path_and_one_sentence(tmp_path: Path) -> No
         "The figure cannot be shown: it is not a regular file.",
         f"5. figure shown at line 13: {paths[4]}",
         "The figure cannot be shown: the PNG image is damaged.",
+        f"6. figure shown at line 14: {tmp_path}/a␛]0;title␇[b]x.png",  # shown, never acted on
+        "The figure cannot be shown: the file is not there any more.",
     ]
 
 
@@ -299,3 +303,28 @@ def test_a_screenshot_from_a_terminal_writes_no_escape_codes_to_it(tmp_path: Pat
     assert b"\x1b" not in written
     assert written.strip().splitlines()[-1] == b"False 0"
     assert (tmp_path / "out.svg").exists()
+
+
+def test_figures_shown_again_free_the_images_kitty_holds(tmp_path: Path) -> None:
+    trace = with_figures(str(red_png(tmp_path / "figure-1.png")))
+    written = io.StringIO()
+
+    async def flow() -> list[str]:
+        app = PaneApp(trace, "kitty")
+        async with app.run_test(size=(80, 40)) as pilot:
+            await pilot.pause()
+            app.query_one(OutputPane).show_trace(trace)  # as after r (re-run)
+            await pilot.pause()
+            return [type(c).__name__ for c in app.query_one(FiguresView).children]
+
+    real, sys.__stdout__ = sys.__stdout__, written  # type: ignore[misc]
+    try:
+        children = asyncio.run(flow())
+    finally:
+        sys.__stdout__ = real  # type: ignore[misc]
+    assert children == ["Label", "TGPImage"]
+    sent = written.getvalue()
+    placed = re.findall(r"\x1b_Ga=p,i=(\d+)", sent)
+    deleted = re.findall(r"\x1b_Ga=d,I=(\d+)", sent)
+    assert placed[0] in deleted  # the first figure's image is freed in the terminal
+    assert placed[-1] not in deleted  # the one on screen is kept

@@ -51,6 +51,8 @@ class FiguresView(VerticalScroll):
     def show_figures(self, figures: list[Figure]) -> None:
         """Show ``figures`` (from the next time the view is on screen)."""
         self.figures, self._built = figures, False
+        for image in self.query(".figure-image"):
+            setattr(image, "image", None)  # noqa: B010  # Kitty: the terminal frees its copy
         self.remove_children()
         self.set_class(bool(figures) and self.protocol is not None, "-shown")
         if self.has_class("-shown") and self.is_on_screen:
