@@ -139,6 +139,18 @@ def test_the_overview_shows_the_plot_with_its_legend() -> None:
     assert "loss (left, log)" in asyncio.run(flow())
 
 
+def test_one_tape_gets_no_plot_over_the_tapes() -> None:
+    async def flow() -> int:
+        app = build_app([str(TRACES / "persistent.json")])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("v")
+            await pilot.pause()
+            assert isinstance(app.screen, OverviewScreen)
+            return len(app.screen.query(CurvesPlot))
+
+    assert asyncio.run(flow()) == 0
+
+
 def test_plotext_is_imported_only_when_the_overview_opens() -> None:
     code = (
         "import sys, tapetui.ui.app, tapetui.ui.screens.debugger\n"

@@ -22,7 +22,7 @@ from tapetui.ui.overview import (
     summarize,
     title,
 )
-from tapetui.ui.widgets.curves_plot import CurvesPlot, drawn
+from tapetui.ui.widgets.curves_plot import CurvesPlot, worth_plotting
 from tapetui.ui.widgets.key_bar import KeyBar
 
 
@@ -64,7 +64,7 @@ class OverviewScreen(Screen[int | None]):
                         classes="series-range",
                     )
         over_tapes = curves(self.summaries)
-        if drawn(over_tapes):
+        if worth_plotting(over_tapes):
             yield CurvesPlot(over_tapes, id="curves")
         yield DataTable(id="tape-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()

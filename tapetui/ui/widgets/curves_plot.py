@@ -35,6 +35,12 @@ def drawn(curves: list[Curve]) -> list[Curve]:
     return [curve for curve in curves if curve.values]
 
 
+def worth_plotting(curves: list[Curve]) -> bool:
+    """Whether a plot over the tapes shows something the sparklines do not: a curve of two or
+    more values (one tape's values are single points, and the table has them)."""
+    return any(len(curve.values) >= 2 for curve in curves)
+
+
 def sides(curves: list[Curve]) -> dict[str, list[Curve]]:
     """The curves of each axis: targets on the left, gradient norms on the right (all on the left
     when only one kind has values)."""
