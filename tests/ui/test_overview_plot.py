@@ -17,7 +17,7 @@ from tapetui.trace import Trace, load
 from tapetui.ui import build_app
 from tapetui.ui.overview import Curve, curves, summarize
 from tapetui.ui.screens.overview import OverviewScreen
-from tapetui.ui.widgets.curves_plot import CurvesCanvas, CurvesPlot, legend
+from tapetui.ui.widgets.curves_plot import MAX_POINTS, CurvesCanvas, CurvesPlot, legend
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACES = Path(__file__).resolve().parent / "traces"
@@ -95,6 +95,17 @@ def test_a_nan_loss_is_left_out_of_the_plot_at_its_tape() -> None:
     loss = curves(summaries)[0]
     assert loss.tapes[:3] == [1, 3, 4] and len(loss.values) == 99
     assert all(math.isfinite(v) for v in loss.values)
+
+
+def test_twenty_thousand_tapes_are_thinned_and_a_spike_stays() -> None:
+    values = [1.0 + (i % 7) / 100 for i in range(20_000)]
+    values[12_345] = 99.0
+    canvas = CurvesCanvas([Curve("loss", list(range(1, 20_001)), values)])
+    canvas.draw()
+    tapes, drawn = canvas.plt.monitor.x[0], canvas.plt.monitor.y[0]
+    assert len(drawn) <= MAX_POINTS
+    assert drawn[tapes.index(12_346)] == 99.0 and min(drawn) == 1.0
+    assert tapes == sorted(tapes)
 
 
 def test_the_plot_renders_the_same_twice_and_its_log_scale_is_applied_once() -> None:

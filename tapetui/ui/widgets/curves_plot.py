@@ -13,6 +13,7 @@ a name would act. The legend under the plot names each curve in its colour, thro
 
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
 from rich.text import Text
@@ -26,6 +27,9 @@ from tapetui.ui.overview import Curve, scale_of
 
 COLOURS = (12, 10, 9, 13, 14, 11)
 """The 256-colour codes of the curves, in turn: plotext's and Rich's numbering are the same."""
+MAX_POINTS = 400
+"""Points drawn per curve at most: a 120-column plot has some 230 dots across, and plotext's
+time grows with the points (20,000 take seconds a render, 400 a tenth of one)."""
 NAME_WIDTH = 40
 """Characters of a curve's name shown in the legend (longer names end in ``…``)."""
 
@@ -33,6 +37,21 @@ NAME_WIDTH = 40
 def drawn(curves: list[Curve]) -> list[Curve]:
     """The curves with something to draw."""
     return [curve for curve in curves if curve.values]
+
+
+def thinned(tapes: list[int], values: list[float]) -> tuple[list[int], list[float]]:
+    """At most about :data:`MAX_POINTS` of the points, in order: each run of neighbours reduced to
+    its lowest and highest value, so a spike stays visible."""
+    if len(values) <= MAX_POINTS:
+        return tapes, values
+    run = math.ceil(len(values) / (MAX_POINTS // 2))
+    kept: list[int] = []
+    for start in range(0, len(values), run):
+        span = range(start, min(start + run, len(values)))
+        low = min(span, key=values.__getitem__)
+        high = max(span, key=values.__getitem__)
+        kept += sorted({low, high})
+    return [tapes[i] for i in kept], [values[i] for i in kept]
 
 
 def worth_plotting(curves: list[Curve]) -> bool:
@@ -86,7 +105,7 @@ class CurvesCanvas(PlotextPlot):
         for side, shown in by_side.items():
             for curve in shown:
                 colour = COLOURS[self.curves.index(curve) % len(COLOURS)]
-                plt.plot(curve.tapes, curve.values, color=colour, yside=side)
+                plt.plot(*thinned(curve.tapes, curve.values), color=colour, yside=side)
             plt.yscale(self.scales[side], yside=side)
             # plotext takes ``yside`` here; textual-plotext's type stub leaves it out.
             cast(Any, plt).ylabel(axis_title(shown, self.scales[side]), yside=side)
