@@ -108,6 +108,16 @@ def test_twenty_thousand_tapes_are_thinned_and_a_spike_stays() -> None:
     assert tapes == sorted(tapes)
 
 
+def test_curves_holding_the_same_numbers_get_their_own_colours() -> None:
+    same = [Curve("|∇a|", [1, 2], [1.0, 2.0], True), Curve("|∇b|", [1, 2], [1.0, 2.0], True)]
+    canvas = CurvesCanvas(same)
+    canvas.draw()
+    first, second = (colours[0] for colours in canvas.plt.monitor.color)  # one per point
+    assert first != second
+    marks = [span.style for span in legend(canvas.curves, canvas.scales).spans if span.style]
+    assert marks == [f"color({first})", f"color({second})"]
+
+
 def test_the_plot_renders_the_same_twice_and_its_log_scale_is_applied_once() -> None:
     async def flow() -> tuple[str, str]:
         app = build_app([str(REGRESSION)])

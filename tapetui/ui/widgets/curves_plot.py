@@ -76,6 +76,13 @@ def axis_title(side: list[Curve], scale: str) -> str:
     return f"{' and '.join(sorted(kinds))}, {scale} scale"
 
 
+def colour_of(curves: list[Curve], curve: Curve) -> int:
+    """The colour of ``curve``, by its place among ``curves`` (not by equality: two curves may
+    hold the same numbers)."""
+    place = next(i for i, c in enumerate(curves) if c is curve)
+    return COLOURS[place % len(COLOURS)]
+
+
 def tape_ticks(tapes: list[int], count: int = 5) -> list[int]:
     """Up to ``count`` whole tape numbers spread from the first tape to the last."""
     if not tapes:
@@ -104,7 +111,7 @@ class CurvesCanvas(PlotextPlot):
         by_side = sides(self.curves)
         for side, shown in by_side.items():
             for curve in shown:
-                colour = COLOURS[self.curves.index(curve) % len(COLOURS)]
+                colour = colour_of(self.curves, curve)
                 plt.plot(*thinned(curve.tapes, curve.values), color=colour, yside=side)
             plt.yscale(self.scales[side], yside=side)
             # plotext takes ``yside`` here; textual-plotext's type stub leaves it out.
@@ -123,8 +130,7 @@ def legend(curves: list[Curve], scales: dict[str, str]) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     for side, shown in sides(curves).items():
         for curve in shown:
-            colour = COLOURS[curves.index(curve) % len(COLOURS)]
-            text.append("▬ ", style=f"color({colour})")
+            text.append("▬ ", style=f"color({colour_of(curves, curve)})")
             name = curve.name if len(curve.name) <= NAME_WIDTH else curve.name[:NAME_WIDTH] + "…"
             text.append_text(literal_line(name))
             text.append(f" ({side}, {scales[side]})  ")
