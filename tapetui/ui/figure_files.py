@@ -66,20 +66,27 @@ class FigureUnreadable(Exception):
 
 
 def read_png(path: str) -> bytes:
-    """The bytes of the PNG at ``path``, or :class:`FigureUnreadable` with one sentence."""
+    """The bytes of the PNG at ``path``, or :class:`FigureUnreadable` with one sentence.
+
+    A device is never opened (opening one can act: a watchdog starts, a tape rewinds): the path
+    is looked at first, and what was opened (without blocking, should a FIFO be swapped in) is
+    checked again before it is read.
+    """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise FigureUnreadable("The figure cannot be shown: it is not a regular file.")
         fd = os.open(Path(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NOCTTY)
     except FileNotFoundError:
         raise FigureUnreadable(
             "The figure cannot be shown: the file is not there any more."
         ) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise FigureUnreadable(f"The figure cannot be shown: {_reason(exc)}.") from None
     with os.fdopen(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
             raise FigureUnreadable("The figure cannot be shown: it is not a regular file.")
-        if os.fstat(fd).st_size > MAX_BYTES:
+        if opened.st_size > MAX_BYTES:
             raise FigureUnreadable("The figure cannot be shown: the file is too large.")
         try:
             data = file.read(MAX_BYTES + 1)
@@ -90,5 +97,6 @@ def read_png(path: str) -> bytes:
     return data
 
 
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or type(exc).__name__).lower()
+def _reason(exc: OSError | ValueError) -> str:
+    strerror = exc.strerror if isinstance(exc, OSError) else None
+    return (strerror or "the path is not a file name").lower()

@@ -328,3 +328,21 @@ def test_figures_shown_again_free_the_images_kitty_holds(tmp_path: Path) -> None
     deleted = re.findall(r"\x1b_Ga=d,I=(\d+)", sent)
     assert placed[0] in deleted  # the first figure's image is freed in the terminal
     assert placed[-1] not in deleted  # the one on screen is kept
+
+
+def test_a_device_or_fifo_a_trace_names_is_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "figure.png"
+    os.mkfifo(fifo)
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda p, *a, **k: opened.append(str(p)) or real_open(p, *a, **k))
+    for path in ("/dev/zero", "/dev/null", str(fifo)):
+        with pytest.raises(FigureUnreadable, match="not a regular file"):
+            read_png(path)
+    with pytest.raises(FigureUnreadable, match="the path is not a file name"):
+        read_png("figure\x00.png")
+    assert opened == []
+    png = red_png(tmp_path / "figure-1.png")
+    assert read_png(str(png)).startswith(b"\x89PNG") and opened == [str(png)]
