@@ -59,6 +59,15 @@ def label(trace: Trace, ref: int | None) -> str:
     return f"tensor #{ref}"
 
 
+def expression(trace: Trace, ref: int | None) -> str:
+    """What an op computed, written with its inputs' names (``x*x``), even where the scenario
+    named the result (``z1``); a name or a value that no op made is its label."""
+    tensor = trace.tensors.get(ref) if ref is not None else None
+    if tensor is None or tensor.producer not in trace.ops or ref in trace.variables:
+        return label(trace, ref)
+    return expressions_of(trace).expression(trace, tensor.id)
+
+
 def structure_label(trace: Trace, structure: Any) -> str:
     """Label of a nested structure of refs: ``[W, b]``, ``{'w': W}``."""
     if isinstance(structure, list):
@@ -139,6 +148,17 @@ class Expressions:
         if found is None:
             found = self._labels[ref] = self.cut(trace, ref, LIMIT)[0]
         return found
+
+    def expression(self, trace: Trace, ref: int) -> str:
+        """The op's expression for its output even where the scenario named it: ``x*x`` for
+        ``z1``."""
+        tensor = trace.tensors.get(ref)
+        op = _producer(trace, tensor) if tensor is not None else None
+        if op is None or ref not in op.outputs or op.op_type in TRANSPARENT:
+            return self.label(trace, ref)
+        node = self._op_node(trace, op, ref)
+        part = self._whole_of(trace, node, LIMIT)
+        return part[0] if part is not None else self.cut_node(trace, node, LIMIT)[0]
 
     # what a tensor is ---------------------------------------------------------------------
 
@@ -260,7 +280,9 @@ class Expressions:
         part = self.whole(trace, ref, budget)
         if part is not None:
             return part
-        node = self.node(trace, ref)
+        return self.cut_node(trace, self.node(trace, ref), budget, top)
+
+    def cut_node(self, trace: Trace, node: _Node, budget: int, top: bool = True) -> Part:
         if node.form is None:
             return (_shorten(node.text, budget), ATOM) if top else ("…", ATOM)
         count = len(node.children) + len(node.extra)
