@@ -62,16 +62,25 @@ def _name(trace: Trace, ref: int | None) -> str:
     return "const" if name.startswith("constant ") else name
 
 
-def _tensor_row(trace: Trace, role: str, ref: int | None, width: int) -> Line:
-    name = short(_name(trace, ref), width)
-    return (f"{role:<4}{name:<{width}} {value_text(trace, ref)}  {type_text(trace, ref)}", "")
+_NAME_WIDTH = 12
+"""A tensor's name column in the forward step; a longer name (an expression) has its own line."""
+
+
+def _tensor_rows(trace: Trace, role: str, ref: int | None, width: int) -> list[Line]:
+    name = _name(trace, ref)
+    value = f"{value_text(trace, ref)}  {type_text(trace, ref)}"
+    if len(name) > width:
+        return [(f"{role:<4}{short(name, 40)}", ""), (f"    {value}", "")]
+    return [(f"{role:<4}{name:<{width}} {value}", "")]
 
 
 def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
     lines = _where(trace, step) + library_lines(op)
-    width = min(12, max((len(_name(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
-    lines += [_tensor_row(trace, "in", ref, width) for ref in op.inputs]
-    lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
+    names = [len(_name(trace, r)) for r in [*op.inputs, *op.outputs]]
+    width = min(_NAME_WIDTH, max((n for n in names if n <= _NAME_WIDTH), default=1))
+    for role, refs in (("in", op.inputs), ("out", op.outputs)):
+        for ref in refs:
+            lines += _tensor_rows(trace, role, ref, width)
     lines.append(("", ""))
     lines.append(_recorded_text(trace, step, op))
     if op.thread is not None:
