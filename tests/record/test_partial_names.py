@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
+from tapetui.record import record
 from tapetui.report.build import render_json
 from tapetui.trace import BackwardStepEvent, GradientSumEvent, OpEvent, Trace
 from tapetui.trace.labels import label
 from tapetui.ui.describe import describe
 from tapetui.ui.steps import Stepper
-from tests.record.conftest import Run
+from tests.record.conftest import ROOT, Run
 
 POWER = "gradient_inside_context.py"
 """``x = tf.constant(3.0)``, watched; ``y = x * x * x * x``; dy/dx = 108.0."""
@@ -83,3 +84,15 @@ def test_the_report_names_the_partials_of_each_backward_step(runs: dict[str, Run
     ]
     assert [s["contribution"] for s in steps] == [False, True, False, True, True, True]
     assert [s["tensorflow"] for s in steps] == [3.0, 27.0, 9.0, 27.0, 27.0, 27.0]
+
+
+def test_a_keras_layers_output_is_named_after_the_layer() -> None:
+    trace = record(ROOT / "scenarios" / "keras" / "custom_train_step.py")
+    ops = [e for e in trace.events if type(e) is OpEvent and not e.backward]
+    matmul = next(op for op in ops if op.layer == "hidden" and op.op_type == "MatMul")
+    relu = next(op for op in ops if op.layer == "hidden" and op.op_type == "Relu")
+    given = label(trace, matmul.inputs[0])
+    assert label(trace, relu.outputs[0]) == f"hidden({given})"
+    assert label(trace, matmul.outputs[0]) == f"{given} @ hidden/kernel"
+    into_out = next(op for op in ops if op.layer == "out" and op.op_type == "MatMul")
+    assert label(trace, into_out.inputs[0]) == f"hidden({given})"
