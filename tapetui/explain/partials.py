@@ -133,30 +133,42 @@ def same_value(trace: Trace, ref: int | None) -> int | None:
 
 def uses_in_call(trace: Trace, call: int) -> Counter[int | None]:
     """How many gradients flowed into each value in the call's backward pass: one per use of it
-    by an op TensorFlow differentiated (reads and identities pass a gradient on, not use it)."""
+    by an op TensorFlow differentiated (reads and identities pass a gradient on, not use it).
+    Counted once per call; the steps are indexed by call once per trace."""
     found = trace.__dict__.get(_CACHE)
-    size = (len(trace.events), len(trace.tensors))
-    if found is None or found[0] != size or found[1] is not trace.ops:
-        found = (size, trace.ops, _count_uses(trace))
-        trace.__dict__[_CACHE] = found
-    counts: dict[int, Counter[int | None]] = found[2]
-    return counts.get(call) or Counter()
+    if not isinstance(found, _Uses) or not found.fits(trace):
+        found = trace.__dict__[_CACHE] = _Uses(trace)
+    counts = found.counts.get(call)
+    if counts is None:
+        counts = found.counts[call] = _count_uses(trace, found.steps.get(call, []))
+    return counts
 
 
-def _count_uses(trace: Trace) -> dict[int, Counter[int | None]]:
-    counts: dict[int, Counter[int | None]] = {}
-    for event in trace.events:
-        if type(event) is not BackwardStepEvent:
-            continue
+class _Uses:
+    def __init__(self, trace: Trace) -> None:
+        self.size = (len(trace.events), len(trace.tensors))
+        self.ops = trace.ops
+        self.steps: dict[int, list[BackwardStepEvent]] = {}
+        for event in trace.events:
+            if type(event) is BackwardStepEvent:
+                self.steps.setdefault(event.call, []).append(event)
+        self.counts: dict[int, Counter[int | None]] = {}
+
+    def fits(self, trace: Trace) -> bool:
+        return self.ops is trace.ops and self.size == (len(trace.events), len(trace.tensors))
+
+
+def _count_uses(trace: Trace, steps: list[BackwardStepEvent]) -> Counter[int | None]:
+    count: Counter[int | None] = Counter()
+    for event in steps:
         op = trace.ops.get(event.op)
         if op is None:
             continue
-        count = counts.setdefault(event.call, Counter())
         for index, ref in enumerate(op.inputs):
             given = index < len(event.produced) and event.produced[index] is not None
             if given and index not in event.skipped and not _passes_on(trace, op, ref):
                 count[same_value(trace, ref)] += 1
-    return counts
+    return count
 
 
 def _passes_on(trace: Trace, op: OpEvent, ref: int) -> bool:

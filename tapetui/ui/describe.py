@@ -34,8 +34,8 @@ from tapetui.ui.values import call_name, data_of, short, type_text, value_text
 
 Line = tuple[str, str]
 """Text and a Rich style (``""`` for plain)."""
-_ONE_LINE = 44
-"""The step pane's width at 120 columns: a longer partial puts its rule on the next line."""
+_ONE_LINE = 40
+"""The step pane's width at 110 columns: a longer partial puts its rule on the next line."""
 
 
 @lru_cache(maxsize=4)
