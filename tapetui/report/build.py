@@ -8,6 +8,7 @@ from typing import Any
 from tapetui.explain import CallExplanation, Cause, explain, explain_error
 from tapetui.explain.backward import InputCheck, StepCheck, data_of, steps_by_call
 from tapetui.explain.nonfinite import NonFinite
+from tapetui.explain.partials import names_of
 from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
 from tapetui.trace.jsonio import encode_float
@@ -139,12 +140,17 @@ def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any
 def _backward_input(trace: Trace, step: StepCheck, item: InputCheck) -> dict[str, Any]:
     partial = item.partial
     tensorflow, summary = _value(trace, item.produced)
+    names = names_of(trace, step, item)
     entry: dict[str, Any] = {
         "op": step.event.op_type,
         "line": step.event.line,
         "input": label(trace, item.input) if item.input is not None else None,
         "input_index": item.index,
         "upstream": data_of(trace, item.upstream),
+        "upstream_partial": names.upstream,
+        "local_partial": names.local or None,
+        "gradient_partial": names.gradient,
+        "contribution": names.contribution,
         "local_rule": partial.rule if partial else None,
         "local": partial.local if partial else None,
         "product": partial.product if partial else None,

@@ -15,6 +15,7 @@ from tapetui.explain.backward import (
     differs_sentence,
 )
 from tapetui.explain.finite import flat, is_bad
+from tapetui.explain.partials import PartialNames, names_of, partial, target_name, wrt
 from tapetui.explain.rules import LocalPartial
 from tapetui.trace import (
     BackwardStepEvent,
@@ -33,6 +34,8 @@ from tapetui.ui.values import call_name, data_of, short, type_text, value_text
 
 Line = tuple[str, str]
 """Text and a Rich style (``""`` for plain)."""
+_ONE_LINE = 40
+"""The step pane's width at 110 columns: a longer partial puts its rule on the next line."""
 
 
 @lru_cache(maxsize=4)
@@ -59,16 +62,25 @@ def _name(trace: Trace, ref: int | None) -> str:
     return "const" if name.startswith("constant ") else name
 
 
-def _tensor_row(trace: Trace, role: str, ref: int | None, width: int) -> Line:
-    name = short(_name(trace, ref), width)
-    return (f"{role:<4}{name:<{width}} {value_text(trace, ref)}  {type_text(trace, ref)}", "")
+_NAME_WIDTH = 12
+"""A tensor's name column in the forward step; a longer name (an expression) has its own line."""
+
+
+def _tensor_rows(trace: Trace, role: str, ref: int | None, width: int) -> list[Line]:
+    name = _name(trace, ref)
+    value = f"{value_text(trace, ref)}  {type_text(trace, ref)}"
+    if len(name) > width:
+        return [(f"{role:<4}{short(name, 40)}", ""), (f"    {value}", "")]
+    return [(f"{role:<4}{name:<{width}} {value}", "")]
 
 
 def describe_forward(trace: Trace, step: Step, op: OpEvent) -> list[Line]:
     lines = _where(trace, step) + library_lines(op)
-    width = min(12, max((len(_name(trace, r)) for r in [*op.inputs, *op.outputs]), default=1))
-    lines += [_tensor_row(trace, "in", ref, width) for ref in op.inputs]
-    lines += [_tensor_row(trace, "out", ref, width) for ref in op.outputs]
+    names = [len(_name(trace, r)) for r in [*op.inputs, *op.outputs]]
+    width = min(_NAME_WIDTH, max((n for n in names if n <= _NAME_WIDTH), default=1))
+    for role, refs in (("in", op.inputs), ("out", op.outputs)):
+        for ref in refs:
+            lines += _tensor_rows(trace, role, ref, width)
     lines.append(("", ""))
     lines.append(_recorded_text(trace, step, op))
     if op.thread is not None:
@@ -149,7 +161,6 @@ def _tape_name(trace: Trace, tape_id: int) -> str:
 
 def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> list[Line]:
     call = trace.gradient_calls.get(event.call)
-    target = label(trace, call.target_ids[0]) if call and call.target_ids else "target"
     checked = check_step(trace, event)
     op = checked.op
     lines = _where(trace, step)
@@ -157,16 +168,20 @@ def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> lis
         (f"backward of {event.op_type}" + (f" for {call_name(trace, call)}" if call else ""), "dim")
     )
     upstream = event.upstream[0] if event.upstream else None
-    out_name = label(trace, op.outputs[0]) if op and op.outputs else "out"
-    lines.append((f"upstream ∂{target}/∂{out_name} = {value_text(trace, upstream)}", ""))
     if op is None:
+        target = target_name(trace, call)
         produced = ", ".join(value_text(trace, ref) for ref in event.produced)
+        lines.append((f"upstream ∂{wrt(target)}/∂out = {value_text(trace, upstream)}", ""))
         lines.append(("the forward op of this step was not recorded, so no rule is checked", "dim"))
         lines.append((f"TensorFlow's gradient for its inputs: {produced or 'none'}", ""))
         return lines
-    for item in checked.inputs:
+    named = [names_of(trace, checked, item) for item in checked.inputs]
+    if named:
+        sep = ": " if named[0].upstream.startswith("contribution") else " "
+        lines.append((f"upstream{sep}{named[0].upstream} = {value_text(trace, upstream)}", ""))
+    for item, names in zip(checked.inputs, named, strict=True):
         at = _singular_at(trace, op, item.partial)
-        lines += _input_lines(trace, event.op_type, item, target, differs_sentence(checked), at)
+        lines += _input_lines(trace, event.op_type, item, names, differs_sentence(checked), at)
     if event.custom:
         lines.append(("TensorFlow ran the scenario's tf.custom_gradient for this op", "dim"))
     return lines
@@ -209,10 +224,11 @@ def _singular_at(trace: Trace, op: OpEvent, partial: LocalPartial | None) -> str
 
 
 def _input_lines(
-    trace: Trace, op_type: str, item: InputCheck, target: str, differs: str, at: str = ""
+    trace: Trace, op_type: str, item: InputCheck, names: PartialNames, differs: str, at: str = ""
 ) -> list[Line]:
     name = label(trace, item.input)
-    head = (f"input {item.index}: {name}", "bold")
+    letter = f" ({names.letter})" if names.letter and item.partial is not None else ""
+    head = (f"input {item.index}{letter}: {name}", "bold")
     if item.check == SKIPPED:
         return [head, ("  skipped: no gradient needed here", "dim")]
     partial = item.partial
@@ -221,9 +237,16 @@ def _input_lines(
         lines.append((f"  local partial: no rule for {op_type}", "dim"))
     else:
         local = "" if partial.local is None else f" = {_preview(partial.local, 24)}{at}"
-        lines.append((f"  {partial.rule}{local}", "yellow" if at else "cyan"))
+        style = "yellow" if at else "cyan"
+        rule = f"{partial.rule}{local}"
+        if names.local and len(names.local) + len(rule) + 10 <= _ONE_LINE:
+            lines.append((f"  local {names.local}: {rule}", style))
+        elif names.local:  # the rule under the partial it gives
+            lines += [(f"  local {names.local}", style), (f"    = {rule}", style)]
+        else:
+            lines.append((f"  {rule}", style))
         lines += _product_lines(trace, name, item, partial)
-    return lines + _produced_lines(trace, name, target, item, differs)
+    return lines + _produced_lines(trace, names, item, differs)
 
 
 def _product_lines(trace: Trace, name: str, item: InputCheck, partial: LocalPartial) -> list[Line]:
@@ -245,26 +268,39 @@ def _product_lines(trace: Trace, name: str, item: InputCheck, partial: LocalPart
 
 
 def _produced_lines(
-    trace: Trace, name: str, target: str, item: InputCheck, differs: str
+    trace: Trace, names: PartialNames, item: InputCheck, differs: str
 ) -> list[Line]:
     if item.produced is None:
-        return [(f"  ∂{target}/∂{name}: no gradient", "yellow")]
-    text = f"  ∂{target}/∂{name} = {value_text(trace, item.produced)}"
+        return [(f"  {names.gradient}: no gradient", "yellow")]
+    lines: list[Line] = []
+    text = f"  {names.gradient} = {value_text(trace, item.produced)}"
+    if names.contribution:  # the phrase is long: its value goes on a line of its own
+        lines.append((f"  {names.gradient}", ""))
+        text = f"    = {value_text(trace, item.produced)}"
     if item.check == MATCHES:
-        return [(text + "  ✓ matches TF", "green")]
+        return [*_styled(lines, "green"), (text + "  ✓ matches TF", "green")]
     if item.check == DIFFERS:
-        return [(text + "  ✗ not the rule's value", "yellow"), (f"  {differs}", "yellow")]
-    return [(text, "")]
+        return [
+            *_styled(lines, "yellow"),
+            (text + "  ✗ not the rule's value", "yellow"),
+            (f"  {differs}", "yellow"),
+        ]
+    return [*lines, (text, "")]
+
+
+def _styled(lines: list[Line], style: str) -> list[Line]:
+    return [(text, style) for text, _ in lines]
 
 
 def describe_sum(trace: Trace, step: Step, event: GradientSumEvent) -> list[Line]:
     name = label(trace, event.tensor)
+    target = target_name(trace, trace.gradient_calls.get(event.call))
     parts = " + ".join(value_text(trace, ref) for ref in event.contributions)
     total = f" = {value_text(trace, event.total)}" if event.total is not None else ""
     return [
         (f"sum of gradients into {name}", "bold"),
         (f"{name} feeds {len(event.contributions)} places, so its gradient adds up:", "dim"),
-        (f"{parts}{total}", "cyan"),
+        (f"{partial(target, name)} = {parts}{total}", "cyan"),
     ]
 
 

@@ -32,7 +32,7 @@ def test_a_gradient_other_than_the_rule_differs_and_says_so_in_the_rules_words()
     stepper = Stepper(trace)
     (index,) = [s.index for s in stepper.steps if isinstance(s.event, BackwardStepEvent)][1:2]
     text = "\n".join(t for t, _ in describe(trace, stepper.go(index), {}))
-    assert "∂z/∂x = 50.0  ✗ not the rule's value" in text
+    assert "contribution to ∂z/∂x through this use of x\n    = 50.0  ✗ not the rule's value" in text
     assert DIFFERS_SENTENCE in text
     assert "differs" not in text.replace(DIFFERS_SENTENCE, "")
 

@@ -28,13 +28,15 @@ def test_forward_step_shows_inputs_outputs_and_the_recording_tape() -> None:
 def test_backward_step_shows_upstream_local_partial_and_product() -> None:
     text = _text(square_twice(), 4)  # backward of y = x * x, upstream 18
     assert "upstream ∂z/∂y = 18.0" in text
-    assert "∂(a·b)/∂a = b = 3.0" in text
+    assert "local ∂(x*x)/∂x: ∂(a·b)/∂a = b = 3.0" in text
     assert "upstream × local = 18.0 × 3.0 = 54.0" in text
-    assert "∂z/∂x = 54.0  ✓ matches TF" in text
+    # x is used twice: each product is one contribution, never the whole ∂z/∂x
+    assert "contribution to ∂z/∂x through this use of x\n    = 54.0  ✓ matches TF" in text
+    assert "∂z/∂x = 54.0" not in text
 
 
-def test_sum_step_adds_the_contributions() -> None:
-    assert "54.0 + 54.0 = 108.0" in _text(square_twice(), 5)
+def test_sum_step_adds_the_contributions_into_the_whole_partial() -> None:
+    assert "∂z/∂x = 54.0 + 54.0 = 108.0" in _text(square_twice(), 5)
 
 
 def test_gradient_call_step_lists_each_result() -> None:

@@ -69,7 +69,7 @@ def test_b_on_the_mul_of_z2_shows_upstream_local_partial_and_product() -> None:
             assert "upstream ∂z/∂z2 = 1.0" in text
             assert "∂(a·b)/∂a = b = 3.0" in text
             assert "upstream × local = 1.0 × 3.0 = 3.0" in text
-            assert "∂z/∂y = 3.0  ✓ matches TF" in text
+            assert "contribution to ∂z/∂y through this use of y\n    = 3.0  ✓ matches TF" in text
 
     asyncio.run(flow())
 
