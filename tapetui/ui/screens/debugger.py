@@ -260,6 +260,8 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             cancel=cancel,
             warm=warm,
             budget=budget,
+            argv=getattr(self.app, "scenario_argv", ()),  # `--` ARGS, kept for every re-run
+            module=getattr(self.app, "scenario_module", None),
         )
         self.post_message(self.Recorded(trace))
 
