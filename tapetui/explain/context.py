@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from tapetui.explain.causes import Evidence
 from tapetui.explain.dataflow import Dataflow
 from tapetui.explain.recording import TapeView
-from tapetui.trace.events import Event
 from tapetui.trace.cells import CellMap, line_words
+from tapetui.trace.events import Event
 from tapetui.trace.labels import label, structure_label
 from tapetui.trace.model import GradientCall, Tape, Trace
 

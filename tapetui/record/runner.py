@@ -24,9 +24,9 @@ from tapetui.record.functions import note_xla_call, trace_before_eager_call
 from tapetui.record.output import CapturedOutput
 from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
-from tapetui.scenario.notebook import Notebook, is_notebook, read_notebook, run_cells, skipped_note
 from tapetui.scenario.cell_errors import cell_traceback
-from tapetui.trace.cells import cell_map_to_dict
+from tapetui.scenario.notebook import Notebook, is_notebook, read_notebook, run_cells
+from tapetui.trace.cells import cell_map_to_dict, skipped_note
 from tapetui.trace.events import ErrorEvent
 from tapetui.trace.model import ErrorInfo
 

@@ -101,7 +101,7 @@ def _code_sources(path: str | Path, data: dict[str, Any]) -> list[str]:
     import nbformat
 
     try:
-        node = nbformat.from_dict(data)
+        node = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
         cells = list(node.cells)
         sources = [_text(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"]
     except (AttributeError, TypeError, ValueError):
@@ -160,17 +160,6 @@ def _statement_starts(before: list[str]) -> bool:
     return True
 
 
-def skipped_note(item: Skipped) -> str:
-    """One sentence for a skipped line, naming its cell and line."""
-    if item.kind == "cell magic":
-        return (
-            f"cell {item.cell}: skipped the whole cell, whose cell magic `{item.text}` is "
-            "IPython's, not Python (never run)"
-        )
-    what = "shell command" if item.kind == "shell" else "IPython magic"
-    return f"cell {item.cell}, line {item.line}: skipped the {what} `{item.text}` (never run)"
-
-
 # --- running -----------------------------------------------------------------------------------
 
 
@@ -195,3 +184,19 @@ def run_cells(notebook: Notebook, filename: str) -> dict[str, Any]:
         if saved is not None:
             sys.modules["__main__"] = saved
     return main.__dict__
+
+
+def scenario_source(path: str) -> tuple[str, CellMap | None] | None:
+    """A scenario's text as the debugger shows it before its trace arrives (a notebook's with
+    its cell map), read, never run; ``None`` when it cannot be read."""
+    if is_notebook(path):
+        try:
+            notebook = read_notebook(path)
+        except NotebookError:
+            return None
+        return notebook.text, notebook.cell_map(path)
+    try:
+        with tokenize.open(path) as file:  # decoded as Python decodes it
+            return file.read(), None
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None

@@ -86,6 +86,12 @@ def line_words(notebook: CellMap | None, file: str | None, line: int | None) -> 
     return f"cell {cell}" if inside == 0 else f"cell {cell}, line {inside}"
 
 
+def on_line_words(notebook: CellMap | None, file: str | None, line: int | None) -> str:
+    """``on line 14``, or ``in cell 3, line 2`` in a notebook."""
+    words = line_words(notebook, file, line)
+    return f"in {words}" if words.startswith("cell") else f"on {words}"
+
+
 def short_words(notebook: CellMap | None, file: str | None, line: int | None) -> str:
     """The compact form for narrow panes: ``c3 l.2`` in a notebook, else ``l.14``."""
     if line is None:
@@ -94,6 +100,17 @@ def short_words(notebook: CellMap | None, file: str | None, line: int | None) ->
     if where is None:
         return f"l.{line}"
     return f"c{where[0]} l.{where[1]}"
+
+
+def skipped_note(item: Skipped) -> str:
+    """One sentence for a skipped line, naming its cell and line."""
+    if item.kind == "cell magic":
+        return (
+            f"cell {item.cell}: skipped the whole cell, whose cell magic `{item.text}` is "
+            "IPython's, not Python (never run)"
+        )
+    what = "shell command" if item.kind == "shell" else "IPython magic"
+    return f"cell {item.cell}, line {item.line}: skipped the {what} `{item.text}` (never run)"
 
 
 def cell_map_to_dict(notebook: CellMap) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tapetui.trace.cells import CellMap, line_words
+from tapetui.trace.cells import CellMap, line_words, on_line_words
 from tapetui.trace.events import TAPE_EVENT_TYPES, Event, OpEvent, OutputEvent
 
 FORMAT_VERSION = 3
@@ -205,6 +205,10 @@ class Trace:
     def line_words(self, line: int | None, file: str | None = None) -> str:
         """A line as the user knows it: ``cell 3, line 2`` in a notebook, else ``line 14``."""
         return line_words(self.notebook, file, line)
+
+    def on_line_words(self, line: int | None, file: str | None = None) -> str:
+        """``on line 14``, or ``in cell 3, line 2`` in a notebook."""
+        return on_line_words(self.notebook, file, line)
 
     def output(self, stream: str | None = None) -> str:
         """What the scenario printed: one stream, or both interleaved as it happened."""
