@@ -25,7 +25,9 @@ def _notebook(tmp_path: Path, *sources: str) -> Path:
 
 
 @pytest.mark.parametrize("command", [(), ("report",), ("record", "-o", "t.json")])
-def test_a_notebook_that_is_not_json_is_one_sentence(tmp_path: Path, command: tuple[str, ...]) -> None:
+def test_a_notebook_that_is_not_json_is_one_sentence(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
     (tmp_path / "nb.ipynb").write_text("{not json")
     result = tapetui(*command[:1], "nb.ipynb", *command[1:], cwd=tmp_path)
     assert result.returncode == 2
@@ -108,5 +110,5 @@ def test_a_trace_without_a_cell_map_still_loads(tmp_path: Path) -> None:
 
 
 def test_reading_a_missing_notebook_names_it(tmp_path: Path) -> None:
-    with pytest.raises(NotebookError, match="gone.ipynb cannot be read"):
+    with pytest.raises(NotebookError, match=r"gone\.ipynb cannot be read"):
         read_notebook(tmp_path / "gone.ipynb")

@@ -46,7 +46,9 @@ def test_record_keeps_the_arguments_in_the_trace_and_report_says_how_it_ran(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "train.py").write_text(PRINTS_ARGV)
-    done = tapetui("record", "train.py", "-o", "t.json", "--", "--k", "5", cwd=tmp_path, timeout=300)
+    done = tapetui(
+        "record", "train.py", "-o", "t.json", "--", "--k", "5", cwd=tmp_path, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     trace = load(tmp_path / "t.json")
     assert trace.meta["argv"] == ["--k", "5"]
@@ -71,7 +73,9 @@ def test_dash_m_runs_a_module_of_a_package_in_the_current_folder(tmp_path: Path)
         "    y = x * FACTOR\n"
         "print(tape.gradient(y, x).numpy())\n"
     )
-    done = tapetui("report", "-m", "mypkg.train", "--json", "--", "--epochs", "3", cwd=tmp_path, timeout=300)
+    done = tapetui(
+        "report", "-m", "mypkg.train", "--json", "--", "--epochs", "3", cwd=tmp_path, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     name, package_name, argv, first_path, started = json.loads(report["stdout"].splitlines()[0])

@@ -55,9 +55,11 @@ def _nonfinite_text(counts: dict[str, int]) -> str:
 def _at(entry: dict[str, Any]) -> str:
     """``line 14``, or ``cell 3, line 2`` for a notebook's line (its ``notebook`` entry)."""
     where = entry.get("notebook")
-    if where:
-        return f"cell {where['cell']}" if not where["line"] else f"cell {where['cell']}, line {where['line']}"
-    return f"line {entry['line']}"
+    if not where:
+        return f"line {entry['line']}"
+    return (
+        f"cell {where['cell']}, line {where['line']}" if where["line"] else f"cell {where['cell']}"
+    )
 
 
 def _evidence(entry: dict[str, Any]) -> str:
@@ -166,9 +168,7 @@ def render_text(trace: Trace) -> str:
         watched = ", ".join(tape["watched"]) or "nothing"
         if tape["not_floating"]:
             watched += f" ({', '.join(tape['not_floating'])}: not floating point, never recorded)"
-        lines.append(
-            f"tape {tape['id']} · {_at(tape)} · {' · '.join(flags)} · watched: {watched}"
-        )
+        lines.append(f"tape {tape['id']} · {_at(tape)} · {' · '.join(flags)} · watched: {watched}")
     lines += _function_lines(report["functions"])
     if report["summarised"]:
         lines.append(_summarised_line(trace))

@@ -17,9 +17,7 @@ def _frame(cells: CellMap, frame: traceback.FrameSummary) -> str:
     return text
 
 
-def cell_traceback(
-    cells: CellMap, frames: list[traceback.FrameSummary], exc: BaseException
-) -> str:
+def cell_traceback(cells: CellMap, frames: list[traceback.FrameSummary], exc: BaseException) -> str:
     """The traceback of ``exc`` through ``frames`` (named as the trace names files), a cell's
     lines as the notebook numbers them; a syntax error names its cell and line too."""
     text = "Traceback (most recent call last):\n" + "".join(_frame(cells, f) for f in frames)

@@ -88,7 +88,9 @@ def _json(path: str | Path) -> Any:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise NotebookError(f"{path} cannot be read: {(exc.strerror or str(exc)).lower()}") from None
+        raise NotebookError(
+            f"{path} cannot be read: {(exc.strerror or str(exc)).lower()}"
+        ) from None
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -103,7 +105,9 @@ def _code_sources(path: str | Path, data: dict[str, Any]) -> list[str]:
     try:
         node = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
         cells = list(node.cells)
-        sources = [_text(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"]
+        sources = [
+            _text(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"
+        ]
     except (AttributeError, TypeError, ValueError):
         raise NotebookError(f"{path} is a damaged notebook (its cells cannot be read)") from None
     return sources

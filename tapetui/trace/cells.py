@@ -67,7 +67,9 @@ class CellMap:
         return None
 
 
-def cell_line(notebook: CellMap | None, file: str | None, line: int | None) -> tuple[int, int] | None:
+def cell_line(
+    notebook: CellMap | None, file: str | None, line: int | None
+) -> tuple[int, int] | None:
     """``(cell, line)`` for a line of the notebook's file, else ``None``."""
     if notebook is None or line is None or (file is not None and file != notebook.file):
         return None

@@ -21,10 +21,16 @@ from ..command import REPO, tapetui
 CELLS = [
     ("markdown", "# A notebook\nx is a Variable, y1 is computed before the tape."),
     ("code", "import tensorflow as tf\nx = tf.Variable(3.0)"),
-    ("code", "%matplotlib inline\n!touch marker\nwith tf.GradientTape(persistent=True) as tape:\n"
-             "    y = x * x\nprint(tape.gradient(y, x))"),  # fmt: skip
+    (
+        "code",
+        "%matplotlib inline\n!touch marker\nwith tf.GradientTape(persistent=True) as tape:\n"
+        "    y = x * x\nprint(tape.gradient(y, x))",
+    ),
     ("markdown", "The next cell's first line runs before the tape."),
-    ("code", "y1 = x * x\nwith tf.GradientTape() as t2:\n    y2 = x + 1\nprint(t2.gradient(y1, x))"),
+    (
+        "code",
+        "y1 = x * x\nwith tf.GradientTape() as t2:\n    y2 = x + 1\nprint(t2.gradient(y1, x))",
+    ),
     ("code", "print('before the error')\nraise ValueError('cell four fails')"),
     ("code", "print('never printed')\nopen('after_error', 'w').close()"),
 ]
@@ -55,11 +61,12 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Trace, dic
 
 def test_the_code_cells_run_in_order_and_give_the_tapes_values(recorded: Any) -> None:
     _, trace, report, _ = recorded
-    values = [
-        (r["source"], r["value"]) for c in report["gradient_calls"] for r in c["results"]
-    ]
+    values = [(r["source"], r["value"]) for c in report["gradient_calls"] for r in c["results"]]
     assert values == [("x", 6.0), ("x", None)]
-    assert trace.output("stdout") == "tf.Tensor(6.0, shape=(), dtype=float32)\nNone\nbefore the error\n"
+    assert (
+        trace.output("stdout")
+        == "tf.Tensor(6.0, shape=(), dtype=float32)\nNone\nbefore the error\n"
+    )
 
 
 def test_magics_and_shell_lines_are_skipped_with_a_note_and_never_run(recorded: Any) -> None:
@@ -115,7 +122,11 @@ def test_a_raising_cell_ends_the_run_there_and_is_the_failing_cell(recorded: Any
 def test_the_source_recorded_is_every_code_cell_under_its_heading(recorded: Any) -> None:
     _, trace, _, _ = recorded
     source = trace.sources["nb.ipynb"]
-    assert source.splitlines()[:3] == ["# In [1]:", "import tensorflow as tf", "x = tf.Variable(3.0)"]
+    assert source.splitlines()[:3] == [
+        "# In [1]:",
+        "import tensorflow as tf",
+        "x = tf.Variable(3.0)",
+    ]
     assert trace.notebook is not None
     assert [cell.number for cell in trace.notebook.cells] == [1, 2, 3, 4, 5]
 

@@ -150,7 +150,8 @@ class SourceView(WindowView):
         return labels
 
     def _style(self, number: int) -> str:
-        if self._labels is not None and number <= len(self._labels) and not self._labels[number - 1]:
+        labels = self._labels
+        if labels is not None and number <= len(labels) and not labels[number - 1]:
             return "bold" if number != self.current else "reverse"  # a cell's heading
         if number in self._skipped and number != self.current:
             return "dim"
