@@ -204,3 +204,24 @@ def scenario_source(path: str) -> tuple[str, CellMap | None] | None:
             return file.read(), None
     except (OSError, SyntaxError, UnicodeDecodeError):
         return None
+
+
+def notebook_title(path: str | Path) -> str:
+    """The first line of a notebook's first markdown cell (``#`` marks removed), for the
+    picker; a note when it is not a notebook tapetui can run."""
+    try:
+        read_notebook(path)
+        cells = _json(path)["cells"]
+    except (NotebookError, KeyError, TypeError):
+        return "(not a notebook tapetui can run)"
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            try:
+                lines = [
+                    line for line in _text(cell.get("source", "")).splitlines() if line.strip()
+                ]
+            except TypeError:
+                continue
+            if lines:
+                return lines[0].lstrip("#").strip()
+    return ""
