@@ -100,8 +100,12 @@ def _json(path: str | Path) -> Any:
 
 
 def _code_sources(path: str | Path, data: dict[str, Any]) -> list[str]:
-    import nbformat
-
+    try:
+        import nbformat
+    except ImportError:
+        raise NotebookError(
+            f"{path} is a notebook, and reading notebooks needs nbformat: pip install nbformat"
+        ) from None
     try:
         node = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
         cells = list(node.cells)
