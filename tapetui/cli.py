@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from tapetui.record.budget import Budget, add_budget_options, budget_from_options
+from tapetui.scenario.target import (
+    Target,
+    TargetError,
+    add_module_option,
+    resolve,
+    split_scenario_args,
+)
 from tapetui.trace import Trace, TraceFormatError, load, save
 from tapetui.trace.printable import json_safe, printable
 
@@ -26,7 +33,8 @@ EXIT_BAD_INPUT = 2
 USAGE = """\
 tapetui SCENARIO.py | DIR | A.py B.py … | TRACE.json   open the debugger
 tapetui record SCENARIO.py -o TRACE.json                record without a UI
-tapetui report SCENARIO.py|TRACE.json [--json]          summary of every gradient call"""
+tapetui report SCENARIO.py|TRACE.json [--json]          summary of every gradient call
+  a scenario may be a notebook (.ipynb) or -m MODULE; -- ARGS passes ARGS as its sys.argv[1:]"""
 
 
 SEEDS = 2**32
@@ -101,7 +109,8 @@ def _budget(args: argparse.Namespace) -> Budget:
 
 def _record_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="tapetui record", description="Record a scenario.")
-    parser.add_argument("scenario", help="the Python file to run and record")
+    parser.add_argument("scenario", nargs="?", help="the Python file or notebook to record")
+    add_module_option(parser)
     parser.add_argument("-o", "--output", required=True, help="where to write the trace (JSON)")
     _add_run_options(parser)
     return parser
@@ -111,7 +120,10 @@ def _report_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="tapetui report", description="Summarise every gradient call and explain each None."
     )
-    parser.add_argument("target", help="a scenario (.py, recorded now) or a trace (.json)")
+    parser.add_argument(
+        "target", nargs="?", help="a scenario (.py or .ipynb, recorded now) or a trace (.json)"
+    )
+    add_module_option(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_run_options(parser)
     return parser
@@ -123,7 +135,8 @@ def _ui_parser() -> argparse.ArgumentParser:
         usage=USAGE,
         description="A terminal step-debugger for TensorFlow's tf.GradientTape.",
     )
-    parser.add_argument("paths", nargs="+", help="scenario files, a folder, or one trace")
+    parser.add_argument("paths", nargs="*", help="scenario files, a folder, or one trace")
+    add_module_option(parser)
     _add_seed(parser)
     parser.add_argument("--screenshot", metavar="OUT.svg", help="render headlessly to an SVG")
     parser.add_argument(
@@ -207,15 +220,32 @@ def _try_open(out: Path) -> str | None:
 
 
 def obtain_trace(
-    target: str, seed: int, timeout: float | None, budget: Budget | None = None
+    target: str,
+    seed: int,
+    timeout: float | None,
+    budget: Budget | None = None,
+    run: Target | None = None,
 ) -> Trace:
-    """Load a ``.json`` trace, or record a scenario in a child process."""
+    """Load a ``.json`` trace, or record a scenario in a child process (``run``: with its
+    arguments, or as a module)."""
     if target.endswith(".json"):
         return load(target)
     from tapetui.record.process import check_scenario, record
 
     check_scenario(target)
-    return record(target, seed=seed, timeout=timeout, budget=budget)
+    argv, module = (run.argv, run.module) if run is not None else ((), None)
+    return record(target, seed=seed, timeout=timeout, budget=budget, argv=argv, module=module)
+
+
+def _target(argv: list[str] | None, paths: list[str | None], module: str | None) -> Target:
+    """The one scenario named (a path, or ``-m``) with the arguments after ``--``."""
+    try:
+        named, args = resolve([p for p in paths if p is not None], module, argv)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from None
+    if not named:
+        raise UsageError("give a scenario (a .py file, a notebook, or -m MODULE)")
+    return Target(named[0], args, module)
 
 
 def exit_code_for(trace: Trace) -> int:
@@ -238,12 +268,15 @@ def _warn_about(trace: Trace, target: str) -> None:
 
 
 def cmd_record(argv: Sequence[str]) -> int:
+    argv, rest = split_scenario_args(argv)
     args = _record_parser().parse_args(argv)
+    run = _target(rest, [args.scenario], args.module)
+    args.scenario = run.path
     check_paths([args.scenario])
     out = check_writable(args.output, "-o", "trace.json")
     if args.scenario.endswith(".json"):
         raise UsageError(f"{args.scenario} is a trace; record takes a Python scenario")
-    trace = obtain_trace(args.scenario, args.seed, args.timeout, _budget(args))
+    trace = obtain_trace(args.scenario, args.seed, args.timeout, _budget(args), run)
     save(trace, out)
     _warn_about(trace, args.scenario)
     print(f"tapetui: wrote {printable(str(out))} ({len(trace.events)} events)", file=sys.stderr)
@@ -251,18 +284,28 @@ def cmd_record(argv: Sequence[str]) -> int:
 
 
 def cmd_report(argv: Sequence[str]) -> int:
+    argv, rest = split_scenario_args(argv)
     args = _report_parser().parse_args(argv)
+    run = _target(rest, [args.target], args.module)
+    args.target = run.path
     check_paths([args.target])
     from tapetui.report import render_json, render_text
 
-    trace = obtain_trace(args.target, args.seed, args.timeout, _budget(args))
+    trace = obtain_trace(args.target, args.seed, args.timeout, _budget(args), run)
     print(json_safe(render_json(trace)) if args.json else render_text(trace), end="")
     _warn_about(trace, args.target)
     return exit_code_for(trace) if not args.target.endswith(".json") else EXIT_OK
 
 
 def cmd_ui(argv: Sequence[str]) -> int:
+    argv, rest = split_scenario_args(argv)
     args = _ui_parser().parse_args(argv)
+    try:
+        args.paths, scenario_argv = resolve(args.paths, args.module, rest)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from None
+    if not args.paths:
+        raise UsageError("give a scenario (.py, .ipynb or -m MODULE), a folder, or a trace")
     size = _parse_size(args.size)
     press = _press(args.press, args.screenshot)
     check_paths(args.paths)
@@ -279,6 +322,8 @@ def cmd_ui(argv: Sequence[str]) -> int:
         size=size,
         budget=budget,
         at_gradient=args.at_gradient,
+        argv=scenario_argv,
+        module=args.module,
     )
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import tokenize
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from tapetui.explain.causes import Evidence
 from tapetui.explain.dataflow import Dataflow
 from tapetui.explain.recording import TapeView
+from tapetui.trace.cells import CellMap, line_words
 from tapetui.trace.events import Event
 from tapetui.trace.labels import label, structure_label
 from tapetui.trace.model import GradientCall, Tape, Trace
@@ -104,5 +108,20 @@ def tape_name(tape: Tape) -> str:
     return f"`{tape.label}`" if tape.label else f"tape {tape.id}"
 
 
-def at(line: int | None) -> str:
-    return f"line {line}" if line is not None else "an unknown line"
+_NOTEBOOK: ContextVar[CellMap | None] = ContextVar("tapetui_explained_notebook", default=None)
+"""The cell map of the trace being explained (``None``: a ``.py`` scenario)."""
+
+
+@contextmanager
+def in_words_of(trace: Trace) -> Iterator[None]:
+    """While explaining ``trace``: :func:`at` names its lines as its user knows them."""
+    token = _NOTEBOOK.set(trace.notebook)
+    try:
+        yield
+    finally:
+        _NOTEBOOK.reset(token)
+
+
+def at(line: int | None, file: str | None = None) -> str:
+    """``line 14``, or ``cell 3, line 2`` in a notebook (``tapetui.trace.cells.line_words``)."""
+    return line_words(_NOTEBOOK.get(), file, line)

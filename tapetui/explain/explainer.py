@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 
 from tapetui.explain.causes import CallExplanation, Cause
-from tapetui.explain.context import CallContext
+from tapetui.explain.context import CallContext, in_words_of
 from tapetui.explain.dataflow import Dataflow, build
 from tapetui.explain.errors import (
     call_notes,
@@ -36,10 +36,11 @@ def explain(trace: Trace) -> dict[int, CallExplanation]:
 def explain_call(trace: Trace, call_id: int) -> CallExplanation:
     """Why each source of one gradient call got no gradient (or a NaN/Inf one), why the call
     raised, and notes."""
-    explanation = _explain_call(trace, call_id)
-    call = trace.gradient_calls[call_id]
-    if call.error is None:
-        explanation.nonfinite = explain_nonfinite(trace, call, is_summarised(trace, call))
+    with in_words_of(trace):
+        explanation = _explain_call(trace, call_id)
+        call = trace.gradient_calls[call_id]
+        if call.error is None:
+            explanation.nonfinite = explain_nonfinite(trace, call, is_summarised(trace, call))
     return explanation
 
 
@@ -62,6 +63,11 @@ def explain_error(trace: Trace) -> Cause | None:
     """Why the scenario itself raised, where that is a gradient problem: an optimizer given no
     gradient at all (``no_gradients_provided``), or a module that is not installed
     (``missing_module``); ``None`` otherwise."""
+    with in_words_of(trace):
+        return _explain_error(trace)
+
+
+def _explain_error(trace: Trace) -> Cause | None:
     event = optimizer_error(trace)
     if event is None:
         return missing_module_cause(trace)

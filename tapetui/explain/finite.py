@@ -72,7 +72,9 @@ def as_number(x: Any) -> float | None:
 
 
 def at_line(line: int | None) -> str:
-    return f"line {line}" if line is not None else "an unknown line"
+    from tapetui.explain.context import at  # the one wording of a line (a notebook's cells)
+
+    return at(line)
 
 
 def value_name(trace: Trace, ref: int) -> str:

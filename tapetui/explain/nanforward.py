@@ -175,6 +175,6 @@ def forward_or_given(trace: Trace, call: GradientCall, call_mark: Evidence) -> C
             return Cause("nan_in_forward", sentence, fix, [*marks, call_mark])
     sentence = (
         "the gradient arrived non-finite at the first backward step: the output_gradients "
-        f"given to the call at line {call.line} (or the target's seed) are non-finite."
+        f"given to the call at {at_line(call.line)} (or the target's seed) are non-finite."
     )
     return Cause("nan_in_forward", sentence, "check the output_gradients passed in", [call_mark])

@@ -161,8 +161,8 @@ def _assigned(ctx: CallContext, source: int, link: Link) -> Cause:
 def other_tape(ctx: CallContext, source: int, other: TapeView, path: list[Link]) -> Cause:
     s, t, asked, keeper = ctx.name(source), ctx.target_name, ctx.tape_name, tape_name(other.tape)
     sentence = (
-        f"{keeper} (line {other.tape.line}) recorded the computation of {t} from {s}, but the "
-        f"gradient was asked of {asked} (line {ctx.view.tape.line}), which did not."
+        f"{keeper} ({at(other.tape.line)}) recorded the computation of {t} from {s}, but the "
+        f"gradient was asked of {asked} ({at(ctx.view.tape.line)}), which did not."
     )
     ops = [link.op for link in path if link.op is not None]
     return _cause(

@@ -1,4 +1,5 @@
-"""The recording child: ``python -m tapetui.record SCENARIO --stream FILE [--seed N]``.
+"""The recording child: ``python -m tapetui.record SCENARIO --stream FILE [--seed N]``
+``[--argv=JSON] [--module=M]`` (the scenario's ``sys.argv[1:]`` as a JSON list; ``-m``).
 
 ``python -m tapetui.record --warm CONTROL_FD READY_FD LIFELINE_FD`` is the same child started
 before its scenario is known: it imports TensorFlow, then reads the same arguments from a pipe
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import gc
+import json
 import os
 import sys
 import threading
@@ -26,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stream", required=True, help="file the trace records are written to")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lifeline", type=int, default=None, help="end the group when it closes")
+    parser.add_argument("--argv", type=json.loads, default=[], help="sys.argv[1:], as JSON")
+    parser.add_argument("--module", default=None, help="run SCENARIO as `python -m MODULE`")
     from tapetui.record.budget import add_budget_options, budget_from_options
 
     add_budget_options(parser)
@@ -70,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 output=output,
                 budget=budget_from_options(args),
+                argv=[str(arg) for arg in args.argv],
+                module=args.module,
             )
         finally:
             writer.close()

@@ -6,6 +6,7 @@ Never imports TensorFlow: only the child (``python -m tapetui.record``) does.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -15,13 +16,14 @@ import tempfile
 import threading
 import time
 import tokenize
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tapetui.record import figures
 from tapetui.record.budget import Budget
 from tapetui.record.lifeline import Lifeline, end_group, started
+from tapetui.scenario.notebook import NotebookError, is_notebook, read_notebook
 from tapetui.trace.events import TapeExitEvent
 from tapetui.trace.model import ErrorInfo, Trace
 from tapetui.trace.stream import apply_record, parse_line
@@ -66,6 +68,12 @@ def check_scenario(path: str | Path) -> Path:
         raise ScenarioError(f"{path} is a directory, not a Python file")
     if not p.is_file():
         raise ScenarioError(f"{path} is not a regular file")
+    if is_notebook(p):
+        try:
+            read_notebook(path)  # a cell's syntax error ends the run there, as in Jupyter
+        except NotebookError as exc:
+            raise ScenarioError(str(exc)) from None
+        return p
     source = read_source(p)
     if "\0" in source:
         raise ScenarioError(f"{path} is not a Python file (it contains binary data)")
@@ -77,7 +85,12 @@ def check_scenario(path: str | Path) -> Path:
 
 
 def child_command(
-    scenario: str | Path, stream: Path, seed: int, budget: Budget | None = None
+    scenario: str | Path,
+    stream: Path,
+    seed: int,
+    budget: Budget | None = None,
+    argv: Sequence[str] = (),
+    module: str | None = None,
 ) -> list[str]:
     return [
         sys.executable,
@@ -89,6 +102,8 @@ def child_command(
         "--seed",
         str(seed),
         *(budget.as_options() if budget is not None else ()),
+        *((f"--argv={json.dumps(list(argv))}",) if argv else ()),  # as one: "--" stays
+        *((f"--module={module}",) if module is not None else ()),
     ]
 
 
@@ -143,10 +158,14 @@ def record(
     cancel: threading.Event | None = None,
     warm: WarmPool | None = None,
     budget: Budget | None = None,
+    argv: Sequence[str] = (),
+    module: str | None = None,
 ) -> Trace:
     """Record ``scenario`` in a child process and return its trace, partial if it failed.
 
     ``budget`` bounds what is kept (``tapetui.record.budget``; default ``DEFAULT_BUDGET``).
+    ``argv`` is the scenario's ``sys.argv[1:]``; with ``module``, ``scenario`` is the module's
+    file and it runs as ``python -m module`` (``tapetui.scenario.target``).
 
     With ``warm``, a child that has already imported TensorFlow records it when one is there
     (the same trace as a cold child); else a new child starts.
@@ -158,7 +177,7 @@ def record(
         stream = Path(stream_to) if stream_to is not None else Path(tmp) / "trace.jsonl"
         stream.unlink(missing_ok=True)
         child, err, lifeline = _launch(
-            child_command(scenario, stream, seed, budget), Path(tmp), warm
+            child_command(scenario, stream, seed, budget, argv, module), Path(tmp), warm
         )
         with err:
             try:

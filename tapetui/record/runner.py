@@ -9,7 +9,7 @@ import runpy
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -25,6 +25,9 @@ from tapetui.record.output import CapturedOutput
 from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
 from tapetui.record.wrappers import RecordingWrappers
+from tapetui.scenario.cell_errors import cell_traceback
+from tapetui.scenario.notebook import Notebook, is_notebook, read_notebook, run_cells
+from tapetui.trace.cells import cell_map_to_dict, skipped_note
 from tapetui.trace.events import ErrorEvent
 from tapetui.trace.model import ErrorInfo
 
@@ -104,18 +107,24 @@ def _report_figure(rec: Recorder, path: str, how: str) -> None:
         rec.on_output("figure", "[figure " + done.format(line, path) + "]\n")
 
 
-def start_meta(scenario: str, seed: int, budget: Budget = DEFAULT_BUDGET) -> dict[str, Any]:
-    return {
-        "scenario": scenario,
-        "seed": seed,
-        "status": "running",
-        "meta": {
-            "tensorflow": tfh.tf_version(),
-            "value_budget": budget.elements,
-            "budget": budget.as_meta(),
-            "functions": budget.functions,
-        },
+def start_meta(
+    scenario: str,
+    seed: int,
+    budget: Budget = DEFAULT_BUDGET,
+    argv: Sequence[str] = (),
+    module: str | None = None,
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "tensorflow": tfh.tf_version(),
+        "value_budget": budget.elements,
+        "budget": budget.as_meta(),
+        "functions": budget.functions,
     }
+    if argv:
+        meta["argv"] = list(argv)  # what the scenario got as sys.argv[1:]
+    if module is not None:
+        meta["module"] = module  # run as `python -m module`
+    return {"scenario": scenario, "seed": seed, "status": "running", "meta": meta}
 
 
 def record_file(
@@ -124,27 +133,38 @@ def record_file(
     seed: int = 0,
     output: CapturedOutput | None = None,
     budget: Budget = DEFAULT_BUDGET,
+    argv: Sequence[str] = (),
+    module: str | None = None,
 ) -> int:
-    """Record one run of ``scenario`` (named as the user gave it); returns its exit code."""
+    """Record one run of ``scenario`` (named as the user gave it); returns its exit code.
+
+    ``argv`` is the scenario's ``sys.argv[1:]``; with ``module``, ``scenario`` is that module's
+    file and it runs as ``python -m module`` does. A notebook (``.ipynb``) runs its code cells.
+    """
     path = os.path.abspath(scenario)
     files = ScenarioFiles(path, shown_as=scenario)
-    sink("meta", start_meta(scenario, seed, budget))
-    sink("source", {"file": scenario, "text": read_source(path)})
+    sink("meta", start_meta(scenario, seed, budget, argv, module))
+    run, text, notebook = _how_to_run(scenario, path, module)
+    sink("source", {"file": scenario, "text": text})
+    if notebook is not None:
+        sink("notebook", cell_map_to_dict(notebook.cell_map(scenario)))
     rec = Recorder(sink, files, budget)
+    if notebook is not None:
+        rec.notes["notebook_skipped"] = [skipped_note(s) for s in notebook.skipped]
     seed_everything(seed)
     status, code, error, scope = "finished", 0, None, None
     raised: BaseException | None = None
     saved_argv, saved_path = sys.argv, list(sys.path)
-    sys.argv = [scenario]
-    sys.path.insert(0, os.path.dirname(path))
+    sys.argv = [path if module is not None else scenario, *argv]
+    sys.path.insert(0, os.getcwd() if module is not None else os.path.dirname(path))
     with hooked(rec, output):
         try:
-            scope = runpy.run_path(path, run_name="__main__")
+            scope = run()
         except SystemExit as exc:
             status, code = "exited", _exit_code(exc.code)
         except BaseException as exc:  # the scenario's own failure, reported like Python does
             status, code = "raised", 1
-            error, raised = _error_info(files, exc), exc
+            error, raised = _error_info(files, exc, notebook), exc
             with rec.guard():
                 rec.event(
                     ErrorEvent, (error.file, error.line), type=error.type, message=error.message
@@ -164,6 +184,19 @@ def record_file(
         final["error"] = error
     sink("meta", final)
     return code
+
+
+def _how_to_run(
+    scenario: str, path: str, module: str | None
+) -> tuple[Callable[[], dict[str, Any]], str, Notebook | None]:
+    """How the scenario runs, the source recorded for it, and the notebook it is, if one."""
+    if is_notebook(path):
+        notebook = read_notebook(path)
+        return lambda: run_cells(notebook, path), notebook.text, notebook
+    text = read_source(path)
+    if module is not None:
+        return lambda: runpy.run_module(module, run_name="__main__", alter_sys=True), text, None
+    return lambda: runpy.run_path(path, run_name="__main__"), text, None
 
 
 def _exit_code(code: Any) -> int:
@@ -189,23 +222,34 @@ def scenario_frames(files: ScenarioFiles, tb: TracebackType | None) -> list[trac
     return [frame for frame in traceback.extract_tb(tb) if files.name(frame.filename) is not None]
 
 
-def _error_info(files: ScenarioFiles, exc: BaseException) -> ErrorInfo:
+def _error_info(
+    files: ScenarioFiles, exc: BaseException, notebook: Notebook | None = None
+) -> ErrorInfo:
     frames = scenario_frames(files, exc.__traceback__)
     shown = [
         traceback.FrameSummary(files.name(f.filename) or f.filename, f.lineno, f.name, line=f.line)
         for f in frames
     ]
-    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(shown))
-    text += "".join(traceback.format_exception_only(type(exc), exc))
     last = frames[-1] if frames else None
     file, line = (files.name(last.filename), last.lineno) if last else (None, None)
+    if notebook is not None:
+        cells = notebook.cell_map(files.name(files.main) or "")
+        if isinstance(exc, SyntaxError) and exc.filename == files.main:  # a cell that never ran
+            file, line = cells.file, exc.lineno
+        text = cell_traceback(cells, shown, exc)
+    else:
+        text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(shown))
+        text += "".join(traceback.format_exception_only(type(exc), exc))
     # A function's trace-time error happened in its body, which AutoGraph ran as generated code:
     # the line is the one it names "in user code", as plain `python` prints it.
     traced = [(files.name(f), n) for f, n in tfh.traced_user_frames(exc) if files.name(f)]
     if traced:
         file, line = traced[-1]
+    message = str(exc)
+    if notebook is not None and isinstance(exc, SyntaxError):  # not the file's absolute path
+        message = str(exc.msg)
     return ErrorInfo(
-        type=type(exc).__name__, message=str(exc), file=file, line=line, traceback=text
+        type=type(exc).__name__, message=message, file=file, line=line, traceback=text
     )
 
 

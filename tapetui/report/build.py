@@ -11,11 +11,29 @@ from tapetui.explain.nonfinite import NonFinite
 from tapetui.explain.partials import names_of
 from tapetui.explain.watches import recorded_watches, unrecorded_watches
 from tapetui.trace import ErrorInfo, GradientCall, Tape, Trace
+from tapetui.trace.cells import cell_line
 from tapetui.trace.jsonio import encode_float
 from tapetui.trace.labels import label, structure_label
 
 
-def _cause_fields(cause: Cause | None) -> dict[str, Any]:
+def _in_cell(trace: Trace, file: str | None, line: int | None) -> dict[str, Any]:
+    """``{"notebook": {"cell": 3, "line": 2}}`` beside a notebook's file line; else nothing."""
+    where = cell_line(trace.notebook, file, line)
+    return {} if where is None else {"notebook": {"cell": where[0], "line": where[1]}}
+
+
+def _evidence_cells(trace: Trace, cause: Cause) -> dict[str, Any]:
+    """Beside ``evidence_lines`` in a notebook: the same lines, in order, as cell and line."""
+    if trace.notebook is None:
+        return {}
+    cells: list[dict[str, int] | None] = []
+    for line in cause.evidence_lines:
+        where = cell_line(trace.notebook, None, line)
+        cells.append({"cell": where[0], "line": where[1]} if where else None)
+    return {"evidence_cells": cells}
+
+
+def _cause_fields(cause: Cause | None, trace: Trace | None = None) -> dict[str, Any]:
     if cause is None:
         return {"cause": None}
     return {
@@ -23,6 +41,7 @@ def _cause_fields(cause: Cause | None) -> dict[str, Any]:
         "explanation": cause.sentence,
         "fix": cause.fix,
         "evidence_lines": cause.evidence_lines,
+        **(_evidence_cells(trace, cause) if trace is not None else {}),
         "other_causes": list(cause.others),
     }
 
@@ -69,7 +88,7 @@ def _is_zero_fill(call: GradientCall, cause: Cause | None, ref: int | None) -> b
     return call.unconnected_gradients == "zero" and cause is not None and ref is not None
 
 
-def _nonfinite_fields(why: NonFinite | None) -> dict[str, Any]:
+def _nonfinite_fields(trace: Trace, why: NonFinite | None) -> dict[str, Any]:
     """Why a result holds NaN or Inf: the cause, and the op and line where it began."""
     if why is None:
         return {}
@@ -79,7 +98,9 @@ def _nonfinite_fields(why: NonFinite | None) -> dict[str, Any]:
         "fix": why.cause.fix,
         "op": why.op,
         "line": why.line,
+        **_in_cell(trace, None, why.line),
         "evidence_lines": why.cause.evidence_lines,
+        **_evidence_cells(trace, why.cause),
     }
 
 
@@ -102,10 +123,10 @@ def _result(
         entry["summary"] = summary
     nonfinite = _nonfinite(value, summary)
     if nonfinite is not None:
-        entry["nonfinite"] = {**nonfinite, **_nonfinite_fields(why_nonfinite)}
+        entry["nonfinite"] = {**nonfinite, **_nonfinite_fields(trace, why_nonfinite)}
     if _is_zero_fill(call, cause, ref):
         entry["unconnected_zeros"] = True
-    entry.update(_cause_fields(cause))
+    entry.update(_cause_fields(cause, trace))
     return entry
 
 
@@ -127,13 +148,17 @@ def _results(trace: Trace, call: GradientCall, why: CallExplanation | None) -> l
     ]
 
 
-def _error(error: ErrorInfo | None, cause: Cause | None = None) -> dict[str, Any] | None:
+def _error(
+    trace: Trace, error: ErrorInfo | None, cause: Cause | None = None
+) -> dict[str, Any] | None:
     if error is None:
         return None
     out: dict[str, Any] = {"type": error.type, "message": error.message, "line": error.line}
+    out.update(_in_cell(trace, error.file, error.line))
     if cause is not None:
         out.update({"cause": cause.code, "explanation": cause.sentence, "fix": cause.fix})
         out["evidence_lines"] = cause.evidence_lines
+        out.update(_evidence_cells(trace, cause))
     return out
 
 
@@ -144,6 +169,7 @@ def _backward_input(trace: Trace, step: StepCheck, item: InputCheck) -> dict[str
     entry: dict[str, Any] = {
         "op": step.event.op_type,
         "line": step.event.line,
+        **_in_cell(trace, step.event.file, step.event.line),
         "input": label(trace, item.input) if item.input is not None else None,
         "input_index": item.index,
         "upstream": data_of(trace, item.upstream),
@@ -176,11 +202,12 @@ def _call(
         "id": call.id,
         "tape": call.tape,
         "line": call.line,
+        **_in_cell(trace, call.file, call.line),
         "method": call.method,
         "target": structure_label(trace, call.target),
         "unconnected_gradients": call.unconnected_gradients,
         "thread": call.thread,
-        "error": _error(call.error, why.error if why else None),
+        "error": _error(trace, call.error, why.error if why else None),
         "notes": [note.code for note in why.notes] if why else [],
         "note_texts": [note.sentence for note in why.notes] if why else [],
         "results": _results(trace, call, why),
@@ -192,6 +219,7 @@ def _tape(trace: Trace, tape: Tape) -> dict[str, Any]:
     return {
         "id": tape.id,
         "line": tape.line,
+        **_in_cell(trace, tape.file, tape.line),
         "persistent": tape.persistent,
         "watch_accessed_variables": tape.watch_accessed_variables,
         "watched": [label(trace, ref) for ref in recorded_watches(trace, tape)],
@@ -245,6 +273,25 @@ def _threads_seen_late(trace: Trace) -> list[str]:
     return [str(t) for t in late] if isinstance(late, list) else []
 
 
+def _how_it_ran(trace: Trace) -> dict[str, Any]:
+    """The scenario's arguments and module (only when it had them), and a notebook's cells."""
+    out: dict[str, Any] = {}
+    argv, module = trace.meta.get("argv"), trace.meta.get("module")
+    if isinstance(argv, list) and argv:
+        out["argv"] = [str(arg) for arg in argv]
+    if isinstance(module, str):
+        out["module"] = module
+    if trace.notebook is not None:
+        out["notebook"] = {
+            "cells": len(trace.notebook.cells),
+            "skipped": [
+                {"cell": s.cell, "line": s.line, "text": s.text, "kind": s.kind}
+                for s in trace.notebook.skipped
+            ],
+        }
+    return out
+
+
 def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
     """The report of ``trace`` in the documented JSON shape; without ``backward_steps`` (the
     text report, which does not print them) each call's list of them is left empty."""
@@ -252,11 +299,12 @@ def build_report(trace: Trace, backward_steps: bool = True) -> dict[str, Any]:
     steps = steps_by_call(trace) if backward_steps else {}
     return {
         "scenario": trace.scenario,
+        **_how_it_ran(trace),
         "status": trace.status,
         "exit_code": trace.exit_code,
         "stdout": trace.output("stdout"),
         "stderr": trace.output("stderr"),
-        "error": _error(trace.error, explain_error(trace)),
+        "error": _error(trace, trace.error, explain_error(trace)),
         "summarised": _summarised(trace),
         "threads_seen_late": _threads_seen_late(trace),
         "internal_errors": _internal_errors(trace),

@@ -3,16 +3,18 @@ control characters made visible (``tapetui.trace.printable``), so it cannot act 
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from tapetui.explain.summarised import BUDGET_OPTIONS, detail_spent
 from tapetui.report.build import build_report
 from tapetui.trace import Trace
+from tapetui.trace.cells import Skipped, skipped_note
 from tapetui.trace.labels import format_data
 from tapetui.trace.printable import printable
 
 ENDINGS = {
-    "raised": "the scenario raised {type} at line {line}: {message}",
+    "raised": "the scenario raised {type} at {line}: {message}",
     "exited": "the scenario exited with code {code} (SystemExit); what ran before is recorded",
     "died": "{message}",
     "timeout": "the scenario was stopped after the time limit; what ran before is recorded",
@@ -27,7 +29,7 @@ def ending_sentence(trace: Trace, target: str) -> str:
     if template is not None and not (trace.status == "exited" and trace.exit_code == 0):
         return f"{target}: " + template.format(
             type=error.type if error else "an exception",
-            line=error.line if error else "?",
+            line=trace.line_words(error.line, error.file) if error else "an unknown line",
             message=error.message if error else "",
             code=trace.exit_code,
         )
@@ -50,20 +52,42 @@ def _nonfinite_text(counts: dict[str, int]) -> str:
     return " and ".join(parts)
 
 
+def _at(entry: dict[str, Any]) -> str:
+    """``line 14``, or ``cell 3, line 2`` for a notebook's line (its ``notebook`` entry)."""
+    where = entry.get("notebook")
+    if not where:
+        return f"line {entry['line']}"
+    return (
+        f"cell {where['cell']}, line {where['line']}" if where["line"] else f"cell {where['cell']}"
+    )
+
+
+def _evidence(entry: dict[str, Any]) -> str:
+    """``evidence: lines 11, 12``; in a notebook ``evidence: cell 1, line 2; cell 2, line 1``."""
+    cells = entry.get("evidence_cells")
+    if cells is None:
+        return f"evidence: lines {', '.join(map(str, entry['evidence_lines']))}"
+    words = [
+        _at({"notebook": cell, "line": line})
+        for cell, line in zip(cells, entry["evidence_lines"], strict=False)
+    ]
+    return f"evidence: {'; '.join(words)}"
+
+
 def _nonfinite_lines(nonfinite: dict[str, Any]) -> list[str]:
     lines = [f"    warning: {_nonfinite_text(nonfinite)} in this gradient"]
     if nonfinite.get("cause"):
         lines.append(f"    cause [{nonfinite['cause']}] {nonfinite['explanation']}")
         lines.append(f"    fix: {nonfinite['fix']}")
         if nonfinite["evidence_lines"]:
-            lines.append(f"    evidence: lines {', '.join(map(str, nonfinite['evidence_lines']))}")
+            lines.append(f"    {_evidence(nonfinite)}")
     return lines
 
 
 def _call_lines(call: dict[str, Any]) -> list[str]:
     thread = f" · thread {call['thread']}" if call.get("thread") is not None else ""
     lines = [
-        f"gradient call {call['id']} · line {call['line']} · tape {call['tape']}{thread} · "
+        f"gradient call {call['id']} · {_at(call)} · tape {call['tape']}{thread} · "
         f"{call['method']}({call['target']}, …)"
     ]
     for note, text in zip(call["notes"], call["note_texts"], strict=False):
@@ -82,7 +106,7 @@ def _call_lines(call: dict[str, Any]) -> list[str]:
             lines.append(f"    cause [{result['cause']}] {result['explanation']}")
             lines.append(f"    fix: {result['fix']}")
             if result["evidence_lines"]:
-                lines.append(f"    evidence: lines {', '.join(map(str, result['evidence_lines']))}")
+                lines.append(f"    {_evidence(result)}")
     return lines
 
 
@@ -117,9 +141,26 @@ def _function_lines(functions: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _ran_lines(report: dict[str, Any]) -> list[str]:
+    """How it ran, when not plainly (``python -m`` and arguments), and a notebook's skips."""
+    lines = []
+    if "module" in report or "argv" in report:
+        what = f"-m {report['module']}" if "module" in report else report["scenario"]
+        args = " ".join(shlex.quote(arg) for arg in report.get("argv", []))
+        if "notebook" in report:
+            lines.append(f"ran with the arguments {args} (sys.argv[1:])")
+        else:
+            lines.append(f"ran as python {what}{' ' + args if args else ''}")
+    notebook = report.get("notebook")
+    if notebook:
+        lines.append(f"notebook: {notebook['cells']} code cells, run in order")
+        lines += [f"  note: {skipped_note(Skipped(**item))}" for item in notebook["skipped"]]
+    return lines
+
+
 def render_text(trace: Trace) -> str:
     report = build_report(trace, backward_steps=False)
-    lines = [f"scenario {report['scenario']} · {report['status']}"]
+    lines = [f"scenario {report['scenario']} · {report['status']}", *_ran_lines(report)]
     for tape in report["tapes"]:
         flags = ["persistent" if tape["persistent"] else "non-persistent"]
         if not tape["watch_accessed_variables"]:
@@ -127,9 +168,7 @@ def render_text(trace: Trace) -> str:
         watched = ", ".join(tape["watched"]) or "nothing"
         if tape["not_floating"]:
             watched += f" ({', '.join(tape['not_floating'])}: not floating point, never recorded)"
-        lines.append(
-            f"tape {tape['id']} · line {tape['line']} · {' · '.join(flags)} · watched: {watched}"
-        )
+        lines.append(f"tape {tape['id']} · {_at(tape)} · {' · '.join(flags)} · watched: {watched}")
     lines += _function_lines(report["functions"])
     if report["summarised"]:
         lines.append(_summarised_line(trace))
@@ -149,7 +188,7 @@ def render_text(trace: Trace) -> str:
         lines += _call_lines(call)
     if report["error"]:
         err = report["error"]
-        where = f" at line {err['line']}" if err["line"] is not None else ""
+        where = f" at {_at(err)}" if err["line"] is not None else ""
         lines.append(f"error: {err['type']}{where}: {err['message']}")
         if err.get("cause"):  # the scenario's error explained (an optimizer given no gradients)
             lines += [f"  cause [{err['cause']}] {err['explanation']}", f"  fix: {err['fix']}"]

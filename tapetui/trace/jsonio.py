@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tapetui.trace import tables
+from tapetui.trace.cells import cell_map_from_dict, cell_map_to_dict
 from tapetui.trace.checks import CHECKS, TraceFormatError, build
 from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
 from tapetui.trace.heap import collector_paused
@@ -110,6 +111,7 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
         "error": None if trace.error is None else dataclasses.asdict(trace.error),
         "meta": trace.meta,
         "sources": trace.sources,
+        **({} if trace.notebook is None else {"notebook": cell_map_to_dict(trace.notebook)}),
         "tapes": tables.table(trace.tapes.values(), Tape),
         "variables": tables.table(trace.variables.values(), Variable),
         "tensors": tables.table(trace.tensors.values(), Tensor),
@@ -186,6 +188,7 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
         trace.error = _error(data.get("error"))
         trace.meta = dict(data.get("meta") or {})
         trace.sources = {str(k): str(v) for k, v in dict(data.get("sources") or {}).items()}
+        trace.notebook = cell_map_from_dict(data.get("notebook"))
         read = _read_objects_v1 if data["version"] == 1 else _read_tables
         read(trace, data)
     except TraceFormatError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tapetui.trace.cells import CellMap, line_words, on_line_words
 from tapetui.trace.events import TAPE_EVENT_TYPES, Event, OpEvent, OutputEvent
 
 FORMAT_VERSION = 3
@@ -175,6 +176,9 @@ class Trace:
     gradient_calls: dict[int, GradientCall] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     """Recorder settings (value budget, TensorFlow version) and truncation notes."""
+    notebook: CellMap | None = None
+    """For a notebook scenario: which file line is which cell's line (``tapetui.trace.cells``);
+    ``None`` for a ``.py`` scenario and for traces recorded before notebooks were read."""
     ops: dict[int, OpEvent] = field(default_factory=dict, repr=False, compare=False)
     """Index of op events by op id; rebuilt from ``events``."""
     _by_tape: tuple[int, dict[int, list[Event]]] | None = field(
@@ -197,6 +201,14 @@ class Trace:
                     index.setdefault(event.tape, []).append(event)  # type: ignore[attr-defined]
             self._by_tape = (len(self.events), index)
         return self._by_tape[1]
+
+    def line_words(self, line: int | None, file: str | None = None) -> str:
+        """A line as the user knows it: ``cell 3, line 2`` in a notebook, else ``line 14``."""
+        return line_words(self.notebook, file, line)
+
+    def on_line_words(self, line: int | None, file: str | None = None) -> str:
+        """``on line 14``, or ``in cell 3, line 2`` in a notebook."""
+        return on_line_words(self.notebook, file, line)
 
     def output(self, stream: str | None = None) -> str:
         """What the scenario printed: one stream, or both interleaved as it happened."""

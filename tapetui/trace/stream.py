@@ -1,9 +1,9 @@
 """The record stream: one JSON object per line, written by the recorder as things happen.
 
 A scenario that dies still leaves a readable partial trace. Each record carries one key naming
-what it updates (``meta``, ``source``, ``tensor``, ``variable``, ``tape``, ``call``, ``event``, or
-``steps``: the summarised part's compact rows, ``tapetui.trace.steps``); a later record for the
-same id replaces the earlier one.
+what it updates (``meta``, ``source``, ``notebook``: a cell map, ``tensor``, ``variable``,
+``tape``, ``call``, ``event``, or ``steps``: the summarised part's compact rows,
+``tapetui.trace.steps``); a later record for the same id replaces the earlier one.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from tapetui.trace.cells import cell_map_from_dict
 from tapetui.trace.checks import TraceFormatError
 from tapetui.trace.events import Event
 from tapetui.trace.jsonio import (
@@ -128,6 +129,8 @@ def _apply(trace: Trace, record: dict[str, Any]) -> None:
         trace.meta.update(value.get("meta") or {})
     elif key == "source":
         trace.sources[value["file"]] = value["text"]
+    elif key == "notebook":
+        trace.notebook = cell_map_from_dict(value)
     elif key == "tensor":
         tensor = tensor_from_dict(value)
         trace.tensors[tensor.id] = tensor

@@ -6,6 +6,7 @@ Textual itself loads only when ``run``/``build_app`` is called, so the plain-Pyt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ def run(
     size: tuple[int, int] | None = None,
     budget: Budget | None = None,
     at_gradient: bool = False,
+    argv: Sequence[str] = (),
+    module: str | None = None,
 ) -> int:
     """Open the debugger on ``paths`` (see ``tapetui.ui.launch.run``); returns the exit code."""
     from tapetui.ui.launch import run as launch
@@ -34,6 +37,8 @@ def run(
         size=size,
         budget=budget,
         at_gradient=at_gradient,
+        argv=argv,
+        module=module,
     )
 
 

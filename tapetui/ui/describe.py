@@ -53,7 +53,7 @@ def source_line(trace: Trace, file: str | None, line: int | None) -> str:
 
 def _where(trace: Trace, step: Step) -> list[Line]:
     text = source_line(trace, step.file, step.line)
-    where = f"line {step.line}" if step.line is not None else "no scenario line"
+    where = trace.line_words(step.line, step.file) if step.line is not None else "no scenario line"
     return [(f"{where}  {short(text, 40)}".rstrip(), "bold")]
 
 
@@ -346,7 +346,7 @@ def _result_line(trace: Trace, source: int, result: int | None, cause: Any) -> L
 
 
 def describe_error(trace: Trace, step: Step, event: ErrorEvent) -> list[Line]:
-    where = f" on line {step.line}" if step.line is not None else ""
+    where = f" {trace.on_line_words(step.line, step.file)}" if step.line is not None else ""
     lines: list[Line] = [(f"the scenario raised {event.type}{where}", "bold red"), ("", "")]
     error = trace.error
     if error is not None and error.traceback:  # ends with the message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,9 +38,17 @@ def _check(path: str) -> None:
 
 
 def build_app(
-    paths: list[str], seed: int = 0, budget: Budget | None = None, at_gradient: bool = False
+    paths: list[str],
+    seed: int = 0,
+    budget: Budget | None = None,
+    at_gradient: bool = False,
+    argv: Sequence[str] = (),
+    module: str | None = None,
 ) -> TapeTuiApp:
-    """The app for ``paths``: one trace, one scenario, or several / a directory to pick from."""
+    """The app for ``paths``: one trace, one scenario, or several / a directory to pick from.
+
+    ``argv`` (the scenario's ``sys.argv[1:]``) and ``module`` (``-m``; ``paths`` is its file)
+    go to every recording, re-runs (``r``) included."""
     if not paths:
         raise OpenError("give a scenario (.py), a directory of scenarios, or a trace (.json)")
     if len(paths) == 1 and paths[0].endswith(".json"):
@@ -54,7 +63,10 @@ def build_app(
     entries: list[ScenarioEntry] = discover(paths)
     if not entries:
         raise OpenError(f"no scenario (.py file) found in {', '.join(paths)}")
-    return TapeTuiApp(scenarios=entries, seed=seed, budget=budget, at_gradient=at_gradient)
+    app = TapeTuiApp(scenarios=entries, seed=seed, budget=budget, at_gradient=at_gradient)
+    app.scenario_argv = tuple(argv)  # type: ignore[attr-defined]  # read by the debugger
+    app.scenario_module = module  # type: ignore[attr-defined]
+    return app
 
 
 async def take_screenshot(
@@ -85,10 +97,12 @@ def run(
     size: tuple[int, int] | None = None,
     budget: Budget | None = None,
     at_gradient: bool = False,
+    argv: Sequence[str] = (),
+    module: str | None = None,
 ) -> int:
     """Open the debugger on ``paths``; returns the exit code (2 with a sentence on stderr for bad paths)."""
     try:
-        app = build_app(paths, seed, budget, at_gradient)
+        app = build_app(paths, seed, budget, at_gradient, argv, module)
     except OpenError as exc:
         print(f"tapetui: {printable(str(exc))}", file=sys.stderr)
         return 2

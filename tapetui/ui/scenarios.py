@@ -10,6 +10,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from tapetui.scenario.notebook import is_notebook, notebook_title
+
 MAX_DEPTH = 3
 """How many levels of subfolders below a named folder are searched."""
 
@@ -28,6 +30,8 @@ class ScenarioEntry:
 
 
 def title_of(path: Path) -> str:
+    if is_notebook(path):
+        return notebook_title(path)
     try:
         tree = ast.parse(path.read_bytes())  # honours a coding line, as Python does
     except (OSError, UnicodeDecodeError, ValueError):

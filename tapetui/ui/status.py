@@ -42,7 +42,8 @@ def _ending(trace: Trace, opened_at: int, steps: int) -> tuple[str, str]:
     calls, tapes = len(trace.gradient_calls), len(trace.tapes)
     counts = f"{tapes} tape{'s' * (tapes != 1)}, {calls} gradient call{'s' * (calls != 1)}"
     if trace.status == "raised" and trace.error is not None:
-        where = f" on line {trace.error.line}" if trace.error.line is not None else ""
+        error = trace.error
+        where = f" {trace.on_line_words(error.line, error.file)}" if error.line is not None else ""
         return (
             f"{name} raised {trace.error.type}{where}; partial trace shown (o: output)",
             "-failed",

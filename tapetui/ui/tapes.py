@@ -10,6 +10,7 @@ from tapetui.explain.dataflow import carries_gradient
 from tapetui.explain.finite import nonfinite
 from tapetui.explain.watches import dtype_of
 from tapetui.trace import GradientCall, OpEvent, Tape, Trace, WatchEvent
+from tapetui.trace.cells import short_words
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, tape_events
 from tapetui.ui.values import call_name, short, value_text
@@ -26,7 +27,7 @@ def _watch_lines(trace: Trace, tape: Tape) -> list[Line]:
     lines: list[Line] = []
     for event in _watches(trace, tape):
         how = "explicit" if event.explicit else "auto"
-        where = f"l.{event.line}" if event.line is not None else ""
+        where = short_words(trace.notebook, event.file, event.line)
         if event.error:
             lines.append((f"  watch() raised, {where}: {short(event.error, 40)}", "red"))
         if event.empty:
@@ -75,7 +76,7 @@ def accessed_not_watched(trace: Trace, tape: Tape) -> list[int]:
 
 def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     name = f" “{tape.label}”" if tape.label and tape.label != "tape" else ""
-    where = f" · l.{tape.line}" if tape.line is not None else ""
+    where = f" · {short_words(trace.notebook, tape.file, tape.line)}" if tape.line else ""
     thread = f" · thread {tape.thread}" if tape.thread is not None else ""
     lines: list[Line] = [(f"▾ tape {tape.id}{name}{where}{thread}", "bold")]
     lines.append(("  persistent" if tape.persistent else "  one-shot (not persistent)", ""))
@@ -94,7 +95,7 @@ def _shown_calls(trace: Trace, tape: int | None) -> list[GradientCall]:
 
 def _call_rows(trace: Trace, explanations: Mapping[int, Any], call: GradientCall) -> list[Line]:
     """One gradient call's line (two when it raised)."""
-    where = f"l.{call.line}" if call.line is not None else ""
+    where = short_words(trace.notebook, call.file, call.line)
     if call.error is not None:
         return [
             (f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"),

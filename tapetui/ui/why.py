@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tapetui.trace import GradientCall, Trace
+from tapetui.trace.cells import short_words
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, source_line
 from tapetui.ui.values import call_name
@@ -166,9 +167,10 @@ def evidence_lines(missing: Missing | None, file: str | None) -> frozenset[int]:
 
 def _title(trace: Trace, missing: Missing) -> str:
     call = trace.gradient_calls[missing.call]
-    where = f" (line {call.line})" if call.line is not None else ""
+    where = f" ({trace.line_words(call.line, call.file)})" if call.line is not None else ""
     if missing.scenario and trace.error is not None:
-        line = f" (line {trace.error.line})" if trace.error.line is not None else ""
+        raised = trace.error
+        line = f" ({trace.line_words(raised.line, raised.file)})" if raised.line is not None else ""
         return f"why did the optimizer raise {trace.error.type}?{line}"
     if missing.index is None:
         error = call.error.type if call.error else "an error"
@@ -201,7 +203,7 @@ def _ending(trace: Trace) -> str:
     """``the scenario raised ValueError on line 7`` when it did not finish, else ``""``."""
     error = trace.error
     if trace.status == "raised" and error is not None:
-        where = f" on line {error.line}" if error.line is not None else ""
+        where = f" {trace.on_line_words(error.line, error.file)}" if error.line is not None else ""
         return f"the scenario raised {error.type}{where}"
     if trace.status in ("died", "timeout", "cancelled"):
         return {
@@ -222,12 +224,12 @@ def _nothing_missing(trace: Trace) -> list[Line]:
     return [(text, "green")]
 
 
-def _first_nonfinite(item: Missing) -> list[Line]:
+def _first_nonfinite(trace: Trace, item: Missing) -> list[Line]:
     """Where the NaN/Inf began: the op and line of the backward step marked in the timeline."""
     why = item.why_nonfinite
     if why is None or why.op is None:
         return []
-    where = f" (line {why.line})" if why.line is not None else ""
+    where = f" ({trace.line_words(why.line)})" if why.line is not None else ""
     marked = " · the current step" if why.step is not None else ""
     return [("", ""), (f"first non-finite: {why.op}{where}{marked}", "bold")]
 
@@ -250,14 +252,14 @@ def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]
     if cause is None:
         return [*lines, ("", ""), ("no explanation available for this one", "yellow")]
     lines += [("", ""), (f"cause: {cause.code}", "bold red"), (cause.sentence, "")]
-    lines += _first_nonfinite(item)
+    lines += _first_nonfinite(trace, item)
     for note in getattr(item.explanations.get(item.call), "notes", None) or []:
         if getattr(note, "code", None) == "missing_gradients_warning":  # the optimizer's warning
             lines += [("", ""), (f"note: {note.code}", "bold"), (note.sentence, "yellow")]
     if cause.evidence:
         lines += [("", ""), ("evidence", "bold")]
         for ev in cause.evidence:
-            where = f"l.{ev.line}" if ev.line is not None else "  "
+            where = short_words(trace.notebook, ev.file, ev.line) or "  "
             code = source_line(trace, ev.file, ev.line)
             lines.append((f"{where:>5}  {ev.text or code}", "yellow"))
     lines += [("", ""), ("fix", "bold"), (cause.fix, "green")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import tokenize
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
+from tapetui.scenario.notebook import scenario_source
 from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
@@ -238,12 +238,9 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
 
     def _show_source_from_disk(self, scenario: str) -> None:
         """Show the scenario's text while it records (read, never executed here)."""
-        try:
-            with tokenize.open(scenario) as file:  # decoded as Python decodes it
-                text = file.read()
-        except (OSError, SyntaxError, UnicodeDecodeError):
-            return
-        self.source_view.show(text, None, title=Path(scenario).name)
+        shown = scenario_source(scenario)
+        if shown is not None:
+            self.source_view.show(shown[0], None, title=Path(scenario).name, cells=shown[1])
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def record_scenario(
@@ -261,6 +258,8 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             cancel=cancel,
             warm=warm,
             budget=budget,
+            argv=getattr(self.app, "scenario_argv", ()),  # `--` ARGS, kept for every re-run
+            module=getattr(self.app, "scenario_module", None),
         )
         self.post_message(self.Recorded(trace))
 
@@ -332,6 +331,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             step.line if step is not None else None,
             evidence_lines(missing, file),
             title=Path(file).name if file else "source",
+            cells=trace.notebook if trace.notebook and trace.notebook.file == file else None,
         )
         title = "no steps"
         if step is not None:

@@ -13,6 +13,7 @@ from itertools import accumulate
 from rich.text import Text
 
 from tapetui.trace import Trace
+from tapetui.trace.cells import skipped_note
 from tapetui.trace.printable import printable
 from tapetui.ui.describe import Line
 from tapetui.ui.widgets.lines_view import NONFINITE, NONFINITE_STYLE
@@ -64,6 +65,8 @@ def printed_parts(trace: Trace) -> tuple[PrintedText, list[Line]]:
     """What the scenario printed, and the styled lines after it (its traceback if it raised)."""
     printed = PrintedText(trace.output())
     after: list[Line] = [] if len(printed) else [("(the scenario printed nothing)", "dim")]
+    if trace.notebook is not None:  # what of the notebook did not run
+        after += [(f"tapetui: {skipped_note(item)}", "yellow") for item in trace.notebook.skipped]
     if trace.error is not None:
         tb = trace.error.traceback.rstrip() or f"{trace.error.type}: {trace.error.message}"
         after += [("", ""), *((row, "red") for row in tb.splitlines())]

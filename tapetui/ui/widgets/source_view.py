@@ -5,6 +5,10 @@ Only the lines on screen are rendered, so a step costs the same in a 20,000-line
 and markers stay put while the text scrolls sideways (arrow keys, shift and the mouse wheel);
 widths are counted in terminal cells, so wide characters (CJK, emoji) and tabs (expanded to
 8-column stops when the file is split) keep every row aligned with its number.
+
+A notebook's source shows its cells as the notebook does: a heading row ``── cell 3 ──`` above
+each, and each line numbered within its cell (``tapetui.trace.cells``); the rows stay the file's
+lines, so stepping and clicking work as in a ``.py`` file.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
+from tapetui.trace.cells import CellMap
 from tapetui.trace.printable import printable
 from tapetui.ui.literal import content_line
 from tapetui.ui.widgets.window_view import LONG_LINE, WindowView
@@ -38,6 +43,21 @@ def cell_window(line: str, x: int, width: int) -> tuple[str, int]:
     return line[begin:], start_cell
 
 
+def not_run(cells: CellMap) -> frozenset[int]:
+    """The file lines of a notebook that were not run: magics, shell lines, a cell magic's
+    whole cell."""
+    rows: set[int] = set()
+    for item in cells.skipped:
+        cell = next((c for c in cells.cells if c.number == item.cell), None)
+        if cell is None:
+            continue
+        if item.kind == "cell magic":
+            rows.update(range(cell.start + 1, cell.start + cell.lines + 1))
+        elif item.line <= cell.lines:
+            rows.add(cell.start + item.line)
+    return frozenset(rows)
+
+
 class SourceView(WindowView):
     """Source text; ``current`` is the line the debugger stands on, ``evidence`` why-None lines."""
 
@@ -54,6 +74,12 @@ class SourceView(WindowView):
         """The shown file's lines, control characters made visible."""
         self._number_width = 1
         self._split_from: str | None = None
+        self.cells: CellMap | None = None
+        """The notebook's cell map when the source is a notebook's."""
+        self._labels: list[str] | None = None
+        self._skipped: frozenset[int] = frozenset()
+        """Rows of a notebook's lines that were not run (magics, shell lines): dimmed."""
+        """Each row's number as shown (a cell's own line numbers; "" on a cell's heading)."""
 
     def show(
         self,
@@ -61,9 +87,12 @@ class SourceView(WindowView):
         current: int | None,
         evidence: frozenset[int] = frozenset(),
         title: str | None = None,
+        cells: CellMap | None = None,
     ) -> None:
-        """Show ``source`` with ``current`` marked and scrolled into view."""
-        if source is not self._split_from:  # another file (each one is split once)
+        """Show ``source`` with ``current`` marked and scrolled into view (``cells``: the
+        source is this notebook's)."""
+        if source is not self._split_from or cells is not self.cells:  # each file split once
+            self.cells = cells
             self._split(source)
         self.current, self.evidence = current, evidence
         if title is not None:
@@ -98,12 +127,34 @@ class SourceView(WindowView):
         self.source = self._split_from = source
         lines = [printable(line).expandtabs(8) for line in source.splitlines()]
         self.lines = lines or [NO_SOURCE]
-        self._number_width = len(str(len(self.lines)))
+        self._labels = self._cell_labels()
+        self._skipped = not_run(self.cells) if self.cells is not None else frozenset()
+        if self._labels is not None:
+            for row, label in enumerate(self._labels):
+                if not label and self.cells is not None:
+                    where = self.cells.locate(row + 1)
+                    self.lines[row] = f"── cell {where[0] if where else '?'} ──"
+        labels = self._labels or [str(len(self.lines))]
+        self._number_width = max(len(label) for label in labels) or 1
         widest = max(cell_len(line) for line in self.lines)
         # One blank row after the last line, as the listing always had (the scrollbars agree).
         self.set_extent(len(self.lines) + 1, self.gutter_width + widest)
 
+    def _cell_labels(self) -> list[str] | None:
+        if self.cells is None:
+            return None
+        labels = []
+        for row in range(len(self.lines)):
+            where = self.cells.locate(row + 1)
+            labels.append(str(row + 1) if where is None else str(where[1] or ""))
+        return labels
+
     def _style(self, number: int) -> str:
+        labels = self._labels
+        if labels is not None and number <= len(labels) and not labels[number - 1]:
+            return "bold" if number != self.current else "reverse"  # a cell's heading
+        if number in self._skipped and number != self.current:
+            return "dim"
         if number == self.current:
             return "reverse"
         return "bold yellow" if number in self.evidence else ""
@@ -121,7 +172,8 @@ class SourceView(WindowView):
         marker = "▶" if number == self.current else ("●" if number in self.evidence else " ")
         style = self._style(number)
         text = Text(no_wrap=True)
-        text.append(f"{number:>{self._number_width}}{marker}", style=style or "dim")
+        shown = str(number) if self._labels is None else self._labels[index]
+        text.append(f"{shown:>{self._number_width}}{marker}", style=style or "dim")
         text.append(" ", style=style or None)
         return text
 
