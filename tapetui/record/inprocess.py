@@ -42,12 +42,14 @@ def run_scenario(path: str | Path, seed: int = 0) -> Trace:
 
 
 @contextmanager
-def recording_from(frame: FrameType) -> Iterator[Trace]:
-    """Record while the block runs; ``frame``'s file is the scenario. The trace holds what a
-    recording child's does: the scenario's source, the recorder's notes (its own errors
-    included), and the error the block raised."""
+def recording_from(frame: FrameType, trace: Trace | None = None) -> Iterator[Trace]:
+    """Record while the block runs into ``trace`` (a new one by default); ``frame``'s file is
+    the scenario. The trace holds what a recording child's does: the scenario's source, the
+    recorder's notes (its own errors included), and the error the block raised."""
     filename = frame.f_code.co_filename
-    trace = Trace(scenario=filename)
+    if trace is None:
+        trace = Trace(scenario=filename)
+    trace.scenario = filename
     sink = trace_sink(trace)
     sink("meta", start_meta(filename, 0))
     files = ScenarioFiles(filename)
