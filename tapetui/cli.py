@@ -136,6 +136,7 @@ def _ui_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open on the first gradient call instead of the first recorded op",
     )
+    parser.add_argument("--watch", action="store_true", help="record again when a file is saved")
     add_budget_options(parser)
     return parser
 
@@ -267,6 +268,8 @@ def cmd_ui(argv: Sequence[str]) -> int:
     size = _parse_size(args.size)
     press = _press(args.press, args.screenshot)
     check_paths(args.paths)
+    if args.watch and any(path.endswith(".json") for path in args.paths):
+        raise UsageError("--watch records a scenario again when it is saved; a trace is never run")
     if args.screenshot is not None:
         check_writable(args.screenshot, "--screenshot", "shot.svg")
     from tapetui.ui import run
@@ -280,6 +283,7 @@ def cmd_ui(argv: Sequence[str]) -> int:
         size=size,
         budget=budget,
         at_gradient=args.at_gradient,
+        watch=args.watch,
     )
 
 

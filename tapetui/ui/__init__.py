@@ -22,6 +22,7 @@ def run(
     size: tuple[int, int] | None = None,
     budget: Budget | None = None,
     at_gradient: bool = False,
+    watch: bool = False,
 ) -> int:
     """Open the debugger on ``paths`` (see ``tapetui.ui.launch.run``); returns the exit code."""
     from tapetui.ui.launch import run as launch
@@ -34,6 +35,7 @@ def run(
         size=size,
         budget=budget,
         at_gradient=at_gradient,
+        watch=watch,
     )
 
 

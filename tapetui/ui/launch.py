@@ -85,6 +85,7 @@ def run(
     size: tuple[int, int] | None = None,
     budget: Budget | None = None,
     at_gradient: bool = False,
+    watch: bool = False,
 ) -> int:
     """Open the debugger on ``paths``; returns the exit code (2 with a sentence on stderr for bad paths)."""
     try:
@@ -92,6 +93,10 @@ def run(
     except OpenError as exc:
         print(f"tapetui: {printable(str(exc))}", file=sys.stderr)
         return 2
+    if watch:
+        from tapetui.ui.watch import SaveWatch
+
+        app.watch_saves = SaveWatch()
     if screenshot is not None:
         asyncio.run(take_screenshot(app, screenshot, press or [], size or (120, 40)))
         return 0
