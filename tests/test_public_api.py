@@ -161,3 +161,40 @@ def test_import_tapetui_loads_neither_tensorflow_nor_textual() -> None:
     loaded = set(done.stdout.split())
     assert "tensorflow" not in loaded and "textual" not in loaded
     assert "tapetui.explain" in loaded
+
+
+IPYTHON_SESSION = """\
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance()
+shell.run_cell("import tensorflow as tf\\nimport tapetui")
+shell.run_cell('''with tapetui.recording() as trace:
+    x = tf.Variable(3.0)
+    y = x * x
+    with tf.GradientTape() as tape:
+        z = 2 * x
+    g = tape.gradient(y, x)
+''')
+shell.run_cell("print(tapetui.explain(trace))")
+shell.run_cell("trace.report()")
+"""
+
+
+def test_in_an_ipython_cell_the_cells_own_lines_are_quoted(tmp_path: Path) -> None:
+    pytest.importorskip("IPython")
+    done = subprocess.run(
+        [sys.executable, "-c", IPYTHON_SESSION],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO), "TF_CPP_MIN_LOG_LEVEL": "2"},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.stdout.startswith(
+        "dy/dx = None · line 6 · cause outside_tape\n"
+        "  `y = x * x` (line 3) ran before `tape` started recording at line 4.\n"
+    ), done.stdout + done.stderr
+    assert "  line 3: y = x * x\n" in done.stdout
+    # a cell ending with trace.report() shows the report as text, not as a quoted string
+    assert "\nscenario <ipython-input-" in done.stdout and "\\n" not in done.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import linecache
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +54,9 @@ def recording_from(frame: FrameType, trace: Trace | None = None) -> Iterator[Tra
     sink = trace_sink(trace)
     sink("meta", start_meta(filename, 0))
     files = ScenarioFiles(filename)
-    if os.path.isfile(filename):
-        sink("source", {"file": filename, "text": read_source(filename)})
+    text = read_source(filename) if os.path.isfile(filename) else _cell_source(filename)
+    if text:
+        sink("source", {"file": filename, "text": text})
     output = CapturedOutput(close_stdin=False)
     rec = Recorder(sink, files)
     final: dict[str, Any] = {"status": "raised", "exit_code": 1}
@@ -70,6 +72,12 @@ def recording_from(frame: FrameType, trace: Trace | None = None) -> Iterator[Tra
         output.restore()
         sink("meta", {**final, "meta": rec.final_notes()})
         trace.reindex()
+
+
+def _cell_source(filename: str) -> str:
+    """The source of code that is in no file: a Jupyter or IPython cell, which IPython keeps in
+    ``linecache`` under the cell's name."""
+    return "".join(linecache.getlines(filename))
 
 
 def _note_error(rec: Recorder, files: ScenarioFiles, exc: BaseException) -> ErrorInfo:

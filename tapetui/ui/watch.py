@@ -138,7 +138,7 @@ class WatchesSaves(_Screen):
     def _watch_worker(self, files: set[Path], settings: SaveWatch, stop: threading.Event) -> None:
         try:
             _watch_files(files, settings, stop, self.post_message)
-        except Exception as exc:
+        except Exception as exc:  # e.g. the system's inotify limit: debug on, without --watch
             self.post_message(WatchStopped(f"--watch stopped: {exc}"))
 
     def stop_watching_saves(self) -> None:
