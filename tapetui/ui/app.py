@@ -31,7 +31,7 @@ class TapeTuiApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     # Textual declares it `ClassVar[...] | None`, which mypy reads as an instance variable:
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]  # type: ignore[misc]
-    watch_saves: SaveWatch | None = None
+    rerecord_on_save: SaveWatch | None = None
     """``--watch``: record a debugged scenario again when its files are saved."""
     MIN_SIZE: ClassVar[tuple[int, int]] = (20, 10)
     """Columns × rows below which the app shows ``terminal too small`` instead of its panes.

@@ -96,7 +96,7 @@ def run(
     if watch:
         from tapetui.ui.watch import SaveWatch
 
-        app.watch_saves = SaveWatch()
+        app.rerecord_on_save = SaveWatch()
     if screenshot is not None:
         asyncio.run(take_screenshot(app, screenshot, press or [], size or (120, 40)))
         return 0

@@ -113,10 +113,10 @@ class WatchesSaves(_Screen):
     @property
     def save_watch(self) -> SaveWatch | None:
         """The ``--watch`` settings, or ``None`` when saves are not watched."""
-        settings = getattr(self.app, "watch_saves", None)
+        settings = getattr(self.app, "rerecord_on_save", None)
         return settings if isinstance(settings, SaveWatch) and self.scenario else None
 
-    def watch_saves(self) -> None:
+    def follow_saves(self) -> None:
         """Watch the scenario's files (again, when a recording changed which they are)."""
         settings = self.save_watch
         if settings is None or self.scenario is None:
@@ -141,7 +141,7 @@ class WatchesSaves(_Screen):
         except Exception as exc:  # e.g. the system's inotify limit: debug on, without --watch
             self.post_message(WatchStopped(f"--watch stopped: {exc}"))
 
-    def stop_watching_saves(self) -> None:
+    def stop_following_saves(self) -> None:
         if self._watching is not None:
             self._watching[1].set()
             self._watching = None
@@ -170,7 +170,7 @@ class WatchesSaves(_Screen):
         saved, self._saved = self._saved, None
         if before is not None and saved is not None and self.trace is not None:
             self._show_changes(saved, *before)
-        self.watch_saves()
+        self.follow_saves()
         if self._saved_again is not None:
             again, self._saved_again = self._saved_again, None
             self.on_files_saved(FilesSaved(again))

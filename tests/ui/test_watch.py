@@ -64,7 +64,7 @@ def _debug(scenario: Path, first: str, then: str, at_line: int, kind: str) -> tu
 
     async def flow() -> tuple[str, int, str]:
         app = TapeTuiApp(scenarios=discover([str(scenario)]), warm=False)
-        app.watch_saves = QUICK
+        app.rerecord_on_save = QUICK
         async with app.run_test(size=(120, 40)) as pilot:
             screen = app.screen
             assert isinstance(screen, DebuggerScreen)

@@ -217,7 +217,7 @@ class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
             self.load(self.trace)
         elif self.scenario is not None:
             self.start_recording()
-        self.watch_saves()  # --watch
+        self.follow_saves()  # --watch
 
     # recording ------------------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
 
     def on_unmount(self) -> None:
         self._cancel.set()  # quitting mid-recording must not leave the child running
-        self.stop_watching_saves()
+        self.stop_following_saves()
         thaw()  # what load() froze may be collected once this screen is gone
 
     def _show_source_from_disk(self, scenario: str) -> None:
