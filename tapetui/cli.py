@@ -310,6 +310,7 @@ def cmd_serve(argv: Sequence[str]) -> int:
     parser.add_argument("path", help="a scenario (.py), a folder of scenarios, or a trace (.json)")
     parser.add_argument("--port", type=_port, default=8000, help="port to listen on (8000)")
     parser.add_argument("--host", default="localhost", help="address to listen on (localhost)")
+    parser.add_argument("--watch", action="store_true", help="record again when a file is saved")
     _add_seed(parser)
     args = parser.parse_args(argv)
     check_paths([args.path])
@@ -322,7 +323,8 @@ def cmd_serve(argv: Sequence[str]) -> int:
     from tapetui.serve import serve
 
     try:
-        serve(args.path, host=args.host, port=args.port, options=["--seed", str(args.seed)])
+        options = ["--seed", str(args.seed), *(["--watch"] if args.watch else [])]
+        serve(args.path, host=args.host, port=args.port, options=options)
     except OSError as exc:
         why = (exc.strerror or str(exc)).split(" (while attempting")[0].lower()
         raise UsageError(f"cannot listen on {args.host}, port {args.port}: {why}") from None

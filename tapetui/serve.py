@@ -37,8 +37,10 @@ def check_listenable(host: str, port: int) -> None:
 
 
 def debugger_command(path: str, options: Sequence[str] = ()) -> str:
-    """The shell command each browser session runs: this interpreter's ``tapetui`` on ``path``."""
-    return shlex.join([sys.executable, "-m", "tapetui", path, *options])
+    """The shell command each browser session runs: this interpreter's ``tapetui`` on ``path``
+    (quoted for the shell; ``./`` before a name that would read as an option)."""
+    shown = f"./{path}" if path.startswith("-") else path
+    return shlex.join([sys.executable, "-m", "tapetui", shown, *options])
 
 
 def url_of(host: str, port: int) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tapetui.serve import exposure_warning, is_local
+from tapetui.serve import debugger_command, exposure_warning, is_local
 
 from .command import REPO, one_sentence, tapetui
 
@@ -131,3 +132,10 @@ def test_a_missing_scenario_is_one_sentence() -> None:
     done = tapetui("serve", "no_such.py")
     assert done.returncode == 2
     assert one_sentence(done.stderr) == "tapetui: no_such.py does not exist"
+
+
+def test_each_session_runs_this_interpreters_tapetui_on_the_path_quoted() -> None:
+    assert debugger_command("my lesson.py", ["--seed", "3"]) == (
+        f"{shlex.quote(sys.executable)} -m tapetui 'my lesson.py' --seed 3"
+    )
+    assert debugger_command("-odd.py").endswith(" -m tapetui ./-odd.py")
