@@ -156,7 +156,7 @@ class WatchesSaves(_Screen):
         self.set_status(f"{names} saved: recording again… (esc cancels)", "-busy")
 
     def on_watch_stopped(self, message: WatchStopped) -> None:
-        self.notify(message.reason, severity="warning", timeout=5)
+        self.notify(message.reason, severity="warning", timeout=5, markup=False)
 
     def before_reload(self) -> tuple[Trace, Place | None] | None:
         """What a save's re-record is compared with: the trace shown and the cursor's place."""
