@@ -34,6 +34,7 @@ USAGE = """\
 tapetui SCENARIO.py | DIR | A.py B.py … | TRACE.json   open the debugger
 tapetui record SCENARIO.py -o TRACE.json                record without a UI
 tapetui report SCENARIO.py|TRACE.json [--json]          summary of every gradient call
+tapetui serve SCENARIO.py|DIR|TRACE.json [--port N]     the debugger in a web browser
   a scenario may be a notebook (.ipynb) or -m MODULE; -- ARGS passes ARGS as its sys.argv[1:]"""
 
 
@@ -148,6 +149,7 @@ def _ui_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open on the first gradient call instead of the first recorded op",
     )
+    parser.add_argument("--watch", action="store_true", help="record again when a file is saved")
     add_budget_options(parser)
     return parser
 
@@ -309,6 +311,8 @@ def cmd_ui(argv: Sequence[str]) -> int:
     size = _parse_size(args.size)
     press = _press(args.press, args.screenshot)
     check_paths(args.paths)
+    if args.watch and any(path.endswith(".json") for path in args.paths):
+        raise UsageError("--watch records a scenario again when it is saved; a trace is never run")
     if args.screenshot is not None:
         check_writable(args.screenshot, "--screenshot", "shot.svg")
     from tapetui.ui import run
@@ -324,6 +328,7 @@ def cmd_ui(argv: Sequence[str]) -> int:
         at_gradient=args.at_gradient,
         argv=scenario_argv,
         module=args.module,
+        watch=args.watch,
     )
 
 
@@ -339,7 +344,39 @@ def _press(text: str, screenshot: str | None) -> list[str]:
     return keys
 
 
-COMMANDS = {"record": cmd_record, "report": cmd_report}
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r:.40} is not a port; give 1 to 65535")
+    return int(text)
+
+
+def cmd_serve(argv: Sequence[str]) -> int:
+    parser = Parser(prog="tapetui serve", description="Serve the debugger to web browsers.")
+    parser.add_argument("path", help="a scenario (.py), a folder of scenarios, or a trace (.json)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (8000)")
+    parser.add_argument("--host", default="localhost", help="address to listen on (localhost)")
+    parser.add_argument("--watch", action="store_true", help="record again when a file is saved")
+    _add_seed(parser)
+    args = parser.parse_args(argv)
+    check_paths([args.path])
+    if args.path.endswith(".json"):
+        load(args.path)  # a bad trace is one sentence here, not in every browser
+    elif not Path(args.path).is_dir():
+        from tapetui.record.process import check_scenario
+
+        check_scenario(args.path)
+    from tapetui.serve import serve
+
+    try:
+        options = ["--seed", str(args.seed), *(["--watch"] if args.watch else [])]
+        serve(args.path, host=args.host, port=args.port, options=options)
+    except OSError as exc:
+        why = (exc.strerror or str(exc)).split(" (while attempting")[0].lower()
+        raise UsageError(f"cannot listen on {args.host}, port {args.port}: {why}") from None
+    return EXIT_OK
+
+
+COMMANDS = {"record": cmd_record, "report": cmd_report, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

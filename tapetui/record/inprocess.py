@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import linecache
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,17 +43,20 @@ def run_scenario(path: str | Path, seed: int = 0) -> Trace:
 
 
 @contextmanager
-def recording_from(frame: FrameType) -> Iterator[Trace]:
-    """Record while the block runs; ``frame``'s file is the scenario. The trace holds what a
-    recording child's does: the scenario's source, the recorder's notes (its own errors
-    included), and the error the block raised."""
+def recording_from(frame: FrameType, trace: Trace | None = None) -> Iterator[Trace]:
+    """Record while the block runs into ``trace`` (a new one by default); ``frame``'s file is
+    the scenario. The trace holds what a recording child's does: the scenario's source, the
+    recorder's notes (its own errors included), and the error the block raised."""
     filename = frame.f_code.co_filename
-    trace = Trace(scenario=filename)
+    if trace is None:
+        trace = Trace(scenario=filename)
+    trace.scenario = filename
     sink = trace_sink(trace)
     sink("meta", start_meta(filename, 0))
     files = ScenarioFiles(filename)
-    if os.path.isfile(filename):
-        sink("source", {"file": filename, "text": read_source(filename)})
+    text = read_source(filename) if os.path.isfile(filename) else _cell_source(filename)
+    if text:
+        sink("source", {"file": filename, "text": text})
     output = CapturedOutput(close_stdin=False)
     rec = Recorder(sink, files)
     final: dict[str, Any] = {"status": "raised", "exit_code": 1}
@@ -68,6 +72,12 @@ def recording_from(frame: FrameType) -> Iterator[Trace]:
         output.restore()
         sink("meta", {**final, "meta": rec.final_notes()})
         trace.reindex()
+
+
+def _cell_source(filename: str) -> str:
+    """The source of code that is in no file: a Jupyter or IPython cell, which IPython keeps in
+    ``linecache`` under the cell's name."""
+    return "".join(linecache.getlines(filename))
 
 
 def _note_error(rec: Recorder, files: ScenarioFiles, exc: BaseException) -> ErrorInfo:

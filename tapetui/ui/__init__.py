@@ -25,6 +25,7 @@ def run(
     at_gradient: bool = False,
     argv: Sequence[str] = (),
     module: str | None = None,
+    watch: bool = False,
 ) -> int:
     """Open the debugger on ``paths`` (see ``tapetui.ui.launch.run``); returns the exit code."""
     from tapetui.ui.launch import run as launch
@@ -39,6 +40,7 @@ def run(
         at_gradient=at_gradient,
         argv=argv,
         module=module,
+        watch=watch,
     )
 
 

@@ -20,6 +20,7 @@ from tapetui.ui.screens.too_small import TooSmallScreen
 if TYPE_CHECKING:
     from tapetui.record.budget import Budget
     from tapetui.record.warm import WarmPool
+    from tapetui.ui.watch import SaveWatch
 
 
 class TapeTuiApp(App[int]):
@@ -30,6 +31,8 @@ class TapeTuiApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     # Textual declares it `ClassVar[...] | None`, which mypy reads as an instance variable:
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]  # type: ignore[misc]
+    rerecord_on_save: SaveWatch | None = None
+    """``--watch``: record a debugged scenario again when its files are saved."""
     MIN_SIZE: ClassVar[tuple[int, int]] = (20, 10)
     """Columns × rows below which the app shows ``terminal too small`` instead of its panes.
     Below it, Textual 8.2.8's command palette crashes: PageDown at 4 rows or less (``KeyError``),

@@ -99,6 +99,7 @@ def run(
     at_gradient: bool = False,
     argv: Sequence[str] = (),
     module: str | None = None,
+    watch: bool = False,
 ) -> int:
     """Open the debugger on ``paths``; returns the exit code (2 with a sentence on stderr for bad paths)."""
     try:
@@ -106,6 +107,10 @@ def run(
     except OpenError as exc:
         print(f"tapetui: {printable(str(exc))}", file=sys.stderr)
         return 2
+    if watch:
+        from tapetui.ui.watch import SaveWatch
+
+        app.rerecord_on_save = SaveWatch()
     if screenshot is not None:
         asyncio.run(take_screenshot(app, screenshot, press or [], size or (120, 40)))
         return 0

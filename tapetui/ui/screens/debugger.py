@@ -28,6 +28,7 @@ from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane
 from tapetui.ui.values import step_name
+from tapetui.ui.watch import WatchesSaves
 from tapetui.ui.why import (
     Missing,
     evidence_lines,
@@ -60,7 +61,7 @@ def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
         return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
 
 
-class DebuggerScreen(Driving, PaneLayout, Screen[None]):
+class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
     """Step through what the tapes recorded.
 
     | Key | Action |
@@ -217,6 +218,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
             self.load(self.trace)
         elif self.scenario is not None:
             self.start_recording()
+        self.follow_saves()  # --watch
 
     # recording ------------------------------------------------------------------------------
 
@@ -234,6 +236,7 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
 
     def on_unmount(self) -> None:
         self._cancel.set()  # quitting mid-recording must not leave the child running
+        self.stop_following_saves()
         thaw()  # what load() froze may be collected once this screen is gone
 
     def _show_source_from_disk(self, scenario: str) -> None:
@@ -276,7 +279,9 @@ class DebuggerScreen(Driving, PaneLayout, Screen[None]):
 
     def on_debugger_screen_recorded(self, message: Recorded) -> None:
         self.recording = False
+        before = self.before_reload()
         self.load(message.trace)
+        self.after_reload(before)  # --watch: the cursor's line, what changed
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
