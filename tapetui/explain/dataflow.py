@@ -18,10 +18,11 @@ from tapetui.trace.events import (
     AssignEvent,
     BackwardStepEvent,
     Event,
+    MissingGradientsEvent,
     OpEvent,
     VariableCreatedEvent,
 )
-from tapetui.trace.model import Trace
+from tapetui.trace.model import Tape, Trace
 
 ASSIGN_OPS = frozenset({"AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp"})
 """Ops that store their second input into the variable given as the first."""
@@ -62,6 +63,7 @@ class Dataflow:
 
     def __init__(self, trace: Trace) -> None:
         self.trace = trace
+        self._added = 0
 
     @property
     def tape_events(self) -> dict[int, list[Event]]:
@@ -87,6 +89,24 @@ class Dataflow:
         return found
 
     @functools.cached_property
+    def missing_gradients(self) -> dict[int | None, list[MissingGradientsEvent]]:
+        """Each time a Keras optimizer was given ``None`` gradients, by the gradient call that
+        returned them, in timeline order."""
+        found: dict[int | None, list[MissingGradientsEvent]] = {}
+        for event in self.trace.events:
+            if type(event) is MissingGradientsEvent:
+                found.setdefault(event.call, []).append(event)
+        return found
+
+    @functools.cached_property
+    def tape_places(self) -> dict[int, list[tuple[int, Tape]]]:
+        """Each tape's place in ``trace.tapes``, by tape id."""
+        found: dict[int, list[tuple[int, Tape]]] = {}
+        for place, tape in enumerate(self.trace.tapes.values()):
+            found.setdefault(tape.id, []).append((place, tape))
+        return found
+
+    @functools.cached_property
     def _adjacency(self) -> tuple[dict[Node, list[Link]], dict[Node, list[Link]]]:
         self._forward: dict[Node, list[Link]] = {}
         self._backward: dict[Node, list[Link]] = {}
@@ -102,6 +122,8 @@ class Dataflow:
         return self._adjacency[1]
 
     def add(self, link: Link) -> None:
+        self._added += 1
+        link.rank = self._added
         self._forward.setdefault(link.src, []).append(link)
         self._backward.setdefault(link.dst, []).append(link)
 
@@ -130,6 +152,34 @@ class Dataflow:
                     todo.append(link.src)
         return seen
 
+    def toward(
+        self, targets: Iterable[Node], cost: Callable[[Link], int | None]
+    ) -> tuple[set[Node], dict[Node, list[tuple[Link, int]]]]:
+        """Every node from which some target can be reached through links ``cost`` allows, and
+        those links with their costs, by source node, in the order they were added.
+
+        A search from a source needs no other link: walking each node's own forward links
+        instead would visit, from a variable read in every step of a loop, one link per step
+        of the whole run for each call asked about it.
+        """
+        seen = set(targets)
+        todo = deque(seen)
+        links_from: dict[Node, list[tuple[Link, int]]] = {}
+        backward = self.backward
+        while todo:
+            for link in backward.get(todo.popleft(), ()):
+                step = cost(link)
+                if step is None:
+                    continue
+                links_from.setdefault(link.src, []).append((link, step))
+                if link.src not in seen:
+                    seen.add(link.src)
+                    todo.append(link.src)
+        for links in links_from.values():
+            if len(links) > 1:
+                links.sort(key=_rank)
+        return seen, links_from
+
     def cheapest_path(
         self,
         source: Node,
@@ -137,7 +187,7 @@ class Dataflow:
         cost: Callable[[Link], int | None],
     ) -> tuple[int, list[Link]] | None:
         """The path from ``source`` to a target of least total cost (``None`` cost = blocked)."""
-        useful = self.reaching(targets, lambda link: cost(link) is not None)
+        useful, links_from = self.toward(targets, cost)
         if source not in useful:
             return None
         best: dict[Node, int] = {source: 0}
@@ -145,12 +195,7 @@ class Dataflow:
         todo: deque[Node] = deque([source])
         while todo:
             node = todo.popleft()
-            for link in self.forward.get(node, ()):
-                if link.dst not in useful:  # first: a variable read in every step has many links
-                    continue
-                step = cost(link)
-                if step is None:
-                    continue
+            for link, step in links_from.get(node, ()):
                 total = best[node] + step
                 if total < best.get(link.dst, total + 1):
                     best[link.dst] = total
@@ -165,6 +210,10 @@ class Dataflow:
             path.append(link)
             end = link.src
         return total, path[::-1]
+
+
+def _rank(item: tuple[Link, int]) -> int:
+    return item[0].rank
 
 
 def build(trace: Trace) -> Dataflow:
