@@ -1,6 +1,7 @@
 """Write a synthetic trace of a training loop with about N forward ops, for UI and load benchmarks.
 
     python benchmarks/synthetic_trace.py --ops 100000 -o /tmp/big.json
+    python benchmarks/synthetic_trace.py --ops 100000 --none -o /tmp/none.json  # every gradient None
 
 The shape mimics a real recording: one tape per step, a chain of recorded ops, one gradient call
 and one backward step per op, then the variable's update, an op no tape records.
@@ -58,7 +59,7 @@ class _Builder:
         return tid
 
 
-def _one_step(b: _Builder, step: int) -> None:
+def _one_step(b: _Builder, step: int, none: bool = False) -> None:
     trace, f = b.trace, "synthetic.py"
     trace.tapes[step] = Tape(
         id=step,
@@ -90,7 +91,7 @@ def _one_step(b: _Builder, step: int) -> None:
         previous = out
     trace.tapes[step].exit_seq = b.seq()
     trace.events.append(TapeExitEvent(seq=b.seq(), file=f, line=6, tape=step))
-    result = b.tensor(0.5 / (step + 1), None)
+    result = None if none else b.tensor(0.5 / (step + 1), None)
     for op, _, out in reversed(ops):
         grad = b.tensor(0.1, None)
         trace.events.append(
@@ -128,13 +129,14 @@ def _one_step(b: _Builder, step: int) -> None:
             line=8,
             op=update,
             op_type="AssignSubVariableOp",
-            inputs=[1, result],
+            inputs=[1] if result is None else [1, result],
             outputs=[],
         )
     )
 
 
-def synthetic_trace(ops: int) -> Trace:
+def synthetic_trace(ops: int, none: bool = False) -> Trace:
+    """About ``ops`` forward ops; with ``none`` every gradient call returns ``None``."""
     trace = Trace(scenario="synthetic.py", status="finished", exit_code=0)
     trace.sources["synthetic.py"] = SOURCE
     trace.variables[1] = Variable(
@@ -142,7 +144,7 @@ def synthetic_trace(ops: int) -> Trace:
     )
     builder = _Builder(trace)
     for step in range(1, ops // OPS_PER_STEP + 1):
-        _one_step(builder, step)
+        _one_step(builder, step, none)
     trace.reindex()
     return trace
 
@@ -150,9 +152,10 @@ def synthetic_trace(ops: int) -> Trace:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ops", type=int, default=100_000)
+    parser.add_argument("--none", action="store_true", help="every gradient call returns None")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
-    trace = synthetic_trace(args.ops)
+    trace = synthetic_trace(args.ops, args.none)
     save(trace, args.output)
     print(f"wrote {args.output}: {len(trace.events)} events, {len(trace.tapes)} tapes")
 

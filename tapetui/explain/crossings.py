@@ -24,34 +24,56 @@ from tapetui.trace.model import Trace
 
 def boundary_links(trace: Trace) -> list[Link]:
     """Links from values leaving TensorFlow to later values entering it, strong and weak."""
-    outs: dict[object, list[BoundaryEvent]] = {}
-    by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]] = {}
-    since_call: list[tuple[Event, int]] = []
-    used = {ref for op in trace.ops.values() for ref in op.inputs}
-    links: list[Link] = []
-    asked = False
-    """Whether a persistent tape was asked since ``since_call`` was last emptied."""
-    for event in trace.events:
+    crossings = Crossings(trace)
+    return [link for event in trace.events for link in crossings.at(event)]
+
+
+class Crossings:
+    """The boundary links, made event by event in timeline order: those made at an event link
+    into the value entering there, so the links of a timeline's beginning are made without
+    reading the rest."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.outs: dict[object, list[BoundaryEvent]] = {}
+        self.by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]] = {}
+        self.since_call: list[tuple[Event, int]] = []
+        self.asked = False
+        """Whether a persistent tape was asked since ``since_call`` was last emptied."""
+        self._used: set[int] | None = None
+
+    @property
+    def used(self) -> set[int]:
+        """Every value any op of the run takes as an input (worked out at the first
+        ``tf.function`` call, the only events that need it)."""
+        if self._used is None:
+            self._used = {ref for op in self.trace.ops.values() for ref in op.inputs}
+        return self._used
+
+    def at(self, event: Event) -> list[Link]:
+        """The links made at ``event`` (after every event before it)."""
+        trace = self.trace
         if isinstance(event, GradientCallEvent):
             if _reusable(trace, event):  # it may be asked again about values leaving now
-                asked = True
+                self.asked = True
             else:
-                since_call, asked = [], False
-        elif isinstance(event, TapeEnterEvent) and asked and _outermost(trace, event):
-            since_call, asked = [], False  # the next step of a loop of persistent tapes
+                self.since_call, self.asked = [], False
+        elif isinstance(event, TapeEnterEvent) and self.asked and _outermost(trace, event):
+            self.since_call, self.asked = [], False  # the next step of a loop of persistent tapes
         elif isinstance(event, OpEvent) and event.function is not None:
-            since_call += [(event, ref) for ref in event.outputs if ref not in used]
+            used = self.used
+            self.since_call += [(event, ref) for ref in event.outputs if ref not in used]
         elif isinstance(event, BoundaryEvent) and event.direction == "out":
             for key in value_keys(trace.tensors.get(event.tensor), derived=True):
-                outs.setdefault(key, []).append(event)
-            by_line.setdefault((event.file, event.line), []).append(event)
-            since_call.append((event, event.tensor))
+                self.outs.setdefault(key, []).append(event)
+            self.by_line.setdefault((event.file, event.line), []).append(event)
+            self.since_call.append((event, event.tensor))
         elif isinstance(event, BoundaryEvent):
-            found = _matches(trace, event, outs, by_line)
-            links += [_link(out, out.tensor, event, weak=False) for out in found]
-            if not found:
-                links += [_link(out, ref, event, weak=True) for out, ref in since_call]
-    return links
+            found = _matches(trace, event, self.outs, self.by_line)
+            if found:
+                return [_link(out, out.tensor, event, weak=False) for out in found]
+            return [_link(out, ref, event, weak=True) for out, ref in self.since_call]
+        return []
 
 
 def _reusable(trace: Trace, event: GradientCallEvent) -> bool:

@@ -149,8 +149,8 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
             )
     notes += [
         Note("missing_gradients_warning", wording.missing_gradients_warning(ctx, event, results))
-        for event in optimizer_events(ctx.trace)
-        if event.call == call.id and event.outcome == "warned"
+        for event in ctx.flow.missing_gradients.get(call.id, [])
+        if event.outcome == "warned"
     ]
     missing = [ctx.name(s) for s, c, r in _zipped(call, results) if c is not None and r is not None]
     if call.unconnected_gradients == "zero" and missing:

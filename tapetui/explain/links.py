@@ -24,3 +24,6 @@ class Link:
     """A guess, not a proof: a value left TensorFlow, and later an unexplained one entered it."""
     evidence: list[Event] = field(default_factory=list)
     """Events proving a non-crossable link (the boundary crossings, the assignment)."""
+    rank: int = field(default=0, repr=False)
+    """The link's place among all links of its dataflow (the order they were added in): a
+    search through a subgraph visits a node's links in this order, as through the whole one."""

@@ -15,6 +15,7 @@ from tapetui.explain.links import Link, Node
 from tapetui.explain.recording import TapeView
 from tapetui.explain.unwatched import rebound_variable, unwatched_cause
 from tapetui.trace.events import OpEvent
+from tapetui.trace.model import Tape
 
 PRIORITY = """\
 Priority when several causes apply (the primary cause is the one whose fix is needed first on
@@ -85,15 +86,12 @@ def _blocked(ctx: CallContext, source: int, path: list[Link]) -> Cause:
 
 def _blocking_codes(ctx: CallContext, source: int) -> list[str]:
     """Codes of every uncrossable link on any path from the source to a target."""
-    flow = ctx.flow
-    to_target = flow.reaching(ctx.targets, lambda link: not link.weak)
+    _, links_from = ctx.flow.toward(ctx.targets, _proven)
     from_source: set[Node] = {source}
     todo: list[Node] = [source]
     codes: list[str] = []
     while todo:
-        for link in flow.forward.get(todo.pop(), ()):
-            if link.dst not in to_target or link.weak:
-                continue
+        for link, _ in links_from.get(todo.pop(), ()):
             if link.code:
                 codes.append(link.code)
             if link.dst not in from_source:
@@ -108,9 +106,11 @@ def _other_tape(ctx: CallContext, source: int) -> Cause | None:
     keepers = {
         tape for p in producers if p in ctx.trace.ops for tape in ctx.trace.ops[p].recorded_by
     }
-    for tape in ctx.trace.tapes.values():
-        if tape.id == ctx.view.tape.id or tape.id not in keepers:
-            continue
+    places = ctx.flow.tape_places
+    kept = sorted(
+        (p for k in keepers if k != ctx.view.tape.id for p in places.get(k, ())), key=_first
+    )
+    for _, tape in kept:
         view = ctx.view_of(tape)
         if not view.watches_ref(source):
             continue
@@ -118,6 +118,10 @@ def _other_tape(ctx: CallContext, source: int) -> Cause | None:
         if found is not None:
             return wording.other_tape(ctx, source, view, found[1])
     return None
+
+
+def _first(place: tuple[int, Tape]) -> int:
+    return place[0]
 
 
 def _recorded_on(view: TapeView, link: Link) -> int | None:

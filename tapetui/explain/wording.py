@@ -41,11 +41,8 @@ def in_order(evidence: list[Evidence]) -> list[Evidence]:
 
 def no_path(ctx: CallContext, source: int) -> Cause:
     s, t = ctx.name(source), ctx.target_name
-    uses = [
-        link.op
-        for link in ctx.flow.forward.get(source, ())
-        if link.op is not None and not link.op.backward and link.op.seq < ctx.call.seq
-    ]
+    first_use = ctx.flow.first_use(source, before=ctx.call.seq)
+    uses = [first_use] if first_use is not None else []
     used = (
         f" ({s} is used at {at(uses[0].line)}, but nothing from there reaches {t})" if uses else ""
     )
