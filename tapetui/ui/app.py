@@ -56,6 +56,10 @@ class TapeTuiApp(App[int]):
         """What recordings keep (``None``: the default budget)."""
         self.at_gradient = at_gradient
         """Open the debugger on the first gradient call, not the first recorded op."""
+        self.scenario_argv: tuple[str, ...] = ()
+        """The scenario's ``sys.argv[1:]`` (``-- ARGS``), for every recording, re-runs included."""
+        self.scenario_module: str | None = None
+        """``-m MODULE``: the module the recordings run (its file is the scenario)."""
         self.warm: WarmPool | None = None
         """The recording child kept ready (TensorFlow imported) for the next recording; it
         starts once the first screen is painted (its import would compete with the paint), and

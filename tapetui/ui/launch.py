@@ -64,8 +64,8 @@ def build_app(
     if not entries:
         raise OpenError(f"no scenario (.py file) found in {', '.join(paths)}")
     app = TapeTuiApp(scenarios=entries, seed=seed, budget=budget, at_gradient=at_gradient)
-    app.scenario_argv = tuple(argv)  # type: ignore[attr-defined]  # read by the debugger
-    app.scenario_module = module  # type: ignore[attr-defined]
+    app.scenario_argv = tuple(argv)
+    app.scenario_module = module
     return app
 
 
