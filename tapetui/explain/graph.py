@@ -80,9 +80,14 @@ class Node:
     def layer(self) -> str | None:
         return None if self.op is None else self.op.layer
 
+    read: OpEvent | None = None
+    """For a variable: its first read on the tape (where the graph's value of it comes from)."""
+
     @property
     def forward_seq(self) -> int | None:
-        return None if self.op is None else self.op.seq
+        """The forward op to show for it: its op, or a variable's read."""
+        op = self.op or self.read
+        return None if op is None else op.seq
 
 
 @dataclass(frozen=True)
@@ -101,19 +106,39 @@ class Edge:
 
 
 def value_text(trace: Trace, ref: int | None, width: int = VALUE_WIDTH) -> str:
-    """A tensor's or variable's stored value as the graph shows it (``8.0``, ``[4×3] mean 0.2``)."""
+    """A stored value as the graph shows it: whole when small (``8.0``, ``[1.0, 2.0]``), else
+    its shape and mean (``[16×4] mean 0.2``), ``?`` when the trace did not keep it."""
     if ref is None:
         return "None"
     data = data_of(trace, ref)
-    if data is not None:
-        text = format_data(data, digits=4)
-        return text if len(text) <= width else text[: width - 1] + "…"
     holder: Any = trace.tensors.get(ref) or trace.variables.get(ref)
+    if data is not None:
+        flat = _flat(data)
+        if len(flat) <= WHOLE:
+            text = format_data(data, digits=4)
+            return text if len(text) <= width else text[: width - 1] + "…"
+        numbers = [x for x in flat if isinstance(x, (int, float)) and not isinstance(x, bool)]
+        mean = format_data(sum(numbers) / len(numbers), digits=4) if numbers else "?"
+        return f"[{_shape(holder, len(flat))}] mean {mean}"
     summary = getattr(holder, "summary", None)
     if summary is None or summary.mean is None:
         return "?"
-    shape = "×".join(map(str, holder.shape or [summary.size]))
-    return f"[{shape}] mean {format_data(summary.mean, digits=4)}"
+    return f"[{_shape(holder, summary.size)}] mean {format_data(summary.mean, digits=4)}"
+
+
+WHOLE = 4
+"""Values of up to this many elements are shown whole."""
+
+
+def _flat(data: Any) -> list[Any]:
+    if isinstance(data, list):
+        return [x for item in data for x in _flat(item)]
+    return [data]
+
+
+def _shape(holder: Any, size: int) -> str:
+    shape = getattr(holder, "shape", None)
+    return "×".join(map(str, shape)) if shape else str(size)
 
 
 class GradientGraph:
@@ -153,15 +178,14 @@ class GradientGraph:
     def _index_window(self) -> None:
         tape, call = self.call.tape, self.call.id
         for event in self._window:
-            cls = type(event)
-            if cls is OpEvent:
-                if tape in event.recorded_by and not event.backward:  # type: ignore[attr-defined]
-                    self._recorded[event.op] = event  # type: ignore[attr-defined]
-                    self._note_read(event)  # type: ignore[arg-type]
-            elif cls is BackwardStepEvent and event.call == call:  # type: ignore[attr-defined]
-                self._steps.setdefault(event.op, event)  # type: ignore[attr-defined]
-            elif cls is GradientSumEvent and event.call == call:  # type: ignore[attr-defined]
-                self._sums[self.key(event.tensor)] = event  # type: ignore[attr-defined]
+            if isinstance(event, OpEvent):
+                if tape in event.recorded_by and not event.backward:
+                    self._recorded[event.op] = event
+                    self._note_read(event)
+            elif isinstance(event, BackwardStepEvent) and event.call == call:
+                self._steps.setdefault(event.op, event)
+            elif isinstance(event, GradientSumEvent) and event.call == call:
+                self._sums[self.key(event.tensor)] = event
 
     def _note_read(self, op: OpEvent) -> None:
         if op.op_type in TRANSPARENT and op.outputs:
@@ -198,6 +222,10 @@ class GradientGraph:
             return None
         return op
 
+    def layers(self) -> frozenset[str]:
+        """The Keras layers of the ops the tape recorded."""
+        return frozenset(op.layer for op in self._recorded.values() if op.layer is not None)
+
     @property
     def roots(self) -> list[int]:
         """The targets, then each source no path reaches (drawn on its own)."""
@@ -225,10 +253,15 @@ class GradientGraph:
         if node.source:
             node.watched = self._watched(key)
             node.broken = self.breaks.sources.get(key)
-        step = self._steps.get(op.op) if op is not None else None
-        node.backward_seq = step.seq if step is not None else None
-        node.gradient = self._gradient(key, op, step)
+        read = self._reads.get(key)
+        node.read = self.trace.ops.get(self.trace.tensors[read].producer or -1) if read else None
+        stepped = op or node.read
+        step = self._steps.get(stepped.op) if stepped is not None else None
         summed = self._sums.get(key)
+        node.backward_seq = step.seq if step is not None else None
+        if summed is not None and node.read is not None:
+            node.backward_seq = summed.seq  # a variable's gradients meet in a sum
+        node.gradient = self._gradient(key, op, step)
         if summed is not None:
             node.contributions = [value_text(trace, g) for g in summed.contributions]
         return node
@@ -250,11 +283,11 @@ class GradientGraph:
 
     def _watched(self, key: int) -> Watched | None:
         for event in self.trace.tape_events().get(self.call.tape, []):
-            if type(event) is not WatchEvent or event.seq > self.call.seq:
+            if not isinstance(event, WatchEvent) or event.seq > self.call.seq:
                 continue
-            for item in event.items:  # type: ignore[attr-defined]
+            for item in event.items:
                 if item.status == "watched" and item.ref is not None and self.key(item.ref) == key:
-                    return Watched(event.explicit, event.line)  # type: ignore[attr-defined]
+                    return Watched(event.explicit, event.line)
         return None
 
     # edges ------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def to_dot(graph: GradientGraph) -> str:
     layers: dict[str, list[str]] = {}
     for key in keys:
         node = graph.node(key)
-        line = f"  n{key} [label=\"{_label(_node_lines(graph, node))}\", {_node_style(node)}];"
+        line = f'  n{key} [label="{_label(_node_lines(graph, node))}", {_node_style(node)}];'
         layers.setdefault(node.layer or "", []).append(line)
     out += layers.pop("", [])
     for number, (layer, lines) in enumerate(layers.items()):
