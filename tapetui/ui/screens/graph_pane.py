@@ -28,8 +28,10 @@ else:
     _Screen = object
 
 
-RIGHT_WIDTH = "30%"
-"""The step pane's width while the graph is shown (the graph takes 40%, the source the rest)."""
+WIDTHS = {True: ("50%", "25%"), False: ("40%", "30%")}
+"""The graph's and the step pane's widths while the graph is shown, under 100 columns or not
+(the source pane takes the rest)."""
+NARROW = 100
 
 
 def call_at(stepper: Stepper) -> int | None:
@@ -105,7 +107,9 @@ class GraphPane(_Screen):
         tapes = self.query_one("#tapes")
         self.query_one("#panes").mount(view, before=tapes)
         tapes.display = False
-        self.query_one("#right").styles.width = RIGHT_WIDTH  # the source keeps a third
+        graph_width, step_width = WIDTHS[self.app.size.width < NARROW]
+        view.styles.width = graph_width
+        self.query_one("#right").styles.width = step_width
         if self.single:
             for pane in self.query("#panes > .-shown"):
                 pane.remove_class("-shown")

@@ -115,7 +115,9 @@ class GraphView(Tree[GraphItem]):
             todo += [a for a in added if a.allow_expand]
         self.root.expand()
         kept = self._drawn.get(keep) if keep is not None else None
-        self.move_cursor(kept or (self.root.children[0] if self.root.children else None))
+        # a node's line is known once the tree has laid its lines out again
+        first = self.root.children[0] if self.root.children else None
+        self.call_after_refresh(self.move_cursor, kept or first)
 
     def _add(self, parent: TreeNode[GraphItem], key: int, edge: Edge | None) -> TreeNode[GraphItem]:
         node = self.graph.node(key)
