@@ -9,15 +9,15 @@ call over 100,000 ops opens as fast as one over ten. The debugger's graph view (
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
 from tapetui.explain.backward import data_of
 from tapetui.explain.graph_breaks import Broken, broken_paths
+from tapetui.explain.graph_index import CallIndex
 from tapetui.trace.events import (
     BackwardStepEvent,
-    Event,
-    GradientSumEvent,
     OpEvent,
     WatchEvent,
 )
@@ -151,52 +151,16 @@ class GradientGraph:
         self.call: GradientCall = trace.gradient_calls[call_id]
         self.sources = [self.key(s) for s in self.call.source_ids if s is not None]
         self.targets = [self.key(t) for t in self.call.target_ids if t is not None]
-        self._window = self._tape_window()
-        self._steps: dict[int, BackwardStepEvent] = {}
-        self._sums: dict[int, GradientSumEvent] = {}
-        self._recorded: dict[int, OpEvent] = {}
+        self.index = CallIndex(trace, self.call)
         self._reads: dict[int, int] = {}
-        """Each variable's first read on the tape: the value the graph shows for it."""
-        self._index_window()
-        self.reaching = self._from_sources()
-        """Keys computed from a source by recorded ops: the graph's path."""
+        """Each variable's read that an op of the graph took (the value shown for it)."""
         self.breaks = broken_paths(trace, self.call, causes, self.key)
         self._nodes: dict[int, Node] = {}
         self._children: dict[tuple[int, str | None], list[Edge]] = {}
 
-    # the part of the timeline this call's tape covers ----------------------------------------
-
-    def _tape_window(self) -> list[Event]:
-        events, call = self.trace.events, self.call
-        tape = self.trace.tapes.get(call.tape)
-        start = tape.enter_seq if tape is not None and tape.enter_seq is not None else 0
-        aligned = 0 <= call.seq < len(events) and events[call.seq].seq == call.seq
-        if aligned and 0 <= start <= call.seq and events[start].seq == start:
-            return events[start : call.seq]
-        return [e for e in events if start <= e.seq < call.seq]
-
-    def _index_window(self) -> None:
-        tape, call = self.call.tape, self.call.id
-        for event in self._window:
-            if isinstance(event, OpEvent):
-                if tape in event.recorded_by and not event.backward:
-                    self._recorded[event.op] = event
-                    self._note_read(event)
-            elif isinstance(event, BackwardStepEvent) and event.call == call:
-                self._steps.setdefault(event.op, event)
-            elif isinstance(event, GradientSumEvent) and event.call == call:
-                self._sums[self.key(event.tensor)] = event
-
-    def _note_read(self, op: OpEvent) -> None:
-        if op.op_type in TRANSPARENT and op.outputs:
-            self._reads.setdefault(self.key(op.outputs[0]), op.outputs[0])
-
-    def _from_sources(self) -> set[int]:
-        reached = set(self.sources)
-        for op in self._recorded.values():
-            if any(self.key(ref) in reached for ref in op.inputs):
-                reached.update(self.key(ref) for ref in op.outputs)
-        return reached
+    def recorded(self, op: OpEvent) -> bool:
+        """Whether the call's tape recorded ``op`` before the call."""
+        return self.index.recorded(op)
 
     # names ------------------------------------------------------------------------------------
 
@@ -217,14 +181,16 @@ class GradientGraph:
         tensor = self.trace.tensors.get(key)
         if tensor is None or tensor.producer is None:
             return None
-        op = self._recorded.get(tensor.producer) or self.breaks.ops.get(tensor.producer)
+        op = self.trace.ops.get(tensor.producer)
+        if op is None or not self.recorded(op):
+            op = self.breaks.ops.get(tensor.producer)
         if op is None or key not in op.outputs or op.op_type in TRANSPARENT:
             return None
         return op
 
     def layers(self) -> frozenset[str]:
         """The Keras layers of the ops the tape recorded."""
-        return frozenset(op.layer for op in self._recorded.values() if op.layer is not None)
+        return self.index.layers()
 
     @property
     def roots(self) -> list[int]:
@@ -243,21 +209,22 @@ class GradientGraph:
     def _make_node(self, key: int) -> Node:
         trace, op = self.trace, self.producer(key)
         holder: Any = trace.tensors.get(key) or trace.variables.get(key)
-        node = Node(key, label(trace, key), value_text(trace, self._reads.get(key, key)), op)
-        node.recorded = op is None or op.op in self._recorded
+        read = self._read_of(key)
+        node = Node(key, label(trace, key), value_text(trace, read or key), op)
+        node.recorded = op is None or self.recorded(op)
         node.line = op.line if op is not None else getattr(holder, "line", None)
         node.file = op.file if op is not None else getattr(holder, "file", None)
         node.target = key in self.targets
         node.source = key in self.sources
-        node.on_path = key in self.reaching or key in self.breaks.keys or node.target
+        reaches = self.index.reaches_source(read or key)
+        node.on_path = reaches is not False or key in self.breaks.keys or node.target
         if node.source:
             node.watched = self._watched(key)
             node.broken = self.breaks.sources.get(key)
-        read = self._reads.get(key)
         node.read = self.trace.ops.get(self.trace.tensors[read].producer or -1) if read else None
         stepped = op or node.read
-        step = self._steps.get(stepped.op) if stepped is not None else None
-        summed = self._sums.get(key)
+        step = self.index.step(stepped.op) if stepped is not None else None
+        summed = self.index.sum_of(key) or (self.index.sum_of(read) if read else None)
         node.backward_seq = step.seq if step is not None else None
         if summed is not None and node.read is not None:
             node.backward_seq = summed.seq  # a variable's gradients meet in a sum
@@ -266,13 +233,29 @@ class GradientGraph:
             node.contributions = [value_text(trace, g) for g in summed.contributions]
         return node
 
+    def _read_of(self, key: int) -> int | None:
+        """The read of variable ``key`` the graph's ops took (else its first on the tape)."""
+        if key in self._reads or key not in self.trace.variables:
+            return self._reads.get(key)
+        for event in self.index.window():
+            if (
+                isinstance(event, OpEvent)
+                and event.op_type in TRANSPARENT
+                and event.inputs[:1] == [key]
+                and event.outputs
+                and self.recorded(event)
+            ):
+                self._reads[key] = event.outputs[0]
+                break
+        return self._reads.get(key)
+
     def _gradient(self, key: int, op: OpEvent | None, step: BackwardStepEvent | None) -> str | None:
         call = self.call
         if key in self.sources:
             i = self.sources.index(key)
             result = call.result_ids[i] if i < len(call.result_ids) else None
             return value_text(self.trace, result)
-        summed = self._sums.get(key)
+        summed = self.index.sum_of(key)
         if summed is not None and summed.total is not None:
             return value_text(self.trace, summed.total)
         if step is not None and op is not None and step.upstream:
@@ -292,7 +275,7 @@ class GradientGraph:
 
     # edges ------------------------------------------------------------------------------------
 
-    def children(self, key: int, collapsed: frozenset[str] = frozenset()) -> list[Edge]:
+    def children(self, key: int, collapsed: Container[str] = ()) -> list[Edge]:
         """The inputs of ``key``'s op, with the gradient each received from it; with the node's
         Keras layer in ``collapsed``, the inputs the layer took from outside itself."""
         op = self.producer(key)
@@ -314,9 +297,11 @@ class GradientGraph:
     def _op_inputs(self, key: int, op: OpEvent | None) -> list[Edge]:
         if op is None:
             return []
-        step = self._steps.get(op.op)
+        step = self.index.step(op.op)
         edges = []
         for i, ref in enumerate(op.inputs):
+            if self.key(ref) != ref:
+                self._reads.setdefault(self.key(ref), ref)
             produced = step.produced[i] if step is not None and i < len(step.produced) else None
             gradient = value_text(self.trace, produced) if produced is not None else None
             cut = self.breaks.at_op.get(op.op)
@@ -358,7 +343,7 @@ class GradientGraph:
                     todo.append(edge.child)
         return sorted(found.values(), key=lambda o: o.seq)
 
-    def walk(self, collapsed: frozenset[str] = frozenset(), limit: int = 5000) -> list[Edge]:
+    def walk(self, collapsed: Container[str] = (), limit: int = 5000) -> list[Edge]:
         """Every edge reachable from the roots through nodes on a path, each once (for export)."""
         edges: list[Edge] = []
         seen = set(self.roots)

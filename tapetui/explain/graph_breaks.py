@@ -48,7 +48,8 @@ class Breaks:
 
 def causes_of(trace: Trace, call: GradientCall) -> list[Cause | None]:
     """The why-None explainer's causes for the call's sources (only asked when one is None)."""
-    if call.error is not None or all(r is not None for r in call.result_ids):
+    zeros = call.unconnected_gradients == "zero"
+    if call.error is not None or (not zeros and all(r is not None for r in call.result_ids)):
         return []
     from tapetui.explain.explainer import explain_call
 

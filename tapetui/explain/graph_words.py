@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from tapetui.explain.graph import Edge, GradientGraph, Node
 
 FOLDED = "⋯ folded: not on a path to a source"
 
 
-def title(node: Node, graph: GradientGraph, collapsed: frozenset[str] = frozenset()) -> str:
+def title(node: Node, graph: GradientGraph, collapsed: Container[str] = ()) -> str:
     """``z1 · Mul · l.13``; a collapsed Keras layer reads ``dense_1 · layer of 3 ops · l.25``."""
     parts = [node.label]
     if node.layer is not None and node.layer in collapsed:

@@ -96,8 +96,10 @@ class GraphPane(_Screen):
     def _open_graph(self, trace: Trace, stepper: Stepper, call: int) -> None:
         from tapetui.explain.graph import GradientGraph
 
-        explanation = self.explanations.get(call) if call in self.explanations else None
-        causes = list(explanation.results) if explanation is not None else None
+        asked = trace.gradient_calls[call]
+        missing = asked.unconnected_gradients == "zero" or None in asked.result_ids
+        explanation = self.explanations.get(call) if missing else None  # explained once
+        causes = list(explanation.results) if explanation is not None else []
         graph = GradientGraph(trace, call, causes)
         name = call_name(trace, trace.gradient_calls[call])
         view = GraphView(graph, f"graph of {name}", id="graph")

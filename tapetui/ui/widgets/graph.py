@@ -26,6 +26,16 @@ OPEN_LINES = 400
 
 
 @dataclass(frozen=True)
+class AllLayersBut:
+    """The Keras layers drawn collapsed: every one but the ``opened`` ones."""
+
+    opened: frozenset[str]
+
+    def __contains__(self, layer: object) -> bool:
+        return layer not in self.opened
+
+
+@dataclass(frozen=True)
 class GraphItem:
     """What one line of the tree stands for."""
 
@@ -84,8 +94,8 @@ class GraphView(Tree[GraphItem]):
     def __init__(self, graph: GradientGraph, heading: str, *, id: str | None = None) -> None:
         super().__init__(Text(heading), id=id)
         self.graph = graph
-        self.collapsed: frozenset[str] = graph.layers()
-        """The Keras layers drawn as one node (all of them at first: ``c`` opens one)."""
+        self.collapsed = AllLayersBut(frozenset())
+        """The Keras layers drawn as one node: all but those ``c`` opened."""
         self.auto_expand = False
         self.show_root = False
         self.guide_depth = 3
@@ -211,7 +221,7 @@ class GraphView(Tree[GraphItem]):
         if layer is None:
             self.notify("this node is in no Keras layer", timeout=2)
             return
-        self.collapsed = self.collapsed ^ {layer}
+        self.collapsed = AllLayersBut(self.collapsed.opened ^ {layer})
         self.redraw(keep=item.key if item is not None else None)
 
     def action_close(self) -> None:
