@@ -184,9 +184,17 @@ class GradientGraph:
         op = self.trace.ops.get(tensor.producer)
         if op is None or not self.recorded(op):
             op = self.breaks.ops.get(tensor.producer)
-        if op is None or key not in op.outputs or op.op_type in TRANSPARENT:
+        if op is None or key not in op.outputs or self._reads_variable(op):
             return None
         return op
+
+    def _reads_variable(self, op: OpEvent) -> bool:
+        """A variable's read: drawn as the variable."""
+        return (
+            op.op_type in TRANSPARENT
+            and op.inputs[:1] != []
+            and op.inputs[0] in self.trace.variables
+        )
 
     def layers(self) -> frozenset[str]:
         """The Keras layers of the ops the tape recorded."""
@@ -224,7 +232,7 @@ class GradientGraph:
         node.read = self.trace.ops.get(self.trace.tensors[read].producer or -1) if read else None
         stepped = op or node.read
         step = self.index.step(stepped.op) if stepped is not None else None
-        summed = self.index.sum_of(key) or (self.index.sum_of(read) if read else None)
+        summed = self.index.sum_of(key, op.op if op is not None else None)
         node.backward_seq = step.seq if step is not None else None
         if summed is not None and node.read is not None:
             node.backward_seq = summed.seq  # a variable's gradients meet in a sum
@@ -255,7 +263,7 @@ class GradientGraph:
             i = self.sources.index(key)
             result = call.result_ids[i] if i < len(call.result_ids) else None
             return value_text(self.trace, result)
-        summed = self.index.sum_of(key)
+        summed = self.index.sum_of(key, op.op if op is not None else None)
         if summed is not None and summed.total is not None:
             return value_text(self.trace, summed.total)
         if step is not None and op is not None and step.upstream:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from tapetui.trace.events import BackwardStepEvent, Event, GradientSumEvent, OpEvent
 from tapetui.trace.model import GradientCall, Trace
 
-SEARCH_BUDGET = 20_000
+SEARCH_BUDGET = 2_000
 """Tensors one search for a source visits before it gives up."""
 
 
@@ -104,9 +104,14 @@ class CallIndex:
             self._read_on(op)
         return self._steps.get(op)
 
-    def sum_of(self, ref: int) -> GradientSumEvent | None:
-        """Where the backward pass added up several gradients of ``ref``."""
-        if ref not in self._sums and not self._scanned:
+    def sum_of(self, ref: int, producer: int | None) -> GradientSumEvent | None:
+        """Where the backward pass added up several gradients of ``ref``: before the backward
+        step of its ``producer`` op; for a source (no producer), up to the call."""
+        if ref in self._sums or self._scanned:
+            return self._sums.get(ref)
+        if producer is not None:
+            self.step(producer)
+        elif ref in self.sources:
             self._read_on(ref, sums=True)
         return self._sums.get(ref)
 
@@ -115,7 +120,7 @@ class CallIndex:
     def _inputs(self, ref: int) -> list[int]:
         tensor = self.trace.tensors.get(ref)
         op = self.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
-        return list(op.inputs) if op is not None and self.recorded(op) else []
+        return op.inputs if op is not None and self.recorded(op) else []
 
     def reaches_source(self, ref: int) -> bool | None:
         """Whether a source is among ``ref``'s inputs (through recorded ops), ``None`` when the

@@ -23,6 +23,8 @@ from tapetui.ui.literal import append_literal
 
 OPEN_LINES = 400
 """Lines expanded when the graph opens; deeper nodes are made when the user expands them."""
+OPEN_DEPTH = 30
+"""Levels expanded when the graph opens (a deep chain of ops opens its first 30)."""
 
 
 @dataclass(frozen=True)
@@ -113,16 +115,17 @@ class GraphView(Tree[GraphItem]):
         self.clear()
         self._drawn.clear()
         self._filled.clear()
-        todo = [self._add(self.root, key, None) for key in self.graph.roots]
+        todo = [(self._add(self.root, key, None), 1) for key in self.graph.roots]
         lines = len(todo)
         while todo and lines < OPEN_LINES:
-            line = todo.pop(0)
+            line, depth = todo.pop(0)
             if line.data is None or not self.graph.node(line.data.key).on_path:
                 continue
             added = self._fill(line)
             line.expand()
             lines += len(added)
-            todo += [a for a in added if a.allow_expand]
+            if depth < OPEN_DEPTH:
+                todo += [(a, depth + 1) for a in added if a.allow_expand]
         self.root.expand()
         kept = self._drawn.get(keep) if keep is not None else None
         # a node's line is known once the tree has laid its lines out again
