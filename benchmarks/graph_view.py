@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic_trace  # noqa: E402  (the generator, next to this file)
+import synthetic_trace  # the generator, next to this file
 
 OPEN_TARGET = 0.5
 """Seconds from ``d`` to the graph on screen."""
@@ -94,7 +94,7 @@ async def ui_times(trace: Any, call: int, presses: int) -> tuple[float, list[flo
         baseline = []  # the debugger's own n/p, side by side: what a step costs on this trace
         for key in ["n", "p"] * (presses // 2):
             at = screen.stepper.index
-            baseline.append(await paints.press(app, key, lambda: screen.stepper.index != at))
+            baseline.append(await paints.press(app, key, lambda at=at: screen.stepper.index != at))
             await pilot.pause()
         opened = await paints.press(app, "d", lambda: screen.graph_view is not None)
         await pilot.pause()
@@ -105,7 +105,7 @@ async def ui_times(trace: Any, call: int, presses: int) -> tuple[float, list[flo
             line = view.cursor_line
             if line in (0, view.last_line):  # back and forth over a short graph
                 key = "down" if line == 0 else "up"
-            keys.append(await paints.press(app, key, lambda: view.cursor_line != line))
+            keys.append(await paints.press(app, key, lambda line=line: view.cursor_line != line))
             await pilot.pause()
     return opened, keys, baseline
 

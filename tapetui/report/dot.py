@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import textwrap
 from pathlib import Path
 
 from tapetui.explain.graph import Edge, GradientGraph, Node
 from tapetui.explain.graph_words import FOLDED, broken, edge_words, gradient, role, title
+from tapetui.trace.labels import structure_label
 from tapetui.trace.printable import printable_line
 
 FORMATS = (".dot", ".gv", ".svg", ".png")
@@ -24,6 +26,8 @@ MISSING_DOT = (
     "Graphviz's dot program is not installed, so {suffix} cannot be written "
     "(apt-get install graphviz, or brew install graphviz; .dot needs no Graphviz)"
 )
+SENTENCE_WIDTH = 48
+"""Characters per line of a cause's sentence on a node."""
 MAX_EDGES = 5000
 """Edges drawn at most: a bigger graph is cut (Graphviz would take minutes to lay it out)."""
 
@@ -46,6 +50,8 @@ def _label(lines: list[str]) -> str:
 def _node_lines(graph: GradientGraph, node: Node) -> list[str]:
     lines = [title(node, graph), f"= {node.value}"]
     lines += [t for t in (gradient(node), role(node), broken(node)) if t]
+    if node.broken is not None:
+        lines += textwrap.wrap(node.broken.sentence, SENTENCE_WIDTH)
     if not node.recorded:
         lines.append("not recorded by the tape")
     if not node.on_path:
@@ -81,7 +87,9 @@ def to_dot(graph: GradientGraph) -> str:
     edges = graph.walk(limit=MAX_EDGES)
     keys = list(dict.fromkeys([*graph.roots, *(k for e in edges for k in (e.parent, e.child))]))
     call = graph.call
-    head = f"call {call.id}: {call.method} at line {call.line}" if call.line else f"call {call.id}"
+    asked = f"d{structure_label(graph.trace, call.target)}/d{structure_label(graph.trace, call.sources)}"
+    where = f", line {call.line}" if call.line else ""
+    head = f"{asked} (call {call.id}{where})"
     out = [
         "digraph gradient {",
         "  rankdir=LR;",
