@@ -184,3 +184,20 @@ def test_d_without_a_gradient_call_says_so() -> None:
             assert screen.graph_view is None
 
     asyncio.run(flow())
+
+
+def test_under_72_columns_the_graph_is_the_one_pane_shown() -> None:
+    async def flow() -> None:
+        app = _app("persistent")
+        async with app.run_test(size=(60, 24)) as pilot:
+            screen = _screen(app)
+            await pilot.press("d")
+            view = screen.graph_view
+            assert view is not None and view.has_class("-shown")
+            assert view.size.width > 50  # the whole width, not a side pane's
+            assert not screen.source_view.has_class("-shown")
+            await pilot.press("escape")
+            assert screen.graph_view is None and screen.source_view.has_class("-shown")
+            assert not screen.tapes_pane.display  # still one pane at a time
+
+    asyncio.run(flow())

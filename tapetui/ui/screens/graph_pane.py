@@ -108,11 +108,12 @@ class GraphPane(_Screen):
         self.graph_return = stepper.index
         tapes = self.query_one("#tapes")
         self.query_one("#panes").mount(view, before=tapes)
-        tapes.display = False
+        tapes.styles.display = "none"
         graph_width, step_width = WIDTHS[self.app.size.width < NARROW]
-        view.styles.width = graph_width
-        self.query_one("#right").styles.width = step_width
-        if self.single:
+        view.styles.width = "1fr" if self.single else graph_width
+        if not self.single:
+            self.query_one("#right").styles.width = step_width
+        else:  # one pane at a time: the graph's
             for pane in self.query("#panes > .-shown"):
                 pane.remove_class("-shown")
             view.add_class("-shown")
@@ -123,7 +124,7 @@ class GraphPane(_Screen):
         if view is None:
             return
         view.remove()
-        self.query_one("#tapes").display = True
+        self.query_one("#tapes").styles.clear_rule("display")  # the layout's CSS decides again
         self.query_one("#right").styles.clear_rule("width")
         if self.single:
             self._show(self.shown_pane)
