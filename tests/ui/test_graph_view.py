@@ -201,3 +201,28 @@ def test_under_72_columns_the_graph_is_the_one_pane_shown() -> None:
             assert not screen.tapes_pane.display  # still one pane at a time
 
     asyncio.run(flow())
+
+
+def test_names_from_the_trace_are_shown_literally() -> None:
+    async def flow() -> None:
+        from textual.content import Content
+
+        from tapetui.trace import load
+
+        trace = load(TRACES / "persistent.json")
+        z1 = next(t for t in trace.tensors.values() if t.name == "z1")
+        z1.name = "[b]z1[/b] [@click=app.quit]\x1b]0;t\x07"
+        target = next(t for t in trace.tensors.values() if t.name == "z")
+        target.name = "[red]z[/red]"
+        app = TapeTuiApp(trace=trace)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = _screen(app)
+            await pilot.press("d", "down")
+            view = screen.graph_view
+            assert view is not None
+            assert _line(view).startswith("[b]z1[/b] [@click=app.quit]␛]0;t␇ · Mul")
+            shown = Content.from_markup(str(view.border_title)).plain  # as the border draws it
+            assert "[red]z[/red]" in shown
+            assert app.is_running
+
+    asyncio.run(flow())

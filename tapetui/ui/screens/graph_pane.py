@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from tapetui.ui.literal import content_line
 from tapetui.ui.steps import Step, Stepper
 from tapetui.ui.values import call_name
 from tapetui.ui.widgets.graph import GraphView
@@ -103,7 +104,7 @@ class GraphPane(_Screen):
         graph = GradientGraph(trace, call, causes)
         name = call_name(trace, trace.gradient_calls[call])
         view = GraphView(graph, f"graph of {name}", id="graph")
-        view.border_title = f"graph · {name} · call {call}"
+        view.border_title = content_line(f"graph · {name} · call {call}")  # names: not markup
         view.border_subtitle = "enter op · b bwd · c layer · d back"
         self.graph_return = stepper.index
         tapes = self.query_one("#tapes")
