@@ -35,7 +35,7 @@ class Paints:
 
     def __init__(self, app: Any) -> None:
         self.event = asyncio.Event()
-        self.at = 0.0
+        self.at = self.at_key = 0.0
         self.ready = lambda: False
         display = app._display
 
@@ -55,7 +55,7 @@ class Paints:
         self.ready = ready
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
-        start = time.perf_counter()
+        start = self.at_key = time.perf_counter()
         app._driver.send_message(event)
         await asyncio.wait_for(self.event.wait(), timeout=120)
         return self.at - start
@@ -100,14 +100,21 @@ async def ui_times(trace: Any, call: int, presses: int) -> tuple[float, list[flo
         await pilot.pause()
         view = screen.graph_view
         assert view is not None
-        keys, key = [], "down"
+        keys, panes, key = [], [], "down"
         for _ in range(presses):
             line = view.cursor_line
             if line in (0, view.last_line):  # back and forth over a short graph
                 key = "down" if line == 0 else "up"
             keys.append(await paints.press(app, key, lambda line=line: view.cursor_line != line))
+            paints.event.clear()
+            paints.ready = lambda: not screen.graph_following  # the panes have followed
+            try:  # no paint when the node's op is the step already shown
+                await asyncio.wait_for(paints.event.wait(), timeout=2)
+                panes.append(paints.at - paints.at_key)
+            except TimeoutError:
+                pass
             await pilot.pause()
-    return opened, keys, baseline
+    return opened, keys, baseline, panes
 
 
 def measure(name: str, ops_per_step: int, ops: int, presses: int) -> list[bool]:
@@ -116,7 +123,7 @@ def measure(name: str, ops_per_step: int, ops: int, presses: int) -> list[bool]:
     calls = sorted(trace.gradient_calls)
     call = calls[len(calls) // 2]
     built, lines = model_times(trace, call)
-    opened, keys, baseline = asyncio.run(ui_times(trace, call, presses))
+    opened, keys, baseline, panes = asyncio.run(ui_times(trace, call, presses))
     median = statistics.median(keys)
     ok_open, ok_key = opened <= OPEN_TARGET, median <= KEY_TARGET
     print(f"{name}: {len(trace.events):,} events, graph of call {call}")
@@ -126,11 +133,12 @@ def measure(name: str, ops_per_step: int, ops: int, presses: int) -> list[bool]:
         f"  d → graph on screen   {opened * 1000:7.1f} ms  (≤ {OPEN_TARGET * 1000:g} ms)  {verdict}"
     )
     print(
-        f"  down/up → screen median  {median * 1000:7.1f} ms, max {max(keys) * 1000:.1f} ms"
+        f"  down/up → cursor painted, median  {median * 1000:7.1f} ms, max {max(keys) * 1000:.1f} ms"
         f"  (≤ {KEY_TARGET * 1000:g} ms)  {'PASS' if ok_key else 'FAIL'}"
     )
     print(
-        f"  (the debugger's n/p on this trace: median {statistics.median(baseline) * 1000:.1f} ms)"
+        f"  the source and step panes follow in {statistics.median(panes or [0.0]) * 1000:.1f} ms"
+        f" (median); the debugger's own n/p: {statistics.median(baseline) * 1000:.1f} ms"
     )
     return [ok_open, ok_key]
 

@@ -190,11 +190,8 @@ class GradientGraph:
 
     def _reads_variable(self, op: OpEvent) -> bool:
         """A variable's read: drawn as the variable."""
-        return (
-            op.op_type in TRANSPARENT
-            and op.inputs[:1] != []
-            and op.inputs[0] in self.trace.variables
-        )
+        outputs = [self.trace.tensors.get(ref) for ref in op.outputs]
+        return op.op_type in TRANSPARENT and all(t is not None and t.variable for t in outputs)
 
     def layers(self) -> frozenset[str]:
         """The Keras layers of the ops the tape recorded."""
@@ -273,8 +270,8 @@ class GradientGraph:
         return None
 
     def _watched(self, key: int) -> Watched | None:
-        for event in self.trace.tape_events().get(self.call.tape, []):
-            if not isinstance(event, WatchEvent) or event.seq > self.call.seq:
+        for event in self.index.window():  # the tape's watches are in its events
+            if not isinstance(event, WatchEvent) or event.tape != self.call.tape:
                 continue
             for item in event.items:
                 if item.status == "watched" and item.ref is not None and self.key(item.ref) == key:

@@ -66,6 +66,10 @@ class GraphPane(_Screen):
     explanations: Mapping[int, Any]
     graph_return: int | None = None
     """The step the debugger was on when the graph opened (Escape goes back to it)."""
+    graph_pending: int | None = None
+    """The event of the node the panes are to show next."""
+    graph_following = False
+    """Whether the panes are about to follow the cursor."""
 
     if TYPE_CHECKING:
 
@@ -133,9 +137,18 @@ class GraphPane(_Screen):
             self._move(self.stepper.go(self.graph_return), "")
 
     def on_graph_view_moved(self, message: GraphView.Moved) -> None:
+        """The panes follow the cursor once it is painted; keys pressed faster than the panes
+        redraw move the cursor at once and the panes to the last node only."""
         message.stop()
-        index = step_at(self.stepper.steps, message.seq) if self.stepper else None
-        if index is not None and self.stepper is not None:
+        self.graph_pending = message.seq
+        if not self.graph_following:
+            self.graph_following = True
+            self.call_after_refresh(self._follow_graph)
+
+    def _follow_graph(self) -> None:
+        seq, self.graph_following = self.graph_pending, False
+        index = step_at(self.stepper.steps, seq) if self.stepper else None
+        if index is not None and self.stepper is not None and self.graph_view is not None:
             self._move(self.stepper.go(index), "")
 
     def on_graph_view_jump(self, message: GraphView.Jump) -> None:

@@ -23,8 +23,8 @@ from tapetui.ui.literal import append_literal
 
 OPEN_LINES = 400
 """Lines expanded when the graph opens; deeper nodes are made when the user expands them."""
-OPEN_DEPTH = 30
-"""Levels expanded when the graph opens (a deep chain of ops opens its first 30)."""
+OPEN_DEPTH = 16
+"""Levels expanded when the graph opens (a deep chain of ops opens its first 16)."""
 
 
 @dataclass(frozen=True)
