@@ -107,7 +107,7 @@ def test_the_broken_link_is_the_one_the_cause_names_not_the_others() -> None:
     assert [label for label, b in broken.items() if b is None] != []  # w * x: not broken
 
 
-def test_a_call_whose_sources_all_got_gradients_asks_no_explainer() -> None:
+def test_dz_dy_draws_y_and_marks_no_break() -> None:
     trace = trace_of("persistent")
     graph = GradientGraph(trace, 2)
     assert graph.breaks.sources == {}
