@@ -35,6 +35,7 @@ tapetui SCENARIO.py | DIR | A.py B.py … | TRACE.json   open the debugger
 tapetui record SCENARIO.py -o TRACE.json                record without a UI
 tapetui report SCENARIO.py|TRACE.json [--json]          summary of every gradient call
 tapetui serve SCENARIO.py|DIR|TRACE.json [--port N]     the debugger in a web browser
+tapetui graph SCENARIO.py|TRACE.json [--call N] -o OUT  a gradient call's graph (.dot/.svg/.png)
   a scenario may be a notebook (.ipynb) or -m MODULE; -- ARGS passes ARGS as its sys.argv[1:]"""
 
 
@@ -376,7 +377,25 @@ def cmd_serve(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"record": cmd_record, "report": cmd_report, "serve": cmd_serve}
+def cmd_graph(argv: Sequence[str]) -> int:
+    parser = Parser(prog="tapetui graph", description="Draw one gradient call's graph.")
+    parser.add_argument("target", help="a scenario (.py, recorded now) or a trace (.json)")
+    parser.add_argument("--call", type=int, help="the gradient call to draw (default: the first)")
+    parser.add_argument("-o", "--output", required=True, help="OUT.dot, OUT.svg or OUT.png")
+    _add_run_options(parser)
+    args = parser.parse_args(argv)
+    check_paths([args.target])
+    out = check_writable(args.output, "-o", "graph.svg")
+    from tapetui.report.graph_export import export
+
+    problem = export(out, args.call, lambda: obtain_trace(args.target, args.seed, args.timeout))
+    if problem is not None:
+        raise UsageError(problem)
+    print(f"tapetui: wrote {printable(str(out))}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"record": cmd_record, "report": cmd_report, "graph": cmd_graph, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

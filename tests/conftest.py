@@ -31,3 +31,14 @@ def nan_traces() -> dict[str, Trace]:
 
 def _record_nan(name: str) -> Trace:
     return record(Path("scenarios") / "nan" / name, budget=Budget(tapes=0, ops=0))
+
+
+@pytest.fixture(scope="session")
+def keras_fit_trace() -> Trace:
+    """``scenarios/keras/fit.py`` (a two-layer Dense MLP under Keras ``fit``), recorded once."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return record(Path("scenarios") / "keras" / "fit.py")
+    finally:
+        os.chdir(cwd)

@@ -17,7 +17,7 @@ from tapetui.ui.widgets.key_bar import KeyBar
 from tests.ui.handmade import square_twice
 
 DEBUGGER_KEYS = (
-    " n Next  p Prev  b Bwd  g Grad  w Why  o Out  v Tapes  / Find  : Line  r Rerun "
+    " n Next  p Prev  b Bwd  g Grad  w Why  o Out  d Graph  v Tapes  / Find  : Line  r Rerun "
     " ? Help  q Quit "
 )
 
@@ -83,7 +83,7 @@ def test_hovering_a_key_shows_what_it_does() -> None:
             bar = app.screen.query_one(KeyBar)
             await pilot.hover(KeyBar, offset=(DEBUGGER_KEYS.index("Rerun"), 0))
             assert bar.tooltip == "record the scenario again (after you edit it)"
-            await pilot.hover(KeyBar, offset=(100, 0))  # between the keys and the palette's
+            await pilot.hover(KeyBar, offset=(105, 0))  # between the keys and the palette's
             assert bar.tooltip is None
 
     asyncio.run(flow())

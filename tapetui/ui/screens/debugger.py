@@ -22,6 +22,7 @@ from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
 from tapetui.ui.jump import gradient_index, gradient_note, start_index
 from tapetui.ui.screens.driving import Driving
+from tapetui.ui.screens.graph_pane import GraphPane
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.screens.layout import PaneLayout
 from tapetui.ui.status import status_text
@@ -61,7 +62,7 @@ def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
         return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
 
 
-class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
+class DebuggerScreen(GraphPane, Driving, PaneLayout, WatchesSaves, Screen[None]):
     """Step through what the tapes recorded.
 
     | Key | Action |
@@ -74,6 +75,7 @@ class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
     | ] / [ | next / previous tape |
     | v | per-tape overview (loss and gradient norms across tapes) |
     | w | why is a gradient None (next one on each press) |
+    | d | the gradient call's graph (Enter: a node's op, b: its backward step, d/escape: back) |
     | o | the scenario's printed output and traceback |
     | s | back to the step detail |
     | / | search steps by op type, tensor or variable name, or line (/Mul, /loss, /35) |
@@ -96,6 +98,7 @@ class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
         Binding("G", "previous_call", "Prev grad", show=False, tooltip="previous gradient call"),
         Binding("w", "why", "Why", tooltip="why is a gradient None (each press: the next one)"),
         Binding("o", "output", "Out", tooltip="what the scenario printed, and its traceback"),
+        Binding("d", "graph", "Graph", tooltip="the gradient call's graph: values and gradients"),
         Binding("s", "detail", "Step", show=False, tooltip="back to the step detail"),
         Binding("v", "overview", "Tapes", tooltip="all tapes: target and gradient norms"),
         Binding("right_square_bracket", "next_tape", "Next tape", show=False, tooltip="next tape"),
@@ -131,6 +134,7 @@ class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
         ("Next gradient call", "Jump to the next gradient call (g)", "next_call"),
         ("Forward ↔ backward", "Jump between an op and its backward step (b)", "partner"),
         ("Why None", "Explain the next missing gradient (w)", "why"),
+        ("Graph", "The gradient call's graph: values, gradients, broken links (d)", "graph"),
         ("Output", "Show what the scenario printed (o)", "output"),
         ("Tape overview", "Compare tapes: target and gradient norms (v)", "overview"),
         ("Search steps", "Find a step by op type, tensor or variable name, or line (/)", "search"),
@@ -438,6 +442,9 @@ class DebuggerScreen(Driving, PaneLayout, WatchesSaves, Screen[None]):
                 if item.call == call:
                     return i
         return 0
+
+    def action_graph(self) -> None:
+        self.toggle_graph()  # tapetui.ui.screens.graph_pane
 
     def action_output(self) -> None:
         self.switcher.current = "output" if self.switcher.current != "output" else "detail"
