@@ -1,8 +1,9 @@
 """How an op reads as an expression of its inputs: ``x*x``, ``z1 + z2``, ``mean(square(d))``.
 
 Each op type maps to a :class:`Form` (an infix operator, a prefix minus, or a call); the forms
-put parentheses by precedence, as Python does. No trace here: :mod:`tapetui.trace.labels`
-decides what an op's inputs are called and where the text is cut.
+put parentheses by precedence, as Python does. A :class:`Node` is one tensor's form over its
+inputs. No trace here: :mod:`tapetui.trace.labels` decides what a tensor's node is and where its
+text is cut.
 """
 
 from __future__ import annotations
@@ -172,12 +173,64 @@ def snake_case(op_type: str) -> str:
     return "_".join(w.lower() for w in words) or op_type.lower()
 
 
-def cast_suffix(op_type: str, attrs: dict[str, str]) -> str | None:
-    """The dtype a ``Cast`` writes (``int32``), shown as its last argument."""
-    return attrs.get("DstT") if op_type == "Cast" else None
-
-
 def fits_name(text: str) -> bool:
     """Whether ``text`` reads as one symbol in ``∂y/∂x`` (``x``, ``data[0]``, ``dense/kernel``),
     not an expression that needs parentheses there."""
     return re.fullmatch(r"[\w./\[\]']+", text) is not None
+
+
+@dataclass(slots=True)
+class Node:
+    """What one tensor is, for its expression: a name or value (``form`` is ``None``), or an
+    op's form over the tensors it was made from."""
+
+    text: str = ""
+    precedence: int = ATOM
+    form: Form | None = None
+    children: tuple[int, ...] = ()
+    extra: tuple[Part, ...] = ()
+    """Operands that are not tensors (a cast's dtype)."""
+    suffix: str = ""
+    """``:1`` for the second output of an op with several."""
+
+
+def leaf(text: str) -> Node:
+    """A name or a value: ``x``, ``2.0`` (a negative number binds as a unary minus)."""
+    return Node(text, UNARY if text.startswith("-") else ATOM)
+
+
+def collapsed(node: Node, budget: int, top: bool) -> Part:
+    """``mean(…)`` for a call whose operands do not fit, else ``…``."""
+    assert node.form is not None
+    if node.form.kind == "call":
+        text = f"{node.form.symbol}(…){node.suffix}"
+        if len(text) <= budget:
+            return text, ATOM
+        if top:
+            return shorten(text, budget), ATOM
+    return "…", ATOM
+
+
+def compose(node: Node, operands: list[Part]) -> Part:
+    """The node's text over its operands' texts, with its output index where it has one."""
+    assert node.form is not None
+    text, precedence = node.form.compose([*operands, *node.extra])
+    if node.suffix:
+        return wrap((text, precedence), ATOM) + node.suffix, ATOM
+    return text, precedence
+
+
+def cost(part: Part, needed: int) -> int:
+    """The characters an operand takes where ``needed`` precedence is asked: with parentheses
+    where it binds looser."""
+    return len(part[0]) + (2 if part[1] < needed else 0)
+
+
+def precedence_of(node: Node) -> int:
+    """How tightly the node's text binds (an indexed output, ``f(x):1``, is an atom)."""
+    return node.form.precedence if node.form is not None and not node.suffix else node.precedence
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in ``…`` when cut."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

@@ -8,19 +8,22 @@ expression is made once per trace, so naming every row of a 100,000-op trace sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from tapetui.trace.events import OpEvent
 from tapetui.trace.expressions import (
     ATOM,
     TRANSPARENT,
-    UNARY,
-    Form,
+    Node,
     Part,
     call,
+    collapsed,
+    compose,
+    cost,
     form_of,
-    wrap,
+    leaf,
+    precedence_of,
+    shorten,
 )
 from tapetui.trace.model import Tensor, Trace
 
@@ -92,25 +95,6 @@ def format_data(data: Any, digits: int = 6) -> str:
     return str(data)
 
 
-@dataclass(slots=True)
-class _Node:
-    """What one tensor is, for its expression: a name or value (``form`` is ``None``), or an
-    op's form over the tensors it was made from."""
-
-    text: str = ""
-    precedence: int = ATOM
-    form: Form | None = None
-    children: tuple[int, ...] = ()
-    extra: tuple[Part, ...] = ()
-    """Operands that are not tensors (a cast's dtype)."""
-    suffix: str = ""
-    """``:1`` for the second output of an op with several."""
-
-
-def _leaf(text: str) -> _Node:
-    return _Node(text, UNARY if text.startswith("-") else ATOM)
-
-
 def expressions_of(trace: Trace) -> Expressions:
     """The trace's expressions, made on first use and again when the trace changed."""
     found = trace.__dict__.get(_CACHE)
@@ -128,7 +112,7 @@ class Expressions:
     def __init__(self, trace: Trace) -> None:
         self._ops = trace.ops
         self._size = _size(trace)
-        self._nodes: dict[int, _Node] = {}
+        self._nodes: dict[int, Node] = {}
         self._whole: dict[int, Part | int] = {}
         """The expression in full where it was made, else ``n``: it is longer than ``n``."""
         self._labels: dict[int, str] = {}
@@ -162,49 +146,49 @@ class Expressions:
 
     # what a tensor is ---------------------------------------------------------------------
 
-    def node(self, trace: Trace, ref: int) -> _Node:
+    def node(self, trace: Trace, ref: int) -> Node:
         found = self._nodes.get(ref)
         if found is None:
             found = self._nodes[ref] = self._make(trace, ref)
         return found
 
-    def _make(self, trace: Trace, ref: int) -> _Node:
+    def _make(self, trace: Trace, ref: int) -> Node:
         for _ in range(_HOPS):
             var = trace.variables.get(ref)
             if var is not None:
-                return _leaf(var.pyname or var.name)
+                return leaf(var.pyname or var.name)
             tensor = trace.tensors.get(ref)
             if tensor is None:
-                return _leaf(f"#{ref}")
+                return leaf(f"#{ref}")
             if tensor.name:
-                return _leaf(tensor.name)
+                return leaf(tensor.name)
             if tensor.variable is not None and tensor.variable in trace.variables:
                 ref = tensor.variable
                 continue
             op = _producer(trace, tensor)
             if op is None or ref not in op.outputs:
-                return _leaf(_value_text(tensor))
+                return leaf(_value_text(tensor))
             if op.op_type in TRANSPARENT and op.inputs:
                 index = op.outputs.index(ref) if op.op_type == "IdentityN" else 0
                 ref = op.inputs[min(index, len(op.inputs) - 1)]
                 continue
             return self._op_node(trace, op, ref)
-        return _leaf("…")
+        return leaf("…")
 
-    def _op_node(self, trace: Trace, op: OpEvent, ref: int) -> _Node:
+    def _op_node(self, trace: Trace, op: OpEvent, ref: int) -> Node:
         suffix = f":{op.outputs.index(ref)}" if len(op.outputs) > 1 else ""
         if op.layer and not op.backward and self._leaves_layer(trace, ref):
             inputs = tuple(self._layer_inputs(trace, op))
-            return _Node(form=call(op.layer), children=inputs, suffix=suffix)
+            return Node(form=call(op.layer), children=inputs, suffix=suffix)
         if op.function:
-            return _Node(form=call(op.function), children=tuple(op.inputs), suffix=suffix)
+            return Node(form=call(op.function), children=tuple(op.inputs), suffix=suffix)
         if op.op_type == "Const":
-            return _leaf(_value_text(trace.tensors[ref]))
+            return leaf(_value_text(trace.tensors[ref]))
         shown = tuple(_shown_inputs(trace, op))
         dtype = op.attrs.get("DstT") if op.op_type == "Cast" else None
         extra: tuple[Part, ...] = ((dtype, ATOM),) if dtype else ()
         form = form_of(op.op_type, op.attrs, len(shown) + len(extra))
-        return _Node(form=form, children=shown, extra=extra, suffix=suffix)
+        return Node(form=form, children=shown, extra=extra, suffix=suffix)
 
     def _leaves_layer(self, trace: Trace, ref: int) -> bool:
         """Whether a layer's op's output leaves the layer (no op of that layer uses it): the
@@ -257,7 +241,7 @@ class Expressions:
         self._whole[ref] = budget if part is None else part
         return part
 
-    def _whole_of(self, trace: Trace, node: _Node, budget: int) -> Part | None:
+    def _whole_of(self, trace: Trace, node: Node, budget: int) -> Part | None:
         if node.form is None:
             return (node.text, node.precedence) if len(node.text) <= budget else None
         count = len(node.children) + len(node.extra)
@@ -269,9 +253,9 @@ class Expressions:
             part = self.whole(trace, child, room - others)
             if part is None:
                 return None
-            room -= _cost(part, node.form.needs(i))
+            room -= cost(part, node.form.needs(i))
             parts.append(part)
-        text, precedence = _compose(node, parts)
+        text, precedence = compose(node, parts)
         return (text, precedence) if len(text) <= budget else None
 
     def cut(self, trace: Trace, ref: int, budget: int, top: bool = True) -> Part:
@@ -282,19 +266,19 @@ class Expressions:
             return part
         return self.cut_node(trace, self.node(trace, ref), budget, top)
 
-    def cut_node(self, trace: Trace, node: _Node, budget: int, top: bool = True) -> Part:
+    def cut_node(self, trace: Trace, node: Node, budget: int, top: bool = True) -> Part:
         if node.form is None:
-            return (_shorten(node.text, budget), ATOM) if top else ("…", ATOM)
+            return (shorten(node.text, budget), ATOM) if top else ("…", ATOM)
         count = len(node.children) + len(node.extra)
         room = budget - node.form.overhead(count) - len(node.suffix)
         room -= sum(len(text) for text, _ in node.extra)
         if room >= len(node.children):
-            text, precedence = _compose(node, self._fit(trace, node, room))
+            text, precedence = compose(node, self._fit(trace, node, room))
             if len(text) <= budget:
                 return text, precedence
-        return _collapsed(node, budget, top)
+        return collapsed(node, budget, top)
 
-    def _fit(self, trace: Trace, node: _Node, room: int) -> list[Part]:
+    def _fit(self, trace: Trace, node: Node, room: int) -> list[Part]:
         """The operands of ``node`` in ``room`` characters: the shortest whole, the rest cut
         to equal shares."""
         assert node.form is not None
@@ -302,19 +286,19 @@ class Expressions:
         if len(node.children) == 1:
             return [self._fit_one(trace, node.children[0], form.needs(0), room)]
         wholes = [self.whole(trace, c, room) for c in node.children]
-        costs = [_cost(p, form.needs(i)) if p is not None else None for i, p in enumerate(wholes)]
+        costs = [cost(p, form.needs(i)) if p is not None else None for i, p in enumerate(wholes)]
         order = sorted(range(len(wholes)), key=lambda i: (costs[i] is None, costs[i] or 0))
         chosen: dict[int, Part] = {}
         for place, i in enumerate(order):
-            cost, whole = costs[i], wholes[i]
-            if cost is None or whole is None or cost + len(order) - place - 1 > room:
+            taken, whole = costs[i], wholes[i]
+            if taken is None or whole is None or taken + len(order) - place - 1 > room:
                 break
-            chosen[i], room = whole, room - cost
+            chosen[i], room = whole, room - taken
         rest = [i for i in order if i not in chosen]
         share = room // len(rest) if rest else 0
         for i in rest:
             child = self.node(trace, node.children[i])
-            inner = share - (2 if _precedence(child) < form.needs(i) else 0)
+            inner = share - (2 if precedence_of(child) < form.needs(i) else 0)
             chosen[i] = (
                 self.cut(trace, node.children[i], inner, top=False) if inner >= 1 else ("…", ATOM)
             )
@@ -322,42 +306,10 @@ class Expressions:
 
     def _fit_one(self, trace: Trace, child: int, needed: int, room: int) -> Part:
         part = self.whole(trace, child, room)
-        if part is not None and _cost(part, needed) <= room:
+        if part is not None and cost(part, needed) <= room:
             return part
-        inner = room - (2 if _precedence(self.node(trace, child)) < needed else 0)
+        inner = room - (2 if precedence_of(self.node(trace, child)) < needed else 0)
         return self.cut(trace, child, inner, top=False) if inner >= 1 else ("…", ATOM)
-
-
-def _collapsed(node: _Node, budget: int, top: bool) -> Part:
-    """``mean(…)`` for a call whose operands do not fit, else ``…``."""
-    assert node.form is not None
-    if node.form.kind == "call":
-        text = f"{node.form.symbol}(…){node.suffix}"
-        if len(text) <= budget:
-            return text, ATOM
-        if top:
-            return _shorten(text, budget), ATOM
-    return "…", ATOM
-
-
-def _compose(node: _Node, operands: list[Part]) -> Part:
-    assert node.form is not None
-    text, precedence = node.form.compose([*operands, *node.extra])
-    if node.suffix:
-        return wrap((text, precedence), ATOM) + node.suffix, ATOM
-    return text, precedence
-
-
-def _cost(part: Part, needed: int) -> int:
-    return len(part[0]) + (2 if part[1] < needed else 0)
-
-
-def _precedence(node: _Node) -> int:
-    return node.form.precedence if node.form is not None and not node.suffix else node.precedence
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def _size(trace: Trace) -> tuple[int, int, int]:
