@@ -125,6 +125,8 @@ def elementwise(f: Callable[..., float], *values: Value) -> Value:
     """``f`` applied elementwise with broadcasting; ``None`` when any value is unknown."""
     if any(v is None for v in values):
         return None
+    if not any(isinstance(v, list) for v in values):  # numbers: what the rest does, in short
+        return _real(_ieee(f, tuple(number(v) for v in values)))
     arrays = [to_array(v) for v in values]
     shape = broadcast_shape(*(a.shape for a in arrays))
     spread = [broadcast_to(a, shape) for a in arrays]
