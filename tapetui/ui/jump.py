@@ -2,7 +2,7 @@
 
 The first screen stands on the first op a tape recorded, not on a variable's creation before any
 tape (with ``--at-gradient``, on the first gradient call). ``/`` finds steps by op type, tensor or variable name, or line number; ``:`` finds a line's
-first step. A search walks the steps from the cursor and stops at the first match, so a repeat
+first step (in a notebook, a file line or ``CELL:LINE``: ``3:2`` is cell 3, line 2). A search walks the steps from the cursor and stops at the first match, so a repeat
 costs what the distance to the next match costs, not the whole trace.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tapetui.trace import GradientCallEvent, GradientSumEvent, OpEvent, Trace
+from tapetui.trace.cells import CellMap
 from tapetui.trace.labels import label
 from tapetui.ui.steps import FORWARD, GRADIENT, Step
 from tapetui.ui.values import call_name, step_name
@@ -94,3 +95,22 @@ def line_step(
         later = [i for i in on_line if i > after]
         return later[0] if later else on_line[0]
     return on_line[0]
+
+
+def asked_line(answer: str, notebook: CellMap | None, file: str | None) -> int | str:
+    """The file line ``:`` was asked for: ``35``, or in a notebook ``3:2`` (cell 3, line 2); else
+    the sentence saying why it is not one (``file``: the source shown)."""
+    text = answer.strip().lstrip(":").strip()
+    if text.isdigit():
+        return int(text)
+    in_notebook = notebook is not None and (file is None or file == notebook.file)
+    cell, colon, line = (part.strip() for part in text.partition(":"))
+    if not (colon and cell.isdigit() and line.isdigit()):
+        also = " nor a cell and line such as 3:2" if in_notebook else ""
+        return f"“{text:.40}” is not a line number{also}"
+    if notebook is None or not in_notebook:
+        return f"“{text:.40}” is a cell and line, but the source shown is not a notebook"
+    found = notebook.file_line(int(cell), int(line)) if int(line) > 0 else None
+    if found is None:
+        return f"the notebook has no cell {int(cell)} with a line {int(line)}"
+    return found

@@ -1,4 +1,5 @@
-"""Finding scenarios to pick from: ``.py`` files and the first line of their docstring, via ``ast``.
+"""Finding scenarios to pick from: ``.py`` files and notebooks (``.ipynb``), each with the first
+line of its docstring (via ``ast``; a notebook's title, via ``nbformat``).
 
 A folder is searched with its subfolders (``scenarios/none/``), each folder's files together.
 Nothing is executed here; a file that does not parse is listed with a note instead.
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from tapetui.scenario.notebook import is_notebook, notebook_title
 
+SUFFIXES = (".py", ".ipynb")
+"""What a scenario file's name ends with: a Python file or a notebook."""
 MAX_DEPTH = 3
 """How many levels of subfolders below a named folder are searched."""
 
@@ -48,12 +51,13 @@ def _hidden(path: Path) -> bool:
 
 
 def scenario_files(folder: Path, depth: int = MAX_DEPTH) -> list[Path]:
-    """The ``.py`` files in ``folder`` (sorted), then those of each subfolder, folder by folder."""
+    """The ``.py`` files and notebooks in ``folder`` (sorted by name), then those of each
+    subfolder, folder by folder (``.ipynb_checkpoints`` is hidden, as every dot-folder)."""
     try:
         children = sorted(folder.iterdir())
     except OSError:
         return []
-    files = [c for c in children if c.suffix == ".py" and c.is_file() and not _hidden(c)]
+    files = [c for c in children if c.suffix in SUFFIXES and c.is_file() and not _hidden(c)]
     if depth > 0:
         for sub in children:
             if sub.is_dir() and not sub.is_symlink() and not _hidden(sub):
@@ -62,7 +66,7 @@ def scenario_files(folder: Path, depth: int = MAX_DEPTH) -> list[Path]:
 
 
 def discover(paths: list[str]) -> list[ScenarioEntry]:
-    """Each ``.py`` file named, and those found in a named folder and its subfolders."""
+    """Each file named, and the scenarios found in a named folder and its subfolders."""
     entries: list[ScenarioEntry] = []
     for name in paths:
         path = Path(name)

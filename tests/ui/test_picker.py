@@ -31,10 +31,11 @@ def _tree(root: Path, files: list[str]) -> None:
 def test_the_scenarios_folder_lists_its_subfolders_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     paths = [entry.path for entry in discover(["scenarios"])]
-    top = sorted(str(p) for p in Path("scenarios").glob("*.py"))
+    top = sorted(str(p) for p in Path("scenarios").glob("*") if p.suffix in (".py", ".ipynb"))
     folders = sorted(p for p in Path("scenarios").iterdir() if p.is_dir() and p.name[0] not in "._")
     below = [str(p) for folder in folders for p in sorted(folder.glob("*.py"))]
     assert paths == top + below
+    assert "scenarios/tutorial.ipynb" in paths  # a notebook is listed beside the .py files
     assert "scenarios/none/stop_recording.py" in paths
     assert "scenarios/keras/fit.py" in paths
 
@@ -43,10 +44,11 @@ def test_hidden_and_private_files_and_folders_are_skipped(tmp_path: Path) -> Non
     _tree(
         tmp_path,
         ["a.py", "_private.py", ".hidden.py", "sub/b.py", "__pycache__/c.py", ".venv/d.py",
-         "_build/e.py", "notes.txt"],
+         "_build/e.py", "notes.txt", "nb.ipynb", ".ipynb_checkpoints/nb-checkpoint.ipynb"],
     )  # fmt: skip
     assert [Path(e.path).relative_to(tmp_path).as_posix() for e in discover([str(tmp_path)])] == [
         "a.py",
+        "nb.ipynb",
         "sub/b.py",
     ]
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
-from textual.worker import Worker, WorkerState
 
-from tapetui.scenario.notebook import scenario_source
 from tapetui.trace import Trace
 from tapetui.trace.heap import collector_paused, thaw
 from tapetui.ui.describe import Line, describe
@@ -25,6 +21,7 @@ from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.graph_pane import GraphPane
 from tapetui.ui.screens.help import HelpScreen
 from tapetui.ui.screens.layout import PaneLayout
+from tapetui.ui.screens.recording import Recording
 from tapetui.ui.status import status_text
 from tapetui.ui.steps import GRADIENT, Stepper
 from tapetui.ui.tapes import tapes_pane
@@ -46,9 +43,6 @@ from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.status_line import StatusLine
 from tapetui.ui.widgets.timeline import Timeline
 
-if TYPE_CHECKING:
-    from tapetui.record.warm import WarmPool
-
 BIG_TRACE_EVENTS = 20_000
 """From this many events the steps and indexes built for a trace are frozen out of the garbage
 collector's scans while it is shown (``tapetui.trace.heap``)."""
@@ -62,7 +56,7 @@ def safely(lines: Callable[..., list[Line]], *args: Any) -> list[Line]:
         return [(f"this cannot be shown: the trace is inconsistent ({exc!r})", "red")]
 
 
-class DebuggerScreen(GraphPane, Driving, PaneLayout, WatchesSaves, Screen[None]):
+class DebuggerScreen(GraphPane, Driving, PaneLayout, Recording, WatchesSaves, Screen[None]):
     """Step through what the tapes recorded.
 
     | Key | Action |
@@ -144,16 +138,6 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, WatchesSaves, Screen[None])
     ]
     """Debugger commands offered in the command palette (title, help, action)."""
 
-    class Recorded(Message):
-        """The child process finished (in any way) and left this trace."""
-
-        def __init__(self, trace: Trace) -> None:
-            super().__init__()
-            self.trace = trace
-
-    class Progress(Message):
-        """The child started sending records: TensorFlow is imported and the scenario runs."""
-
     def __init__(
         self, scenario: str | None = None, trace: Trace | None = None, seed: int = 0
     ) -> None:
@@ -224,81 +208,10 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, WatchesSaves, Screen[None])
             self.start_recording()
         self.follow_saves()  # --watch
 
-    # recording ------------------------------------------------------------------------------
-
-    def start_recording(self) -> None:
-        assert self.scenario is not None
-        self.recording, self.failure, self._heard_from_child = True, None, False
-        self._cancel = threading.Event()
-        warm: WarmPool | None = getattr(self.app, "warm", None)
-        doing = "starting" if warm is not None and warm.ready else "importing TensorFlow"
-        self.set_status(f"{Path(self.scenario).name}: {doing}… (esc cancels)", "-busy")
-        if self.trace is None:
-            self._show_source_from_disk(self.scenario)
-        # After the screen is painted: the child's start would compete with the first paint.
-        self.call_after_refresh(self.record_scenario, self.scenario, self.seed, self._cancel, warm)
-
     def on_unmount(self) -> None:
         self._cancel.set()  # quitting mid-recording must not leave the child running
         self.stop_following_saves()
         thaw()  # what load() froze may be collected once this screen is gone
-
-    def _show_source_from_disk(self, scenario: str) -> None:
-        """Show the scenario's text while it records (read, never executed here)."""
-        shown = scenario_source(scenario)
-        if shown is not None:
-            self.source_view.show(shown[0], None, title=Path(scenario).name, cells=shown[1])
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def record_scenario(
-        self, scenario: str, seed: int, cancel: threading.Event, warm: WarmPool | None
-    ) -> None:
-        from tapetui.record.process import record
-
-        if warm is not None:
-            warm.start()  # no-op when a child waits; at launch the app may not have started it
-        budget = getattr(self.app, "budget", None)
-        trace = record(
-            scenario,
-            seed=seed,
-            on_record=self._on_record,
-            cancel=cancel,
-            warm=warm,
-            budget=budget,
-            argv=getattr(self.app, "scenario_argv", ()),  # `--` ARGS, kept for every re-run
-            module=getattr(self.app, "scenario_module", None),
-        )
-        self.post_message(self.Recorded(trace))
-
-    def _on_record(self, *_: object, **__: object) -> None:
-        if not self._heard_from_child:
-            self._heard_from_child = True
-            self.post_message(self.Progress())
-
-    def on_debugger_screen_progress(self, _: Progress) -> None:
-        if self.recording:
-            self.set_status(
-                f"{Path(self.scenario or '').name}: running the scenario… (esc cancels)", "-busy"
-            )
-
-    def on_debugger_screen_recorded(self, message: Recorded) -> None:
-        self.recording = False
-        before = self.before_reload()
-        self.load(message.trace)
-        self.after_reload(before)  # --watch: the cursor's line, what changed
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.recording = False
-            self.failure = f"recording failed: {event.worker.error}"
-            self.set_status(self.failure, "-failed")
-
-    def set_status(self, text: str, state: str = "") -> None:
-        status = self.query_one("#status", StatusLine)
-        status.set_classes(state)
-        status.message = text
-
-    # showing a trace ------------------------------------------------------------------------
 
     def load(self, trace: Trace) -> None:
         """Show ``trace``, keeping the cursor where it was on a re-run."""
@@ -465,22 +378,6 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, WatchesSaves, Screen[None])
     def _go_to_tape(self, tape: int | None) -> None:
         if tape is not None and self.stepper is not None:
             self._move(self.stepper.go_to_tape(tape), "that tape recorded no steps")
-
-    def action_rerun(self) -> None:
-        if self.scenario is None:
-            self.notify(
-                "a trace file cannot be re-run; open the scenario itself to re-run it", timeout=3
-            )
-            return
-        if not self.recording:
-            self.start_recording()
-
-    def action_cancel(self) -> None:
-        if self.recording:
-            self._cancel.set()
-            self.set_status("cancelling the scenario…", "-busy")
-        elif self.app.screen_stack[0] is not self:  # opened from the picker
-            self.dismiss(None)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.active_bindings_table()))

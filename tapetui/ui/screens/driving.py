@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tapetui.ui.jump import line_step, search
+from tapetui.trace.cells import line_words
+from tapetui.ui.jump import asked_line, line_step, search
 from tapetui.ui.widgets.lines_view import LinesView
 from tapetui.ui.widgets.source_view import SourceView
 from tapetui.ui.widgets.timeline import Timeline
@@ -144,17 +145,25 @@ class Driving(_Screen):
     # : ------------------------------------------------------------------------------------------
 
     def action_goto_line(self) -> None:
-        """Ask for a line number, then go to the first step that ran on it."""
-        self._ask("go to line :", "a line number of the source shown, e.g. 35", "", self._go_to)
+        """Ask for a line number (in a notebook, or a cell's line: ``3:2``), then go to the first
+        step that ran on it."""
+        hint = "a line number of the source shown, e.g. 35"
+        if self._notebook_shown():
+            hint = "a line number, or CELL:LINE (3:2 is cell 3, line 2)"
+        self._ask("go to line :", hint, "", self._go_to)
+
+    def _notebook_shown(self) -> bool:
+        notebook = self.trace.notebook if self.trace is not None else None
+        return notebook is not None and self.shown_file in (None, notebook.file)
 
     def _go_to(self, answer: str | None) -> None:
-        if answer is None or not answer.strip():
+        if answer is None or not answer.strip() or self.trace is None:
             return
-        text = answer.strip().lstrip(":").strip()
-        if not text.isdigit():
-            self.notify(f"“{text}” is not a line number", timeout=3, markup=False)
+        line = asked_line(answer, self.trace.notebook, self.shown_file)
+        if isinstance(line, str):
+            self.notify(line, timeout=3, markup=False)
             return
-        self.go_to_line(int(text))
+        self.go_to_line(line)
 
     def go_to_line(self, line: int, again: bool = False) -> Step | None:
         """Go to the first step on ``line`` (with ``again``, the next one after the cursor)."""
@@ -164,7 +173,8 @@ class Driving(_Screen):
         after = self.stepper.index if again and current and current.line == line else None
         index = line_step(self.stepper.steps, line, self.shown_file, after)
         if index is None:
-            self.notify(f"no step ran on line {line}", timeout=2)
+            where = line_words(self.trace.notebook, self.shown_file, line)
+            self.notify(f"no step ran on {where}", timeout=2, markup=False)
             return None
         step = self.stepper.go(index)
         self._move(step, "")

@@ -1,0 +1,1 @@
+"""The ``tapetui`` subcommands and what they share: option types, path checks, parsers."""

@@ -1,0 +1,64 @@
+"""Getting a trace for a command (load it, or record the scenario) and the exit code a run ends
+with: 0 it ran to its end; 1 it raised, exited non-zero, died or timed out; 2 bad usage."""
+
+from __future__ import annotations
+
+import sys
+
+from tapetui.commands.options import UsageError
+from tapetui.record.budget import Budget
+from tapetui.scenario.target import Target, TargetError, resolve
+from tapetui.trace import Trace, load
+from tapetui.trace.printable import printable
+
+EXIT_OK = 0
+EXIT_SCENARIO_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def obtain_trace(
+    target: str,
+    seed: int,
+    timeout: float | None,
+    budget: Budget | None = None,
+    run: Target | None = None,
+) -> Trace:
+    """Load a ``.json`` trace, or record a scenario in a child process (``run``: with its
+    arguments, or as a module)."""
+    if target.endswith(".json"):
+        return load(target)
+    from tapetui.record.process import check_scenario, record
+
+    check_scenario(target)
+    argv, module = (run.argv, run.module) if run is not None else ((), None)
+    return record(target, seed=seed, timeout=timeout, budget=budget, argv=argv, module=module)
+
+
+def target_of(argv: list[str] | None, paths: list[str | None], module: str | None) -> Target:
+    """The one scenario named (a path, or ``-m``) with the arguments after ``--``."""
+    try:
+        named, args = resolve([p for p in paths if p is not None], module, argv)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from None
+    if not named:
+        raise UsageError("give a scenario (a .py file, a notebook, or -m MODULE)")
+    return Target(named[0], args, module)
+
+
+def exit_code_for(trace: Trace) -> int:
+    """0 when the scenario ran to its end; its exit status when it ended with ``SystemExit``
+    (what ``python scenario.py`` ends with); else 1."""
+    if trace.status == "finished":
+        return EXIT_OK
+    if trace.status == "exited" and trace.exit_code is not None and trace.exit_code >= 0:
+        return trace.exit_code
+    return EXIT_SCENARIO_FAILED
+
+
+def warn_about(trace: Trace, target: str) -> None:
+    """One sentence on stderr about how the run ended, when it did not simply finish."""
+    from tapetui.report.text import ending_sentence
+
+    sentence = ending_sentence(trace, target)
+    if sentence:
+        print(f"tapetui: {printable(sentence)}", file=sys.stderr)
