@@ -53,12 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     command = COMMANDS.get(argv[0])
     from tapetui.record.process import ScenarioError
+    from tapetui.record.tf_support import UnsupportedTensorFlow
 
     try:
         return command(argv[1:]) if command else cmd_ui(argv)
     except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    except (UsageError, ScenarioError, TraceFormatError) as exc:
+    except (UsageError, ScenarioError, TraceFormatError, UnsupportedTensorFlow) as exc:
         print(f"tapetui: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -28,8 +28,10 @@ def obtain_trace(
     if target.endswith(".json"):
         return load(target)
     from tapetui.record.process import check_scenario, record
+    from tapetui.record.tf_support import check_tensorflow
 
     check_scenario(target)
+    check_tensorflow()
     argv, module = (run.argv, run.module) if run is not None else ((), None)
     return record(target, seed=seed, timeout=timeout, budget=budget, argv=argv, module=module)
 

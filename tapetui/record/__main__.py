@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     warm = argv[:1] == ["--warm"]
     args = None if warm else parser.parse_args(argv)
+    from tapetui.record.tf_support import unsupported_reason
+
+    reason = unsupported_reason()  # before TensorFlow is imported: its private APIs may differ
+    if reason is not None:
+        print(f"tapetui: {reason}", file=sys.stderr)
+        return 2
     lifeline = int(argv[3]) if warm and len(argv) > 3 else args.lifeline if args else None
     if lifeline is not None:
         from tapetui.record.lifeline import watch_parent

@@ -33,8 +33,12 @@ _PLUMBING = tuple(
 )
 """Library code that only passes an op on (TensorFlow itself, Keras's backend and op layers):
 never the frame an op is said to run in."""
+_KERAS_DIRS = (f"keras{os.sep}", f"tf_keras{os.sep}")
 _LAYER_CALLS = frozenset({"call", "__call__"})
-_LAYER_CLASS = ("keras.src.layers.layer", "Layer")
+_LAYER_CLASSES = frozenset(
+    {("keras.src.layers.layer", "Layer"), ("tf_keras.src.engine.base_layer", "Layer")}
+)
+"""Keras 3's and Keras 2's (``tf-keras``, ``TF_USE_LEGACY_KERAS=1``) base ``Layer``."""
 _NOT_NAMES = frozenset({"self", "args", "kwargs", "data", "x", "y", "value", "values", "result"})
 """Keras locals too generic to name a tensor the user asked about."""
 
@@ -113,7 +117,7 @@ class LibraryPlaces:
         known = self._layer_types.get(kind)
         if known is None:
             known = self._layer_types[kind] = any(
-                (c.__module__, c.__name__) == _LAYER_CLASS for c in kind.__mro__
+                (c.__module__, c.__name__) in _LAYER_CLASSES for c in kind.__mro__
             )
         return known
 
@@ -140,7 +144,7 @@ def _is_keras_file(filename: str) -> bool:
     for marker in _MARKERS:
         at = filename.rfind(marker)
         if at >= 0:
-            return filename[at + len(marker) :].startswith(f"keras{os.sep}")
+            return filename[at + len(marker) :].startswith(_KERAS_DIRS)
     return False
 
 

@@ -26,8 +26,9 @@ from tensorflow.python.framework import op_callbacks, ops
 from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
 from tensorflow.python.util import traceback_utils
 
-SUPPORTED_TF = ((2, 21), (2, 22))
-"""TensorFlow versions (from, to exclusive) whose private APIs the hooks were written for."""
+from tapetui.record.tf_support import SUPPORTED_TF
+
+__all__ = ["SUPPORTED_TF"]
 
 
 EagerTensor = ops.EagerTensor

@@ -32,12 +32,16 @@ def is_keras_variable(obj: Any) -> bool:
 
 def is_keras_object(obj: Any) -> bool:
     """True for an instance of a Keras class (a layer, a model, an optimizer …), the
-    scenario's own subclasses (``class Regressor(keras.Model)``) included."""
+    scenario's own subclasses (``class Regressor(keras.Model)``) included; Keras 2's
+    (``tf_keras``, what ``tf.keras`` is with ``TF_USE_LEGACY_KERAS=1``) too."""
     cls = type(obj)
     known = _KERAS_CLASSES.get(cls)
     if known is None:
-        known = _KERAS_CLASSES[cls] = any(c.__module__.startswith("keras") for c in cls.__mro__)
+        known = _KERAS_CLASSES[cls] = any(c.__module__.startswith(_KERAS) for c in cls.__mro__)
     return known
+
+
+_KERAS = ("keras", "tf_keras")
 
 
 _KERAS_CLASSES: dict[type, bool] = {}
@@ -56,7 +60,8 @@ def layer_variables(obj: Any) -> list[tuple[str, Any]]:
     owner = f"/{getattr(obj, 'name', '')}/"
     named = []
     for w in weights:
-        path = keras_path(w) or str(getattr(w, "name", ""))
+        # Keras 3: the variable's path; Keras 2: its tf.Variable's name (``dense/kernel:0``)
+        path = keras_path(w) or str(getattr(w, "name", "")).rsplit(":", 1)[0]
         cut = ("/" + path).rfind(owner)
         named.append((path[cut + len(owner) - 1 :] if cut >= 0 else path, w))
     return named
