@@ -8,9 +8,11 @@ same id replaces the earlier one.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import functools
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -54,13 +56,24 @@ def _fields(value: Any) -> dict[str, Any]:
 _ENCODER = json.JSONEncoder(separators=(",", ":"), default=_fields, check_circular=False)
 """Built once: ``json.dumps`` with options builds a new encoder on every call. Records are
 trees the recorder built, so the circular-reference check is skipped."""
+_C_ENCODE: Callable[[Any, int], Any] | None = (
+    None
+    if json.encoder.c_make_encoder is None  # type: ignore[attr-defined]  # untyped in typeshed
+    else json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _fields, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+)
+"""The C encoder ``_ENCODER.encode`` builds on every call, built once: the same text, without
+the Python layers around it (a record is written for every op, so they add up)."""
 
 
 def record_line(key: str, value: Any) -> str:
     """One stream record, newline-terminated."""
     if not isinstance(value, dict):
         value = _fields(value)
-    return _ENCODER.encode({key: value}) + "\n"
+    if _C_ENCODE is None:
+        return _ENCODER.encode({key: value}) + "\n"
+    return "".join(_C_ENCODE({key: value}, 0)) + "\n"
 
 
 def write_record(stream: IO[str], key: str, value: Any) -> None:
@@ -75,6 +88,7 @@ class RecordWriter:
 
     def __init__(self, stream: IO[str], interval: float = FLUSH_SECONDS) -> None:
         self.stream = stream
+        self._fd = _raw_fd(stream)
         self.pending: list[str] = []
         self.upstream: Callable[[], None] = lambda: None
         """Called before each timed flush: records still gathered upstream (the recorder's
@@ -98,8 +112,17 @@ class RecordWriter:
             return
         with self._lock:
             lines, self.pending = self.pending, []
-            self.stream.write("".join(lines))
-            self.stream.flush()
+            if self._fd is None:
+                self.stream.write("".join(lines))
+                self.stream.flush()
+            else:
+                _write_all(self._fd, "".join(lines).encode("utf-8"))
+
+    def forget(self, stream: IO[str]) -> None:
+        """Write to ``stream`` from now on, dropping what is pending, with a new lock (in a
+        process the scenario forked: the parent's flush thread may hold the old one)."""
+        self.stream, self._fd, self.pending = stream, _raw_fd(stream), []
+        self._lock = threading.RLock()
 
     def _flush_every(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -115,6 +138,26 @@ class RecordWriter:
         self._thread.join()
         self.flush()
         self.stream.flush()
+
+
+def _raw_fd(stream: IO[str]) -> int | None:
+    """The file descriptor under a UTF-8 text file on POSIX, its buffer flushed: the writer
+    writes to it directly, one system call a batch, without the text layer's own buffering;
+    ``None`` for anything else (a ``StringIO``, another encoding)."""
+    try:
+        encoding = getattr(stream, "encoding", None)
+        if os.name != "posix" or not encoding or codecs.lookup(encoding).name != "utf-8":
+            return None
+        stream.flush()
+        return stream.fileno()
+    except (AttributeError, LookupError, OSError, TypeError, ValueError):
+        return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _apply(trace: Trace, record: dict[str, Any]) -> None:
