@@ -73,10 +73,14 @@ class _Code:
         lasti = frame.f_lasti
         place = self.places.get(lasti)
         if place is None:
-            place = self.places[lasti] = f"{self.library}:{frame.f_lineno} · {self.code.co_qualname}"
+            place = self.places[lasti] = (
+                f"{self.library}:{frame.f_lineno} · {self.code.co_qualname}"
+            )
         return place
 
 
+Found = tuple[FrameType | None, str | None, int | None]
+"""``(scenario frame, its trace file name, its line)``, all ``None`` without a scenario frame."""
 Located = tuple[FrameType | None, str | None, int | None, str | None, str | None]
 """``(scenario frame, its trace file name, its line, library frame, layer name)``."""
 
@@ -110,7 +114,7 @@ class LibraryPlaces:
             if library is None and kind.library is not None:
                 library = kind.place(frame)
             if kind.layer_call and (layer := self._layer_name(frame)) is not None:
-                found = self._scenario_above(frame.f_back)
+                found = self.scenario_at(frame.f_back)
                 return (*found, library, layer)
             frame = frame.f_back
         if frame is None:
@@ -122,7 +126,8 @@ class LibraryPlaces:
             self._above = (key, self._layer_above(frame))
         return frame, kind.name, kind.line(frame) if lines else None, library, self._above[1]
 
-    def _scenario_above(self, frame: FrameType | None) -> tuple[FrameType | None, str | None, int | None]:
+    def scenario_at(self, frame: FrameType | None) -> Found:
+        """The innermost scenario frame at or above ``frame``, its file's trace name, its line."""
         codes = self._codes
         while frame is not None:
             code = frame.f_code

@@ -62,6 +62,21 @@ INERT: frozenset[type] = frozenset(
 subclass, or a class with its own metaclass, is still looked at."""
 
 
+class _Books:
+    """What one frame's bindings were found to be, so that the next read can skip them."""
+
+    __slots__ = ("sequences", "settled", "waiting")
+
+    def __init__(self) -> None:
+        self.settled: dict[str, _Ref[Any]] = {}
+        """Name -> a weak reference to the object whose naming is settled."""
+        self.waiting: dict[str, tuple[_Ref[Any], int]] = {}
+        """Name -> (a Keras object, the generation it was last looked at in)."""
+        self.sequences: dict[str, tuple[_Ref[Any] | None, ...] | None] = {}
+        """Name -> a list's or tuple's items as last named (``None`` for an item never named),
+        or ``None`` when they are to be looked at every time (a Keras layer among them)."""
+
+
 class NameScanner:
     """Reads a scenario frame's bindings, passing the ones not seen before to ``take``."""
 
@@ -70,16 +85,14 @@ class NameScanner:
         self.generation = generation
         """How many variables exist so far: a Keras object's naming can only change when a
         variable was made since it was looked at (``None``: look at it every time)."""
-        self._settled: dict[int, dict[str, _Ref[Any]]] = {}
-        """Per frame (by id: a reused id only costs a miss): name -> a weak reference to the
-        object whose naming is settled."""
-        self._waiting: dict[int, dict[str, tuple[_Ref[Any], int]]] = {}
-        """Per frame: name -> (a Keras object, the generation it was last looked at in)."""
-        self._sequences: dict[int, set[str]] = {}
-        """Per module frame: the names bound to a list or tuple (its items may change)."""
+        self._books: dict[int, _Books] = {}
+        """Per frame, by id: a reused id only costs a miss (a dead weak reference never
+        matches)."""
         self._at: tuple[int, CodeType | None, int] = (0, None, -1)
         """(the frame, its code, its instruction offset) of the last ``maybe_scan``."""
         self._codes: dict[int, _Stores] = {}
+        self._reading = 0
+        """Reads under way: naming a tensor records it, which may read the frame again."""
 
     def maybe_scan(self, frame: Any) -> None:
         """Take the names ``frame`` binds that were not settled before. A module's frame (whose
@@ -87,7 +100,11 @@ class NameScanner:
         not the last frame read; else only the names its code may have bound since the last
         read (``_Stores``), and those bound to lists, tuples or Keras objects."""
         code: CodeType = frame.f_code
-        if code.co_flags & _OPTIMIZED or (namespace := frame.f_locals) is not frame.f_globals:
+        if (
+            self._reading  # named inside a read: read it all, as a full read would
+            or code.co_flags & _OPTIMIZED
+            or (namespace := frame.f_locals) is not frame.f_globals
+        ):
             self.scan(frame)
             return
         key, lasti = id(frame), frame.f_lasti
@@ -103,77 +120,85 @@ class NameScanner:
         if names is None:
             self.scan(frame)
             return
-        self._scan_names(key, namespace, names)
+        books = self._books_for(key)
+        if names or books.sequences or books.waiting:
+            wanted = names | books.sequences.keys() | books.waiting.keys()
+            now = self.generation() if self.generation is not None else -1
+            self._reading += 1
+            try:
+                for name, value in list(namespace.items()):  # the order a full read takes
+                    if name in wanted and type(value) not in INERT:
+                        self._look(books, name, value, now)
+            finally:
+                self._reading -= 1
 
     def scan(self, frame: Any) -> None:
         """Every binding of ``frame`` (an object with ``f_locals``), lists and tuples one deep."""
-        key = id(frame)
-        sequences = self._sequences[key] = set()
-        look = self._looker(key)
-        for name, value in list(frame.f_locals.items()):
-            if type(value) not in INERT and look(name, value):
-                sequences.add(name)
+        books = self._books_for(id(frame))
+        now = self.generation() if self.generation is not None else -1
+        self._reading += 1
+        try:
+            for name, value in list(frame.f_locals.items()):
+                if type(value) not in INERT:
+                    self._look(books, name, value, now)
+        finally:
+            self._reading -= 1
 
-    def _scan_names(self, key: int, namespace: dict[str, Any], names: frozenset[str]) -> None:
-        sequences = self._sequences.setdefault(key, set())
-        look = self._looker(key)
-        waiting = self._waiting.get(key, {})
-        for name in names | sequences | waiting.keys():
-            value = namespace.get(name, _MISSING)
-            if type(value) in INERT or value is _MISSING:
-                sequences.discard(name)
-            elif look(name, value):
-                sequences.add(name)
+    def _look(self, books: _Books, name: str, value: Any, now: int) -> None:
+        """Take one binding unless its naming is settled (``now``: the generation)."""
+        entry = books.settled.get(name)
+        if (entry is not None and entry() is value) or name.startswith("__"):
+            return
+        kind = type(value)
+        if (kind is list or kind is tuple) and len(value) <= _SEQUENCE_ITEMS:
+            self._look_into(books, name, value)
+            return
+        held = books.waiting.get(name)
+        if held is not None and held[0]() is value and held[1] == now >= 0:
+            return
+        done = self.take(name, value)
+        books.sequences.pop(name, None)
+        if kind.__weakrefoffset__:
+            if done:
+                books.settled[name] = _Ref(value)
+                books.waiting.pop(name, None)
             else:
-                sequences.discard(name)
+                books.waiting[name] = (_Ref(value), now)
 
-    def _looker(self, key: int) -> Callable[[str, Any], bool]:
-        """``look(name, value)``: take one binding of the frame ``key`` unless its naming is
-        settled; True when it is a list or tuple (looked at again every time)."""
-        settled = self._settled_for(key)
-        waiting = self._waiting.setdefault(key, {})
-        take, generation = self.take, self.generation
-        now = generation() if generation is not None else -1
-
-        def look(name: str, value: Any) -> bool:
-            kind = type(value)
-            entry = settled.get(name)
-            if (entry is not None and entry() is value) or name.startswith("__"):
-                return False
-            held = waiting.get(name)
-            if held is not None and held[0]() is value and held[1] == now >= 0:
-                return False
-            done = take(name, value)
-            if (kind is list or kind is tuple) and len(value) <= _SEQUENCE_ITEMS:
-                for i, item in enumerate(value):
-                    if type(item) not in INERT:
-                        take(f"{name}[{i}]", item)
-                return True  # a list's items may change; neither takes a weak reference
-            if kind.__weakrefoffset__:
-                if done:
-                    settled[name] = _Ref(value)
-                    waiting.pop(name, None)
-                else:
-                    waiting[name] = (_Ref(value), now)
-            return False
-
-        return look
+    def _look_into(self, books: _Books, name: str, value: list[Any] | tuple[Any, ...]) -> None:
+        """A list or tuple and its items (``pair[0]``), unless they are the ones named before."""
+        known = books.sequences.get(name)
+        if known is not None and len(known) == len(value):
+            for ref, item in zip(known, value, strict=True):
+                if (ref() is not item) if ref is not None else (type(item) not in INERT):
+                    break
+            else:
+                return
+        self.take(name, value)
+        refs: list[_Ref[Any] | None] = []
+        steady = True
+        for i, item in enumerate(value):
+            kind = type(item)
+            if kind in INERT:
+                refs.append(None)
+            elif self.take(f"{name}[{i}]", item) and kind.__weakrefoffset__:
+                refs.append(_Ref(item))
+            else:
+                steady = False
+        books.sequences[name] = tuple(refs) if steady else None
+        books.settled.pop(name, None)
 
     def forget(self) -> None:
-        self._settled.clear()
-        self._waiting.clear()
-        self._sequences.clear()
+        self._books.clear()
         self._at = (0, None, -1)
 
-    def _settled_for(self, key: int) -> dict[str, _Ref[Any]]:
-        settled = self._settled.get(key)
-        if settled is None:
-            if len(self._settled) >= _FRAMES_REMEMBERED:
-                gone = next(iter(self._settled))
-                for books in (self._settled, self._waiting, self._sequences):
-                    books.pop(gone, None)
-            settled = self._settled[key] = {}
-        return settled
+    def _books_for(self, key: int) -> _Books:
+        books = self._books.get(key)
+        if books is None:
+            if len(self._books) >= _FRAMES_REMEMBERED:
+                del self._books[next(iter(self._books))]
+            books = self._books[key] = _Books()
+        return books
 
 
 _OPTIMIZED = inspect.CO_OPTIMIZED
