@@ -21,7 +21,7 @@ calls and ops that led to the error are recorded (a Keras ``fit`` step whose los
 fails while tracing, in ``apply_gradients``: the gradient call that gave the ``None``s explains
 it); then what the trace printed is written out and its error raised, as plain ``python`` does.
 
-``jit_compile=True`` functions run compiled (``tapetui.record.tf_hooks.patch_function_calls``):
+``jit_compile=True`` functions run compiled (``tapetui.record.tf_hooks.Hooks.patch_function_calls``):
 XLA fuses and reorders ops, so eager values and errors would not be XLA's.
 """
 
@@ -64,7 +64,7 @@ class _Body(threading.local):
 
 
 def trace_before_eager_call(rec: Recorder) -> Any:
-    """How ``tf_hooks.patch_function_calls`` runs each eager call of a function: traced first,
+    """How ``tf_hooks.Hooks.patch_function_calls`` runs each eager call of a function: traced first,
     unless it is called from the eager body of another function, whose trace traced it too (a
     Keras ``fit`` step is two nested functions)."""
     body = _Body()

@@ -5,19 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from tapetui.record import tf_hooks as tfh
+from tapetui.record import tf_objects as tfo
+from tapetui.record.observer import Journal, LeafRefs, TapeIndex
 from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.events import BackwardStepEvent, GradientCallEvent, GradientSumEvent, OpEvent
 from tapetui.trace.model import ErrorInfo, GradientCall, Tensor, flatten
-
-if TYPE_CHECKING:
-    from tapetui.record.recorder import Recorder
 
 _SUM_OPS = frozenset({"AddN", "AddV2", "Add"})
 """Ops TensorFlow's backward pass uses to add up several gradients of one tensor."""
@@ -52,8 +50,10 @@ class _ThisThread(threading.local):
 class GradientBook:
     """Numbers gradient calls, tracks the one running, and maps backward steps to forward ops."""
 
-    def __init__(self, rec: Recorder) -> None:
+    def __init__(self, rec: Journal, tapes: TapeIndex, leaves: LeafRefs) -> None:
         self.rec = rec
+        self.tapes = tapes
+        self.leaves = leaves
         self.count = 0
         self._here = _ThisThread()
 
@@ -86,11 +86,11 @@ class GradientBook:
         if structure is None:
             return None
         name = self.rec.bound_name(structure) if named else None
-        return self.rec.leaves.ref_for(structure, name=name)
+        return self.leaves.ref_for(structure, name=name)
 
     def begin(self, gt: Any, method: str, arguments: dict[str, Any], inside: bool) -> CallState:
         where = self.rec.where()
-        tape = self.rec.tapes.state_of(gt)
+        tape = self.tapes.state_of(gt)
         unconnected = arguments.get("unconnected_gradients", "none")
         self.count += 1
         record = GradientCall(
@@ -197,7 +197,7 @@ class GradientBook:
     def _grad_ref(self, grad: Any) -> int | None:
         """The id of a gradient: a tensor, an ``IndexedSlices`` (densified) or a plain number
         a custom gradient returned (TensorFlow uses it as the value it is)."""
-        return self.rec.leaves.ref_for(grad, boundary=False)
+        return self.leaves.ref_for(grad, boundary=False)
 
     def _forward_op(
         self,
@@ -314,7 +314,7 @@ class GradientBook:
 def _ids(tensors: Any) -> list[int | None] | None:
     if tensors is None:
         return None
-    return [None if t is None else tfh.ref_of(t) for t in tensors]
+    return [None if t is None else tfo.ref_of(t) for t in tensors]
 
 
 def _decode(data: Any) -> Any:

@@ -9,16 +9,14 @@ Each gets a record of its own under a synthetic id, so a trace never holds a lea
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from tapetui.record import tf_hooks as tfh
+from tapetui.record import tf_objects as tfo
+from tapetui.record.observer import Journal
 from tapetui.record.values import capture, densified
 from tapetui.trace.model import Tensor
-
-if TYPE_CHECKING:
-    from tapetui.record.recorder import Recorder
 
 _PLAIN = (bool, int, float, complex, np.generic, np.ndarray)
 
@@ -31,12 +29,12 @@ def describe(obj: Any) -> tuple[str, list[int] | None, np.ndarray | None]:
     """``(dtype, shape, value)`` of a leaf that is not an eager tensor (value ``None`` when
     there is none to show)."""
     if is_slices(obj):
-        values = np.asarray(tfh.value_of(obj.values))
+        values = np.asarray(tfo.value_of(obj.values))
         shape = obj.dense_shape
         if shape is None:
             return obj.values.dtype.name, list(values.shape), values
-        indices = np.asarray(tfh.value_of(obj.indices))
-        dense = densified(values, indices, np.asarray(tfh.value_of(shape)))
+        indices = np.asarray(tfo.value_of(obj.indices))
+        dense = densified(values, indices, np.asarray(tfo.value_of(shape)))
         return obj.values.dtype.name, list(dense.shape), dense
     if isinstance(obj, _PLAIN):
         array = np.asarray(obj)
@@ -60,7 +58,7 @@ class Leaves:
     """Synthetic ids for leaves without a TensorFlow id; the same foreign object keeps one id
     (known by a weak reference: the object is never kept alive)."""
 
-    def __init__(self, rec: Recorder) -> None:
+    def __init__(self, rec: Journal) -> None:
         self.rec = rec
         self._foreign: dict[int, tuple[Any, int]] = {}
 
@@ -69,7 +67,7 @@ class Leaves:
         or any other value; ``None`` stays ``None``."""
         if obj is None:
             return None
-        ref = tfh.ref_of(obj)
+        ref = tfo.ref_of(obj)
         if ref is None:
             return self.ref(obj, name)
         self.rec.ensure_tensor(obj, boundary=boundary, name=name)

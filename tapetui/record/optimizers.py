@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tapetui.record import tf_hooks as tfh
+from tapetui.record import tf_objects as tfo
+from tapetui.record.observer import CallCount, Journal
 from tapetui.trace.events import MissingGradientsEvent
 from tapetui.trace.model import flatten
-
-if TYPE_CHECKING:
-    from tapetui.record.recorder import Recorder
 
 _CALLS_KEPT = 8
 """Gradient calls remembered per thread (an optimizer applies the latest few)."""
@@ -30,26 +28,27 @@ Returned = tuple[int, dict[int, int | None]]
 class OptimizerWatch:
     """Remembers each thread's last gradient calls, and reports an optimizer's missing ones."""
 
-    def __init__(self, rec: Recorder) -> None:
+    def __init__(self, rec: Journal, calls: CallCount) -> None:
         self.rec = rec
+        self.calls = calls
         self._calls: dict[int, deque[Returned]] = {}
 
     def returned(self, arguments: dict[str, Any], result: Any) -> None:
-        """A gradient call (numbered ``rec.gradients.count``) returned ``result``."""
+        """A gradient call (numbered ``calls.count``) returned ``result``."""
         sources = flatten(arguments.get("sources", arguments.get("source")))
         results = flatten(result)
         by_source = {
             ref: _ref(r)
-            for ref, r in zip(map(tfh.ref_of, sources), results, strict=False)
+            for ref, r in zip(map(tfo.ref_of, sources), results, strict=False)
             if ref is not None
         }
         calls = self._calls.setdefault(threading.get_ident(), deque(maxlen=_CALLS_KEPT))
-        calls.append((self.rec.gradients.count, by_source))
+        calls.append((self.calls.count, by_source))
 
     def met(self, gradients: list[Any], variables: list[Any], error: BaseException | None) -> None:
         """The optimizer met ``None`` among ``gradients``; ``error`` is what it raised, if it did."""
         grads = [_ref(g) for g in gradients]
-        refs = [tfh.ref_of(v) for v in variables]
+        refs = [tfo.ref_of(v) for v in variables]
         self.rec.event(
             MissingGradientsEvent,
             self.rec.where(),
@@ -70,6 +69,6 @@ class OptimizerWatch:
 def _ref(value: Any) -> int | None:
     if value is None:
         return None
-    if tfh.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
+    if tfo.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
         value = value.values  # recorded as its values tensor, as the gradient call records it
-    return tfh.ref_of(value)
+    return tfo.ref_of(value)

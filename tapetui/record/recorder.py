@@ -1,5 +1,10 @@
 """The recorder: turns what the TensorFlow hooks report into trace records, as they happen.
 
+The ``Recorder`` is the hooks' ``Observer`` (``tapetui.record.observer``) and the books'
+``Journal``: it holds the trace so far, sends each record to the sink, and wires the books
+(tapes, gradient calls, variables, names, optimizers, step rows), handing each report to the
+book that keeps it (``tapetui.record.reports``). The books know it only as a ``Journal``.
+
 ``on_op`` runs for every eager op the scenario executes, so it does as little as it can; past
 the budget's detail window (``tapetui.record.budget``) the hooks stop calling it at all.
 """
@@ -20,39 +25,36 @@ from typing import Any
 
 import numpy as np
 
-from tapetui.record import tf_hooks as tfh
+from tapetui.record import tf_objects as tfo
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
 from tapetui.record.guard import Guard, forget_in_fork
 from tapetui.record.leaves import Leaves
-from tapetui.record.library import LibraryPlaces, library_binding
-from tapetui.record.names import NameScanner, distinct
+from tapetui.record.library import LibraryPlaces
+from tapetui.record.names import NameScanner
+from tapetui.record.naming import Naming
 from tapetui.record.optimizers import OptimizerWatch
+from tapetui.record.reports import BookReports
 from tapetui.record.steps import StepRows
 from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
+from tapetui.record.tf_hooks import EagerTensor
 from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
+from tapetui.record.variables import VariableBook
 from tapetui.trace.events import (
-    AssignEvent,
     BoundaryEvent,
     Event,
     OpEvent,
     OutputEvent,
-    VariableCreatedEvent,
 )
-from tapetui.trace.model import Tensor, Variable, flatten
+from tapetui.trace.model import Tensor, Variable
 
 Sink = Callable[[str, Any], None]
 """Receives each record: ``sink("tensor", Tensor(...))``, ``sink("event", OpEvent(...))``."""
 
 _FUNCTION_OP = re.compile(r"^__(?:inference|forward)_(?:__backward_)?(.+?)_\d+(?:_\d+)?$")
-_NUMPY_DIR = f"{os.sep}numpy{os.sep}"
-_KERAS_DIR = f"{os.sep}keras{os.sep}"
-_HANDS_BACK_NUMPY = (_NUMPY_DIR, _KERAS_DIR)
-"""Libraries whose calls hand the scenario NumPy (``np.mean(t)``, Keras ``predict``): a tensor
-they convert for a scenario's call leaves TensorFlow at the scenario's line."""
 _MAX_INTERNAL_ERRORS = 20
 
 
@@ -67,7 +69,7 @@ class _ThisThread(threading.local):
     assigning = False
 
 
-class Recorder:
+class Recorder(BookReports):
     """Holds what was recorded so far and sends every new fact to the sink at once."""
 
     def __init__(self, sink: Sink, files: ScenarioFiles, budget: Budget = DEFAULT_BUDGET) -> None:
@@ -92,13 +94,14 @@ class Recorder:
         self.ops: dict[int, OpEvent] = {}
         self.producer: dict[int, int] = {}
         self.op_index: dict[tuple[str, tuple[int, ...]], list[int]] = {}
-        self.named: set[int] = set()
-        self.names = NameScanner(self._take_name)
         self.places = LibraryPlaces(files)
-        self.optimizers = OptimizerWatch(self)
-        self.tapes = TapeBook(self)
-        self.gradients = GradientBook(self)
         self.leaves = Leaves(self)
+        self.tapes = TapeBook(self, self.leaves)
+        self.gradients = GradientBook(self, self.tapes, self.leaves)
+        self.optimizers = OptimizerWatch(self, self.gradients)
+        self.naming = Naming(self, self.tapes)
+        self.names = NameScanner(self.naming.take)
+        self.variable_book = VariableBook(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
         self._errors_sent = 0
@@ -134,6 +137,12 @@ class Recorder:
             if self.steps is not None:
                 self.steps.send()  # what came before goes first
             self.sink(key, value)
+
+    def numbered(self, add: Callable[[int], None]) -> None:
+        """``add(seq)`` with the next number of the timeline, under the lock."""
+        with self._lock:
+            add(self.seq)
+            self.seq += 1
 
     def event(self, cls: type[Event], where: tuple[str | None, int | None], **fields: Any) -> Any:
         with self._lock:
@@ -182,7 +191,7 @@ class Recorder:
             state.clear()
         self.names.forget()
         self.emit("meta", {"meta": {"summarised": self.summarised.as_meta()}})
-        self.steps = StepRows(self)
+        self.steps = StepRows(self, self.tapes, self.gradients)
         self.on_summarise()
 
     def note_internal_error(self, exc: BaseException) -> None:
@@ -217,97 +226,20 @@ class Recorder:
             late.append(name)
             self.emit("meta", {"meta": {"threads_seen_late": list(late)}})
 
-    # --- names the scenario gave ---------------------------------------------------------------
+    # --- names the scenario gave (``tapetui.record.naming``) ----------------------------------
 
     def bound_name(self, obj: Any) -> str | None:
-        """The name bound to ``obj`` itself: by the innermost scenario frame, else by the
-        nearest Keras frame below it (``loss`` in Keras's ``train_step`` under ``fit``)."""
-        start = sys._getframe(1)
-        frame = self.files.innermost(start)[0]
-        if frame is not None:
-            name = next((k for k, v in frame.f_locals.items() if v is obj), None)
-            if name is not None:
-                return name
-        return library_binding(start, frame, obj)
+        return self.naming.bound_name(obj, sys._getframe(1))
 
     def name_target(self, structure: Any) -> None:
-        """Name a gradient call's target tensors the scenario did not name, as the Keras code
-        that computed them did (``loss``)."""
-        start = sys._getframe(1)
-        for leaf in flatten(structure):
-            ref = tfh.ref_of(leaf)
-            record = self.tensors.get(ref) if ref is not None else None
-            if record is None or record.name or ref in self.named:
-                continue
-            name = library_binding(start, self.files.innermost(start)[0], leaf)
-            if name is not None:
-                self.named.add(ref)  # type: ignore[arg-type]
-                record.name = name
-                self.emit("tensor", record)
+        self.naming.name_target(structure, sys._getframe(1))
 
-    def on_gradient_returned(self, arguments: dict[str, Any], result: Any) -> None:
-        """A gradient call returned: its sources get names no two of them share (``layer.kernel``
-        bound in a loop over two layers reads ``layer.kernel`` and ``layer.kernel#2``)."""
-        self.optimizers.returned(arguments, result)
-        refs = [tfh.ref_of(s) for s in flatten(arguments.get("sources", arguments.get("source")))]
-        found = {r: self.variables[r] for r in refs if r in self.variables}
-        named = [(var, var.pyname) for var in found.values() if var.pyname]
-        if len({name for _, name in named}) == len(named):
-            return
-        alternatives = [var.name if var.keras else None for var, _ in named]
-        unique = distinct([name for _, name in named], alternatives)
-        for (var, old), name in zip(named, unique, strict=True):
-            if name != old:
-                var.pyname = name
-                self.emit("variable", var)
+    def label(self, obj: Any, ref: int | None) -> str:
+        return self.naming.label(obj, ref)
 
     def scan_names(self, frame: Any) -> None:
         """Take the names bound in ``frame`` (or any object with ``f_locals``)."""
         self.names.scan(frame)
-
-    def _take_name(self, name: str, value: Any) -> bool:
-        """Name what ``value`` is; True when nothing more can come of this binding later."""
-        if isinstance(value, tfh.EagerTensor):
-            ref = tfh.ref_of(value)
-            if ref is None or ref in self.named:
-                return True
-            self.named.add(ref)
-            record = self.tensors.get(ref) or self.ensure_tensor(value, boundary=True)
-            if record is not None:
-                record.name = name
-                self.emit("tensor", record)
-        elif isinstance(value, tfh.GradientTape):
-            self.tapes.name_tape(value, name)
-        elif tfh.as_tf_variable(value) is not None:
-            self._name_variable(name, value)
-        elif tfh.is_keras_object(value):  # a layer may be built, and get variables, later
-            for path, var in tfh.layer_variables(value):
-                # A layer's own variable reads as `layer.kernel`; a sublayer's by its Keras
-                # path below the model (`dense_1/kernel`), as Keras itself names it.
-                self._name_variable(path if "/" in path else f"{name}.{path}", var)
-            return False
-        return True
-
-    def _name_variable(self, name: str, value: Any) -> None:
-        ref = tfh.ref_of(value)
-        var = self.variables.get(ref) if ref is not None else None
-        if var is None or ref is None or ref in self.named:
-            return
-        self.named.add(ref)
-        var.pyname = name
-        var.keras = var.keras or tfh.is_keras_variable(value)
-        self.emit("variable", var)
-
-    def label(self, obj: Any, ref: int | None) -> str:
-        """How a watch item or structure leaf reads: its Python name where the scenario has one,
-        else its Keras path or TensorFlow name."""
-        var = self.variables.get(ref) if ref is not None else None
-        if var is not None:
-            return var.pyname or f"Variable '{var.name}'"
-        tensor = self.tensors.get(ref) if ref is not None else None
-        if tensor is not None:
-            return tensor.name or f"{tensor.dtype} tensor #{ref}"
-        return type(obj).__name__
 
     # --- tensors -------------------------------------------------------------------------------
 
@@ -319,7 +251,7 @@ class Recorder:
         variable: int | None = None,
         name: str | None = None,
     ) -> Tensor:
-        value = tfh.value_of(t)
+        value = tfo.value_of(t)
         if value is None:
             data, summary, shape = None, None, [int(d) for d in t.shape]
         else:
@@ -328,7 +260,7 @@ class Recorder:
             data, summary = capture(value, self.budget.elements, self.budget.preview)
             shape = list(value.shape)
         record = Tensor(
-            id=tfh.ref_of(t) or 0,
+            id=tfo.ref_of(t) or 0,
             dtype=t.dtype.name,
             shape=shape,
             data=data,
@@ -348,8 +280,8 @@ class Recorder:
         self, t: Any, boundary: bool, how: str = "constant", name: str | None = None
     ) -> Tensor | None:
         """The record of a tensor, created (with a boundary-in event) the first time it is seen."""
-        ref = tfh.ref_of(t)
-        if ref is None or not isinstance(t, tfh.EagerTensor):
+        ref = tfo.ref_of(t)
+        if ref is None or not isinstance(t, EagerTensor):
             return None
         record = self.tensors.get(ref)
         if record is not None:
@@ -373,7 +305,7 @@ class Recorder:
         where = self.where()
         library, layer = self.places.of(sys._getframe())
         backward = self.gradients.depth > 0
-        in_ids, out_ids = tfh.ids_of(inputs), tfh.ids_of(outputs)
+        in_ids, out_ids = tfo.ids_of(inputs), tfo.ids_of(outputs)
         tensors = self.tensors
         for t, ref in zip(inputs, in_ids, strict=True):
             if ref not in tensors:
@@ -398,7 +330,7 @@ class Recorder:
             recorded_by=recorded,
             function=function,
             backward=backward,
-            attrs=tfh.readable_attrs(attrs),
+            attrs=tfo.readable_attrs(attrs),
             library=library,
             layer=layer,
             thread=thread_name(),
@@ -408,93 +340,17 @@ class Recorder:
         if backward:
             self.gradients.on_backward_op(event)
 
-    # --- variables and values leaving TensorFlow -------------------------------------------------
+    # --- variables and values leaving TensorFlow (``tapetui.record.variables``) ----------------
 
     def on_variable_created(self, var: Any) -> None:
-        ref = tfh.ref_of(var)
-        if ref is None:
-            return
-        where = self.where()
-        data, summary = capture(tfh.read_variable(var), self.budget.elements, self.budget.preview)
-        keras = _keras_creator(sys._getframe(1))
-        record = Variable(
-            id=ref,
-            name=tfh.keras_path(keras) or var.name.split(":")[0],
-            dtype=var.dtype.name,
-            shape=[int(d) for d in var.shape],
-            trainable=bool(var.trainable),
-            keras=keras is not None,
-            data=data,
-            summary=summary,
-            file=where[0],
-            line=where[1],
-        )
-        self.variables[ref] = record
-        self.emit("variable", record)
-        self.event(VariableCreatedEvent, where, variable=ref)
+        self.variable_book.created(var, sys._getframe(1))
 
     def on_assign(self, var: Any, method: str, value: Any) -> None:
-        ref = tfh.ref_of(var)
-        if ref is None or self.summarised is not None:
-            return
-        where = self.where()
-        self.ensure_tensor(value, boundary=True)
-        value_ref = tfh.ref_of(value) if isinstance(value, tfh.EagerTensor) else None
-        last = self.ops.get(self.op_count)
-        if value_ref is None and last is not None and last.inputs[:1] == [ref]:
-            value_ref = last.inputs[-1]  # a Python number, converted by the Assign op itself
-        self.event(AssignEvent, where, variable=ref, method=method, value=value_ref)
+        self.variable_book.assigned(var, method, value)
 
     def on_boundary(self, obj: Any, how: str, caller: FrameType) -> None:
-        if self.summarised is not None or not self.files.caller_is_scenario(
-            caller, skip=_HANDS_BACK_NUMPY
-        ):
-            return
-        ref = tfh.ref_of(obj)
-        if ref is None:
-            return
-        self.ensure_tensor(obj, boundary=True)
-        self.event(BoundaryEvent, self.where(caller), tensor=ref, direction="out", how=how)
+        self.variable_book.left(obj, how, caller)
 
     def on_output(self, stream: str, text: str) -> None:
         self.event(OutputEvent, self.where(), stream=stream, text=text)
         self.flush()  # what was printed, and what ran before it, survive a crash right after
-
-    # --- tapes (delegated) -----------------------------------------------------------------------
-
-    def on_tape_created(self, gt: Any, persistent: bool, watch_accessed: bool) -> None:
-        place = self.files.place(sys._getframe(1))
-        self.tapes.created(gt, persistent, watch_accessed, self.where(), place=place)
-
-    def on_tape_enter(self, gt: Any, parent: Any) -> None:
-        self.tapes.entered(gt, parent, self.where())
-
-    def on_tape_exit(self, gt: Any, *_: Any) -> None:
-        self.tapes.exited(gt, self.where())
-
-    def on_tape_reset(self, gt: Any) -> None:
-        self.tapes.reset(gt, self.where())
-
-    def on_stop_recording(self, gt: Any, stopped: bool) -> None:
-        self.tapes.stop_recording(gt, stopped, self.where())
-
-    def on_watch(self, gt: Any, structure: Any, error: BaseException | None) -> None:
-        self.tapes.watch(gt, structure, error, self.where())
-
-    def on_variables_accessed(self, variables: list[Any]) -> None:
-        self.tapes.variables_accessed(variables)
-
-    def on_backward_step(self, *args: Any) -> None:
-        self.gradients.backward_step(*args)
-
-
-def _keras_creator(frame: FrameType | None) -> Any:
-    """The Keras ``Variable`` creating this ``tf.Variable`` for itself, else ``None``."""
-    for _ in range(24):
-        if frame is None:
-            return None
-        if frame.f_code.co_name == "_initialize" and "keras" in frame.f_code.co_filename:
-            owner = frame.f_locals.get("self")
-            return owner if tfh.is_keras_variable(owner) else None
-        frame = frame.f_back
-    return None

@@ -24,6 +24,7 @@ from tapetui.record.functions import note_xla_call, trace_before_eager_call
 from tapetui.record.output import CapturedOutput
 from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
+from tapetui.record.wrappers import RecordingWrappers
 from tapetui.trace.events import ErrorEvent
 from tapetui.trace.model import ErrorInfo
 
@@ -37,7 +38,7 @@ def seed_everything(seed: int) -> None:
 @contextmanager
 def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     """The hooks installed, and the scenario's output reported, for the duration of the block."""
-    hooks = tfh.Hooks(rec)
+    hooks = tfh.Hooks(RecordingWrappers(rec))
     was_eager = tfh.functions_run_eagerly()
     saved_filters = list(warnings.filters)
     if not rec.budget.graph:
@@ -72,7 +73,7 @@ def _run_functions_eagerly(rec: Recorder, hooks: tfh.Hooks) -> None:
     """Compiled functions hide their ops, tapes and gradient calls from eager hooks: run them
     eagerly, each call traced first as compiled code is (``tapetui.record.functions``), so that
     a `tf.function` train step (and Keras `fit`) is recorded op by op."""
-    tfh.patch_function_calls(hooks, trace_before_eager_call(rec), note_xla_call(rec))
+    hooks.patch_function_calls(trace_before_eager_call(rec), note_xla_call(rec))
     tfh.run_functions_eagerly(True)
     warnings.filterwarnings("ignore", message=re.escape(_TF_DATA_WARNING))
 

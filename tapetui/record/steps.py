@@ -1,26 +1,24 @@
 """The summarised part of a run, recorded lean: each tape's enter and exit and each gradient call
 with its values, as the compact rows of ``tapetui.trace.steps``, many steps to one record.
 
-Once the detail budget is spent the hooks call only this module, from the wrappers below, so a
-training step costs the recorder a few rows instead of a dozen records.
+Once the detail budget is spent the hooks' lean wrappers (``tapetui.record.wrap_tapes``) report
+only to this book, so a training step costs the recorder a few rows instead of a dozen records.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from tapetui.record import tf_hooks as tfh
+from tapetui.record import tf_objects as tfo
 from tapetui.record.leaves import describe, label_of
+from tapetui.record.observer import CallCount, Journal, TapeIndex
+from tapetui.record.tf_hooks import EagerTensor
 from tapetui.record.threads import thread_name
 from tapetui.record.values import capture
 from tapetui.trace.steps import CALL, ENTER, EXIT, FILE_AT
-
-if TYPE_CHECKING:
-    from tapetui.record.recorder import Recorder
 
 Site = tuple[str | None, int | None]
 """A gradient call's file and line."""
@@ -33,8 +31,10 @@ least every ``FLUSH_SECONDS`` (``RecordWriter.upstream``), and any other record 
 class StepRows:
     """Rows of the summarised part waiting to be sent; ``send()`` makes them one record."""
 
-    def __init__(self, rec: Recorder) -> None:
+    def __init__(self, rec: Journal, tapes: TapeIndex, calls: CallCount) -> None:
         self.rec = rec
+        self.tapes = tapes
+        self.calls = calls
         self.rows: list[list[Any]] = []
         self._files: dict[str, int] = {}
         """File name -> its index in the pending record's ``files``."""
@@ -44,7 +44,7 @@ class StepRows:
     # --- the scenario's tapes and gradient calls ---------------------------------------------
 
     def entered(self, gt: Any) -> None:
-        tapes = self.rec.tapes
+        tapes = self.tapes
         parent = tapes.innermost_active()
         state = tapes.state_of(gt, announce=False)
         state.active = True
@@ -61,14 +61,14 @@ class StepRows:
             tape.enter_seq, tape.parent = row[1], parent_id
 
     def exited(self, gt: Any) -> None:
-        tapes = self.rec.tapes
+        tapes = self.tapes
         state = tapes.state_of(gt)
         state.active = False
         if state in tapes.active:
             tapes.active.remove(state)
         file, line = self.rec.where()
         watched = list(state.watched)
-        watched += [r for r in tfh.watched_variable_refs(gt) if r not in watched]
+        watched += [r for r in tfo.watched_variable_refs(gt) if r not in watched]
         row: list[Any] = [EXIT, 0, state.id, file, line, watched]
         self._add(row)
         state.record.exit_seq, state.record.watched = row[1], watched
@@ -85,8 +85,8 @@ class StepRows:
     ) -> None:
         rec = self.rec
         file, line = rec.where()
-        tape = rec.tapes.state_of(gt).id
-        rec.gradients.count += 1
+        tape = self.tapes.state_of(gt).id
+        self.calls.count += 1
         tensors: list[list[Any]] = []
         site = (file, line)
         unconnected = arguments.get("unconnected_gradients", "none")
@@ -94,7 +94,7 @@ class StepRows:
             [
                 CALL,
                 0,
-                rec.gradients.count,
+                self.calls.count,
                 tape,
                 method,
                 file,
@@ -118,14 +118,15 @@ class StepRows:
     def _add(self, row: list[Any]) -> None:
         """Number the row in the timeline, its file name as an index into the record's files,
         and queue it."""
-        rec = self.rec
-        with rec._lock:  # a scenario's thread may print, and so send, meanwhile
-            row[1] = rec.seq
-            rec.seq += 1
+
+        def add(seq: int) -> None:
+            row[1] = seq
             at = FILE_AT[row[0]]
             if row[at] is not None:
                 row[at] = self._files.setdefault(row[at], len(self._files))
             self.rows.append(row)
+
+        self.rec.numbered(add)  # a scenario's thread may print, and so send, meanwhile
 
     def send(self) -> None:
         """Send the queued rows as one ``steps`` record (the caller holds the recorder's lock)."""
@@ -146,11 +147,11 @@ class StepRows:
         if structure is None:
             return None
         leaf = structure
-        ref = tfh.ref_of(leaf)
+        ref = tfo.ref_of(leaf)
         shape: list[int] | None
-        if isinstance(leaf, tfh.EagerTensor):
+        if isinstance(leaf, EagerTensor):
             name = None if site is None else self._name(leaf, site, len(tensors))
-            value = tfh.value_of(leaf)
+            value = tfo.value_of(leaf)
             shape = [int(d) for d in leaf.shape]
             tensors.append(self._tensor(ref, leaf.dtype.name, shape, value, name))
         elif ref is None:  # an IndexedSlices, a number, a foreign object (``leaves``)
@@ -193,49 +194,3 @@ def _thread_column() -> list[str]:
 
 def _on_thread(row: list[Any]) -> list[Any]:
     return row + _thread_column()
-
-
-# --- the wrappers the hooks switch to when summarising starts ---------------------------------
-
-
-def _rows(rec: Recorder) -> StepRows:
-    """The recorder's step rows, made before these wrappers are installed."""
-    rows = rec.steps
-    assert rows is not None
-    return rows
-
-
-def lean_enter(rec: Recorder, original: Callable[..., Any]) -> Callable[..., Any]:
-    def __enter__(self: Any) -> Any:
-        result = original(self)
-        if not rec.muted:
-            with rec.guard():
-                _rows(rec).entered(self)
-        return result
-
-    return __enter__
-
-
-def lean_exit(rec: Recorder, original: Callable[..., Any]) -> Callable[..., Any]:
-    def __exit__(self: Any, *exc_info: Any) -> Any:
-        result = original(self, *exc_info)
-        if not rec.muted:
-            with rec.guard():
-                _rows(rec).exited(self)
-        return result
-
-    return __exit__
-
-
-def lean_gradient(rec: Recorder, method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def make(original: Callable[..., Any]) -> Callable[..., Any]:
-        def begin(gt: Any, arguments: dict[str, Any], inside: bool) -> Any:
-            return gt, arguments, inside
-
-        def end(begun: Any, result: Any, error: BaseException | None) -> None:
-            if begun is not None:
-                _rows(rec).called(*begun, method=method, result=result, error=error)
-
-        return tfh.observe_calls(rec, original, begin, end)
-
-    return make

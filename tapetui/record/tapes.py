@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tapetui.record import tf_hooks as tfh
+from tapetui.record import tf_objects as tfo
 from tapetui.record.leaves import label_of
+from tapetui.record.observer import Journal, LeafRefs, Where
+from tapetui.record.tf_hooks import is_differentiable_dtype, recording_stopped, tf_would_record
 from tapetui.record.threads import thread_name
 from tapetui.trace.events import (
     ResumeRecordingEvent,
@@ -21,10 +23,6 @@ from tapetui.trace.events import (
 )
 from tapetui.trace.model import Tape, flatten
 
-if TYPE_CHECKING:
-    from tapetui.record.recorder import Recorder
-
-Where = tuple[str | None, int | None]
 Place = tuple[tuple[str, int], ...]
 
 NEVER_RECORDED = frozenset({"StopGradient"})
@@ -61,8 +59,9 @@ class _TapeSet(threading.local):
 class TapeBook:
     """All tapes of the run, and the ones currently in TensorFlow's tape set, in order."""
 
-    def __init__(self, rec: Recorder) -> None:
+    def __init__(self, rec: Journal, leaves: LeafRefs) -> None:
         self.rec = rec
+        self.leaves = leaves
         self.count = 0
         self._tape_set = _TapeSet()
         self.made_at: Counter[Place] = Counter()
@@ -78,7 +77,7 @@ class TapeBook:
         what the caller records says what the tape is (a summarised enter)."""
         state = getattr(gt, _ATTR, None)
         if state is None:
-            state = self.created(gt, *tfh.tape_flags(gt), announce=announce)
+            state = self.created(gt, *tfo.tape_flags(gt), announce=announce)
         return state
 
     def innermost_active(self) -> TapeState | None:
@@ -144,13 +143,13 @@ class TapeBook:
         """
         if not self.active or op_type in NEVER_RECORDED:
             return []
-        if not is_function and tfh.recording_stopped():
+        if not is_function and recording_stopped():
             return []
-        traced = [i for t, i in zip(inputs, in_ids, strict=True) if tfh.is_differentiable(t)]
+        traced = [i for t, i in zip(inputs, in_ids, strict=True) if tfo.is_differentiable(t)]
         recording = [s for s in self.active if any(i in s.members for i in traced)]
         for state in recording:
             state.members.update(out_ids)
-        if not is_function and bool(recording) != tfh.tf_would_record(inputs):
+        if not is_function and bool(recording) != tf_would_record(inputs):
             self.rec.notes["tf_disagreements"] += 1
         return [s.id for s in recording]
 
@@ -170,7 +169,7 @@ class TapeBook:
         event = self.rec.event(TapeExitEvent, where, tape=state.id)
         state.record.exit_seq = event.seq
         watched = list(state.watched)
-        watched += [r for r in tfh.watched_variable_refs(gt) if r not in watched]
+        watched += [r for r in tfo.watched_variable_refs(gt) if r not in watched]
         state.record.watched = watched
         self.rec.emit("tape", state.record)
 
@@ -205,26 +204,26 @@ class TapeBook:
     def _components(self, leaf: Any) -> list[tuple[Any, str | None]]:
         """What TensorFlow watches of a leaf: itself, or a composite tensor's component
         tensors (a ``tf.SparseTensor``'s indices, values and dense shape), labelled after it."""
-        if tfh.ref_of(leaf) is not None or not tfh.tf.is_tensor(leaf):
+        if tfo.ref_of(leaf) is not None or not tfo.is_tensor(leaf):
             return [(leaf, None)]
         name = self.rec.bound_name(leaf) or type(leaf).__name__
-        parts = tfh.tf.nest.flatten(leaf, expand_composites=True)
+        parts = tfo.components(leaf)
         return [(part, f"{name}.{_component_name(leaf, part)}") for part in parts]
 
     def _watch_item(
         self, state: TapeState, leaf: Any, error: BaseException | None, label: str | None = None
     ) -> WatchItem:
         self.rec.ensure_tensor(leaf, boundary=True, name=label)
-        ref = tfh.ref_of(leaf)
+        ref = tfo.ref_of(leaf)
         label = label or self.rec.label(leaf, ref)
-        if tfh.is_keras_variable(leaf):
+        if tfo.is_keras_variable(leaf):
             return WatchItem(ref, label, "ignored", "a Keras Variable, not a tf.Variable")
         if ref is None:  # a foreign object keeps an id: a gradient call passing it links to it
-            ref = self.rec.leaves.ref(leaf)
+            ref = self.leaves.ref(leaf)
             return WatchItem(ref, label_of(leaf), "ignored", "not a tensor or variable")
         if error is not None:
             return WatchItem(ref, label, "ignored", "watch() raised")
-        if not tfh.is_differentiable_dtype(leaf.dtype):
+        if not is_differentiable_dtype(leaf.dtype):
             state.members.add(ref)
             return WatchItem(
                 ref, label, "ignored", f"{leaf.dtype.name} is not a floating-point dtype"
@@ -234,11 +233,11 @@ class TapeBook:
 
     def variables_accessed(self, variables: list[Any]) -> None:
         """Automatic watches: TF watches a trainable variable read on a tape watching accesses."""
-        if self.rec.summarising or tfh.recording_stopped():
+        if self.rec.summarising or recording_stopped():
             return  # summarised: the tape's watched variables are still listed at its exit
         where = self.rec.where()
         for var in variables:
-            ref = tfh.ref_of(var)
+            ref = tfo.ref_of(var)
             for state in self.active:
                 if ref is None or not state.record.watch_accessed_variables:
                     continue
@@ -261,7 +260,7 @@ class TapeBook:
 
 
 def _floating(var: Any) -> bool:
-    return tfh.is_differentiable_dtype(var.dtype)
+    return is_differentiable_dtype(var.dtype)
 
 _COMPONENTS = ("values", "indices", "dense_shape", "flat_values", "row_splits")
 

@@ -319,5 +319,5 @@ def test_w_explains_the_optimizers_error_first(traces: dict[str, Trace]) -> None
 def test_the_installed_keras_has_what_the_optimizer_hook_wraps() -> None:
     from tapetui.record import tf_hooks
 
-    optimizer = tf_hooks._keras_base_optimizer()
+    optimizer = tf_hooks.keras_base_optimizer()
     assert optimizer is not None and optimizer.__name__ == "BaseOptimizer"
