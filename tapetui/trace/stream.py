@@ -9,8 +9,6 @@ same id replaces the earlier one.
 from __future__ import annotations
 
 import codecs
-import dataclasses
-import functools
 import json
 import os
 import threading
@@ -18,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from tapetui.trace.checks import TraceFormatError
-from tapetui.trace.events import Event
+from tapetui.trace.encode import record_text
 from tapetui.trace.jsonio import (
     _error,
     call_from_dict,
@@ -35,45 +33,9 @@ FLUSH_SECONDS = 0.1
 FLUSH_RECORDS = 2048
 
 
-@functools.cache
-def _to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
-    """A function building the JSON object of one dataclass, shallow (nested dataclasses come
-    back through the encoder's ``default``): written out once per class as a dict display,
-    several times faster than ``dataclasses.asdict``, which deep-copies every list it meets."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    kind = [f"'kind': {cls.kind!r}"] if issubclass(cls, Event) else []
-    items = ", ".join([*kind, *(f"{n!r}: v.{n}" for n in names)])
-    to_dict: Callable[[Any], dict[str, Any]] = eval(f"lambda v: {{{items}}}", {})  # our names only
-    return to_dict
-
-
-def _fields(value: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _to_dict(type(value))(value)
-    raise TypeError(f"cannot write {type(value).__name__} into a trace")
-
-
-_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_fields, check_circular=False)
-"""Built once: ``json.dumps`` with options builds a new encoder on every call. Records are
-trees the recorder built, so the circular-reference check is skipped."""
-_C_ENCODE: Callable[[Any, int], Any] | None = (
-    None
-    if json.encoder.c_make_encoder is None  # type: ignore[attr-defined]  # untyped in typeshed
-    else json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-        None, _fields, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
-    )
-)
-"""The C encoder ``_ENCODER.encode`` builds on every call, built once: the same text, without
-the Python layers around it (a record is written for every op, so they add up)."""
-
-
 def record_line(key: str, value: Any) -> str:
     """One stream record, newline-terminated."""
-    if not isinstance(value, dict):
-        value = _fields(value)
-    if _C_ENCODE is None:
-        return _ENCODER.encode({key: value}) + "\n"
-    return "".join(_C_ENCODE({key: value}, 0)) + "\n"
+    return record_text(key, value)
 
 
 def write_record(stream: IO[str], key: str, value: Any) -> None:
