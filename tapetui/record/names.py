@@ -121,16 +121,29 @@ class NameScanner:
             self.scan(frame)
             return
         books = self._books_for(key)
-        if names or books.sequences or books.waiting:
-            wanted = names | books.sequences.keys() | books.waiting.keys()
-            now = self.generation() if self.generation is not None else -1
-            self._reading += 1
-            try:
-                for name, value in list(namespace.items()):  # the order a full read takes
-                    if name in wanted and type(value) not in INERT:
-                        self._look(books, name, value, now)
-            finally:
-                self._reading -= 1
+        if not (names or books.sequences or books.waiting):
+            return
+        settled, missing = books.settled, _MISSING
+        wanted = [
+            name
+            for name in (names | books.sequences.keys() | books.waiting.keys())
+            if type(value := namespace.get(name, missing)) not in INERT
+            and value is not missing
+            and ((entry := settled.get(name)) is None or entry() is not value)
+        ]
+        if not wanted:
+            return
+        now = self.generation() if self.generation is not None else -1
+        self._reading += 1
+        try:
+            if len(wanted) == 1:
+                self._look(books, wanted[0], namespace[wanted[0]], now)
+                return
+            for name, value in list(namespace.items()):  # the order a full read takes
+                if name in wanted and type(value) not in INERT:
+                    self._look(books, name, value, now)
+        finally:
+            self._reading -= 1
 
     def scan(self, frame: Any) -> None:
         """Every binding of ``frame`` (an object with ``f_locals``), lists and tuples one deep."""
