@@ -1,7 +1,11 @@
 """Runs one workload plainly and under tapetui's recorder, taking turns in this one process, and
 prints each mode's per-step times as JSON.
 
-    python benchmarks/_loop_side_by_side.py WORKLOAD ROUNDS
+    python benchmarks/_loop_side_by_side.py WORKLOAD ROUNDS [EXTRA_MODES]
+
+``EXTRA_MODES`` (comma-separated) adds modes to the turns: ``detailed`` (the same recorder with
+an unlimited budget, every op in detail: ``--budget-tapes 0 --budget-ops 0``) and ``eager``
+(plain, with ``tf.function``s run eagerly, as the recorder runs them).
 
 On a shared machine a whole process can run 20-30 % slower than the next one; taking turns in one
 process puts the modes under the same conditions. Each round runs the modes in a new order (the
@@ -30,11 +34,14 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow  # noqa: F401  (imported before gc.freeze, as every mode's workload needs it)
+import tensorflow  # imported before gc.freeze, as every mode's workload needs it
 
+from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.output import CapturedOutput
 from tapetui.record.runner import record_file
 from tapetui.trace.stream import RecordWriter
+
+FULL_DETAIL = Budget(tapes=0, ops=0)
 
 
 def _series(printed: str, name: str) -> list[float]:
@@ -54,13 +61,21 @@ def plain(workload: str) -> dict[str, list[float]]:
     return _printed(lambda: runpy.run_path(workload, run_name="__main__"))
 
 
-def tapetui(workload: str) -> dict[str, list[float]]:
+def eager(workload: str) -> dict[str, list[float]]:
+    tensorflow.config.run_functions_eagerly(True)
+    try:
+        return plain(workload)
+    finally:
+        tensorflow.config.run_functions_eagerly(False)
+
+
+def tapetui(workload: str, budget: Budget = DEFAULT_BUDGET) -> dict[str, list[float]]:
     def run() -> None:
         output = CapturedOutput(close_stdin=False)  # tees into the redirected stdout
         with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "trace.jsonl", "w") as out:
             writer = RecordWriter(out)
             try:
-                record_file(workload, writer, output=output)
+                record_file(workload, writer, output=output, budget=budget)
             finally:
                 writer.close()
                 output.restore()
@@ -68,9 +83,21 @@ def tapetui(workload: str) -> dict[str, list[float]]:
     return _printed(run)
 
 
+def detailed(workload: str) -> dict[str, list[float]]:
+    return tapetui(workload, FULL_DETAIL)
+
+
+EXTRA_MODES: dict[str, Callable[[str], dict[str, list[float]]]] = {
+    "detailed": detailed,
+    "eager": eager,
+}
+
+
 def main() -> None:
     workload, rounds = sys.argv[1], int(sys.argv[2])
+    extra = [m for m in (sys.argv[3] if len(sys.argv) > 3 else "").split(",") if m]
     modes = {"plain": plain, "plain 2nd": plain, "tapetui": tapetui}
+    modes.update({mode: EXTRA_MODES[mode] for mode in extra})
     gc.freeze()  # the imports' objects, out of every mode's collections alike
     plain(workload)  # TensorFlow's first run of each op is slow: a round no mode is timed on
     runs: dict[str, list[dict[str, list[float]]]] = {mode: [] for mode in modes}

@@ -93,10 +93,8 @@ def main(argv: list[str] | None = None) -> int:
 def _forget_stream(writer: RecordWriter) -> None:
     """In a process the scenario forked: the trace is the parent's to write, so nothing this
     process still holds or records reaches the stream (``os.fork()`` returns twice, and both
-    processes run to the scenario's end). A new lock: the parent's flush thread may hold it."""
-    writer.stream = open(os.devnull, "w", encoding="utf-8")
-    writer.pending = []
-    writer._lock = threading.RLock()
+    processes run to the scenario's end)."""
+    writer.forget(open(os.devnull, "w", encoding="utf-8"))
 
 
 def exit_without_teardown(code: int) -> NoReturn:

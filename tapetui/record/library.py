@@ -1,8 +1,10 @@
 """Where the scenario's ops ran inside a library: the library frame (``keras/src/layers/core/
 dense.py:144 · Dense.call``), the Keras layer (``dense_1``), and names Keras's own code bound.
 
-Asked for on every op, so each code object is classified once and a stack walk costs a dict
-lookup per frame. No TensorFlow or Keras import: layers are told by their classes' modules.
+Asked for on every op, so each code object is classified once (known by its id: hashing a code
+object hashes its bytecode and constants) and a stack walk costs a dict lookup per frame; the
+same walk finds the scenario's frame and line (``locate``). No TensorFlow or Keras import:
+layers are told by their classes' modules.
 """
 
 from __future__ import annotations
@@ -46,13 +48,45 @@ _NOT_NAMES = frozenset({"self", "args", "kwargs", "data", "x", "y", "value", "va
 class _Code:
     """What one code object is, decided once."""
 
-    __slots__ = ("layer_call", "library", "scenario")
+    __slots__ = ("code", "layer_call", "library", "lines", "name", "places", "scenario")
 
-    def __init__(self, library: str | None, layer_call: bool, scenario: bool) -> None:
+    def __init__(self, code: CodeType, library: str | None, layer_call: bool, name: str | None):
+        self.code = code
+        """Held, so that its id (the cache's key) is never reused."""
         self.library = library
         """``keras/src/layers/core/dense.py`` for a library frame an op may be said to run in."""
         self.layer_call = layer_call
-        self.scenario = scenario
+        self.name = name
+        """The scenario file's trace name, for the scenario's own code; else ``None``."""
+        self.scenario = name is not None
+        self.lines: dict[int, int] = {}
+        """Line of each instruction offset seen (``f_lineno`` decodes the line table each time)."""
+        self.places: dict[int, str] = {}
+        """``library`` with the line and function, per instruction offset seen."""
+
+    def line(self, frame: FrameType) -> int:
+        lasti = frame.f_lasti
+        line = self.lines.get(lasti)
+        if line is None:
+            line = frame.f_lineno
+            if line is not None:
+                self.lines[lasti] = line
+        return line
+
+    def place(self, frame: FrameType) -> str:
+        lasti = frame.f_lasti
+        place = self.places.get(lasti)
+        if place is None:
+            place = self.places[lasti] = (
+                f"{self.library}:{frame.f_lineno} · {self.code.co_qualname}"
+            )
+        return place
+
+
+Found = tuple[FrameType | None, str | None, int | None]
+"""``(scenario frame, its trace file name, its line)``, all ``None`` without a scenario frame."""
+Located = tuple[FrameType | None, str | None, int | None, str | None, str | None]
+"""``(scenario frame, its trace file name, its line, library frame, layer name)``."""
 
 
 class LibraryPlaces:
@@ -60,7 +94,7 @@ class LibraryPlaces:
 
     def __init__(self, files: ScenarioFiles) -> None:
         self.files = files
-        self._codes: dict[CodeType, _Code] = {}
+        self._codes: dict[int, _Code] = {}
         self._layer_types: dict[type, bool] = {}
         self._above: tuple[Any, str | None] = (None, None)
         """(the scenario frame and its instruction, the layer found above it) at the last op."""
@@ -69,31 +103,49 @@ class LibraryPlaces:
         """``(library frame, layer name)`` for an op whose hook runs in ``frame``: the innermost
         library frame below the scenario's innermost frame, and the innermost Keras layer whose
         ``call``/``__call__`` is on the stack (in the scenario's code or Keras's)."""
+        _, _, _, library, layer = self.locate(frame, lines=False)
+        return library, layer
+
+    def locate(self, frame: FrameType | None, lines: bool = True) -> Located:
+        """The innermost scenario frame at or above ``frame``, its file's trace name and its line
+        (``None`` without ``lines``), and ``of``'s library frame and layer: one stack walk."""
         codes, library = self._codes, None
         while frame is not None:
             code = frame.f_code
-            kind = codes.get(code) or self._classify(code)
+            kind = codes.get(id(code)) or self._classify(code)
             if kind.scenario:
                 break
             if library is None and kind.library is not None:
-                library = f"{kind.library}:{frame.f_lineno} · {code.co_qualname}"
+                library = kind.place(frame)
             if kind.layer_call and (layer := self._layer_name(frame)) is not None:
-                return library, layer
+                found = self.scenario_at(frame.f_back)
+                return (*found, library, layer)
             frame = frame.f_back
         if frame is None:
-            return library, None
+            return None, None, None, library, None
         # While the scenario's frame stays at one instruction, the stack above it is unchanged.
         # Known by ids, never held: holding the frame would keep the scenario's locals alive.
-        key = (id(frame), frame.f_code, frame.f_lasti, id(frame.f_back))
+        key = (id(frame), code, frame.f_lasti, id(frame.f_back))
         if self._above[0] != key:
             self._above = (key, self._layer_above(frame))
-        return library, self._above[1]
+        return frame, kind.name, kind.line(frame) if lines else None, library, self._above[1]
+
+    def scenario_at(self, frame: FrameType | None) -> Found:
+        """The innermost scenario frame at or above ``frame``, its file's trace name, its line."""
+        codes = self._codes
+        while frame is not None:
+            code = frame.f_code
+            kind = codes.get(id(code)) or self._classify(code)
+            if kind.scenario:
+                return frame, kind.name, kind.line(frame)
+            frame = frame.f_back
+        return None, None, None
 
     def _layer_above(self, frame: FrameType | None) -> str | None:
         codes = self._codes
         while frame is not None:
             code = frame.f_code
-            kind = codes.get(code) or self._classify(code)
+            kind = codes.get(id(code)) or self._classify(code)
             if kind.layer_call and (layer := self._layer_name(frame)) is not None:
                 return layer
             frame = frame.f_back
@@ -107,9 +159,9 @@ class LibraryPlaces:
 
     def _classify(self, code: CodeType) -> _Code:
         filename = code.co_filename
-        scenario = self.files.name(filename) is not None
-        library = None if scenario else _library_path(filename)
-        kind = self._codes[code] = _Code(library, code.co_name in _LAYER_CALLS, scenario)
+        name = self.files.name(filename)
+        library = None if name is not None else _library_path(filename)
+        kind = self._codes[id(code)] = _Code(code, library, code.co_name in _LAYER_CALLS, name)
         return kind
 
     def _is_layer(self, obj: Any) -> bool:

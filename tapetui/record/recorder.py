@@ -100,7 +100,7 @@ class Recorder(BookReports):
         self.gradients = GradientBook(self, self.tapes, self.leaves)
         self.optimizers = OptimizerWatch(self, self.gradients)
         self.naming = Naming(self, self.tapes)
-        self.names = NameScanner(self.naming.take)
+        self.names = NameScanner(self.naming.take, generation=self.variables.__len__)
         self.variable_book = VariableBook(self)
         self.notes: dict[str, Any] = {"tf_disagreements": 0, "internal_errors": []}
         self._synthetic = 0
@@ -169,14 +169,17 @@ class Recorder(BookReports):
 
     def where(self, frame: FrameType | None = None) -> tuple[str | None, int | None]:
         """The scenario file and line running now; also picks up the names it bound."""
-        found, name, _ = self.files.innermost(frame or sys._getframe(1))
+        found, name, line = self.places.scenario_at(frame or sys._getframe(1))
+        self._found(found)
+        return name, line
+
+    def _found(self, frame: FrameType | None) -> None:
+        """Record the sources of scenario files met for the first time, and the names the
+        scenario's innermost frame bound."""
         while self.files.new_files:
             self._send_source(self.files.new_files.pop())
-        if found is None:
-            return None, None
-        if self.summarised is None:
-            self.names.maybe_scan(found)
-        return name, found.f_lineno
+        if frame is not None and self.summarised is None:
+            self.names.maybe_scan(frame)
 
     @property
     def summarising(self) -> bool:
@@ -277,16 +280,23 @@ class Recorder(BookReports):
         return record
 
     def ensure_tensor(
-        self, t: Any, boundary: bool, how: str = "constant", name: str | None = None
+        self,
+        t: Any,
+        boundary: bool,
+        how: str = "constant",
+        name: str | None = None,
+        where: tuple[str | None, int | None] | None = None,
     ) -> Tensor | None:
-        """The record of a tensor, created (with a boundary-in event) the first time it is seen."""
+        """The record of a tensor, created (with a boundary-in event) the first time it is seen
+        (``where``: the caller's ``where()``, when it has it)."""
         ref = tfo.ref_of(t)
         if ref is None or not isinstance(t, EagerTensor):
             return None
         record = self.tensors.get(ref)
         if record is not None:
             return record
-        where = self.where()
+        if where is None:
+            where = self.where()
         record = self.tensor_record(t, None, where, name=name)
         if boundary and self.summarised is None and t.dtype.name != "resource":
             self.event(BoundaryEvent, where, tensor=record.id, direction="in", how=how)
@@ -302,14 +312,15 @@ class Recorder(BookReports):
             self.start_summary("ops")
         if self.summarised is not None:  # only until the hooks have stopped observing ops
             return
-        where = self.where()
-        library, layer = self.places.of(sys._getframe())
+        found, file, line, library, layer = self.places.locate(sys._getframe())
+        self._found(found)
+        where = file, line
         backward = self.gradients.depth > 0
         in_ids, out_ids = tfo.ids_of(inputs), tfo.ids_of(outputs)
         tensors = self.tensors
         for t, ref in zip(inputs, in_ids, strict=True):
             if ref not in tensors:
-                self.ensure_tensor(t, boundary=not backward)
+                self.ensure_tensor(t, boundary=not backward, where=where)
         function = function_name(op_type)
         recorded = self.tapes.record_op(op_type, inputs, in_ids, out_ids, function is not None)
         self.op_count += 1

@@ -8,16 +8,16 @@ what it updates (``meta``, ``source``, ``notebook``: a cell map, ``tensor``, ``v
 
 from __future__ import annotations
 
-import dataclasses
-import functools
+import codecs
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from tapetui.trace.cells import cell_map_from_dict
 from tapetui.trace.checks import TraceFormatError
-from tapetui.trace.events import Event
+from tapetui.trace.encode import record_text
 from tapetui.trace.jsonio import (
     _error,
     call_from_dict,
@@ -34,34 +34,9 @@ FLUSH_SECONDS = 0.1
 FLUSH_RECORDS = 2048
 
 
-@functools.cache
-def _to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
-    """A function building the JSON object of one dataclass, shallow (nested dataclasses come
-    back through the encoder's ``default``): written out once per class as a dict display,
-    several times faster than ``dataclasses.asdict``, which deep-copies every list it meets."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    kind = [f"'kind': {cls.kind!r}"] if issubclass(cls, Event) else []
-    items = ", ".join([*kind, *(f"{n!r}: v.{n}" for n in names)])
-    to_dict: Callable[[Any], dict[str, Any]] = eval(f"lambda v: {{{items}}}", {})  # our names only
-    return to_dict
-
-
-def _fields(value: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _to_dict(type(value))(value)
-    raise TypeError(f"cannot write {type(value).__name__} into a trace")
-
-
-_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_fields, check_circular=False)
-"""Built once: ``json.dumps`` with options builds a new encoder on every call. Records are
-trees the recorder built, so the circular-reference check is skipped."""
-
-
 def record_line(key: str, value: Any) -> str:
     """One stream record, newline-terminated."""
-    if not isinstance(value, dict):
-        value = _fields(value)
-    return _ENCODER.encode({key: value}) + "\n"
+    return record_text(key, value)
 
 
 def write_record(stream: IO[str], key: str, value: Any) -> None:
@@ -76,6 +51,7 @@ class RecordWriter:
 
     def __init__(self, stream: IO[str], interval: float = FLUSH_SECONDS) -> None:
         self.stream = stream
+        self._fd = _raw_fd(stream)
         self.pending: list[str] = []
         self.upstream: Callable[[], None] = lambda: None
         """Called before each timed flush: records still gathered upstream (the recorder's
@@ -99,8 +75,17 @@ class RecordWriter:
             return
         with self._lock:
             lines, self.pending = self.pending, []
-            self.stream.write("".join(lines))
-            self.stream.flush()
+            if self._fd is None:
+                self.stream.write("".join(lines))
+                self.stream.flush()
+            else:
+                _write_all(self._fd, "".join(lines).encode("utf-8"))
+
+    def forget(self, stream: IO[str]) -> None:
+        """Write to ``stream`` from now on, dropping what is pending, with a new lock (in a
+        process the scenario forked: the parent's flush thread may hold the old one)."""
+        self.stream, self._fd, self.pending = stream, _raw_fd(stream), []
+        self._lock = threading.RLock()
 
     def _flush_every(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -116,6 +101,26 @@ class RecordWriter:
         self._thread.join()
         self.flush()
         self.stream.flush()
+
+
+def _raw_fd(stream: IO[str]) -> int | None:
+    """The file descriptor under a UTF-8 text file on POSIX, its buffer flushed: the writer
+    writes to it directly, one system call a batch, without the text layer's own buffering;
+    ``None`` for anything else (a ``StringIO``, another encoding)."""
+    try:
+        encoding = getattr(stream, "encoding", None)
+        if os.name != "posix" or not encoding or codecs.lookup(encoding).name != "utf-8":
+            return None
+        stream.flush()
+        return stream.fileno()
+    except (AttributeError, LookupError, OSError, TypeError, ValueError):
+        return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _apply(trace: Trace, record: dict[str, Any]) -> None:
