@@ -79,7 +79,7 @@ def _explain_error(trace: Trace) -> Cause | None:
 
 def _context(trace: Trace, call: GradientCall) -> CallContext:
     tape = trace.tapes.get(call.tape) or Tape(call.tape, None, None, False, True)
-    flow = _dataflow(trace)
+    flow = dataflow_of(trace)
     return CallContext(
         trace,
         flow,
@@ -115,7 +115,7 @@ def _summarised(trace: Trace, call: GradientCall, ctx: CallContext) -> CallExpla
     return CallExplanation(call.id, results, None, list(before.notes) if before else [])
 
 
-def _dataflow(trace: Trace) -> Dataflow:
+def dataflow_of(trace: Trace) -> Dataflow:
     """The trace's dataflow, built once per trace (and again if its timeline grew).
 
     Only the latest trace's is kept: the dataflow holds its trace, so keeping more would keep

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tapetui.explain.causes import Cause
+from tapetui.explain.explainer import dataflow_of
 from tapetui.explain.links import Link
 from tapetui.trace.events import OpEvent
 from tapetui.trace.model import GradientCall, Trace
@@ -79,9 +80,7 @@ def broken_paths(
 
 def _path(trace: Trace, source: int, targets: set[int]) -> list[Link]:
     """The scenario's dataflow from the source to a target, fewest guessed links first."""
-    from tapetui.explain.explainer import _dataflow
-
-    found = _dataflow(trace).cheapest_path(source, targets, lambda link: int(link.weak))
+    found = dataflow_of(trace).cheapest_path(source, targets, lambda link: int(link.weak))
     return found[1] if found is not None else []
 
 

@@ -155,7 +155,7 @@ class GraphPane(_Screen):
         message.stop()
         index = step_at(self.stepper.steps, message.seq) if self.stepper else None
         if index is None or self.stepper is None:
-            self.notify(f"this node has no {message.what} in this call", timeout=2)
+            self.notify(f"this node has no {message.what} in this call", timeout=2, markup=False)
             return
         self.close_graph(restore=False)
         self._move(self.stepper.go(index), "")
