@@ -13,7 +13,7 @@ from typing import NamedTuple
 from tapetui.trace import GradientCall, Trace
 from tapetui.trace.labels import label, structure_label
 from tapetui.ui.steps import Step
-from tapetui.ui.values import value_text
+from tapetui.ui.values import call_name, value_text
 
 SHOWN_CHANGES = 3
 """Changes the status line names before it says how many more there are."""
@@ -60,6 +60,43 @@ def find_place(place: Place, steps: list[Step], fallback: int = 0) -> int:
             )
             return best.index
     return max(0, min(fallback, len(steps) - 1))
+
+
+class CallPlace(NamedTuple):
+    """Where a gradient call is, in terms that survive a re-record: its file, line and names,
+    and which of the calls so placed it is (a loop asks the same call several times)."""
+
+    file: str | None
+    line: int | None
+    name: str
+    """``dz/dx``, as :func:`~tapetui.ui.values.call_name` says it."""
+    occurrence: int
+
+
+def _call_places(trace: Trace) -> list[tuple[int, CallPlace]]:
+    seen: Counter[tuple[str | None, int | None, str]] = Counter()
+    places = []
+    for call in sorted(trace.gradient_calls.values(), key=lambda c: c.seq):
+        base = (call.file, call.line, call_name(trace, call))
+        places.append((call.id, CallPlace(*base, seen[base])))
+        seen[base] += 1
+    return places
+
+
+def call_place(trace: Trace, call: int) -> CallPlace | None:
+    """The place of gradient call ``call`` of ``trace`` (``None`` when there is no such call)."""
+    return next((place for id_, place in _call_places(trace) if id_ == call), None)
+
+
+def find_call(place: CallPlace, trace: Trace) -> int | None:
+    """The id of the call of ``trace`` at ``place``; else (its line moved) the same occurrence of
+    a call of the same file and names; else ``None``: the call is gone."""
+    places = _call_places(trace)
+    found = next((id_ for id_, p in places if p == place), None)
+    if found is not None:
+        return found
+    moved = [id_ for id_, p in places if (p.file, p.name) == (place.file, place.name)]
+    return moved[place.occurrence] if place.occurrence < len(moved) else None
 
 
 class Result(NamedTuple):

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tapetui.ui.literal import content_line
+from tapetui.ui.rerecord import CallPlace, Place, call_place, find_call, find_place, place_of
 from tapetui.ui.steps import Step, Stepper
 from tapetui.ui.values import call_name
 from tapetui.ui.widgets.graph import GraphView
@@ -21,6 +22,7 @@ from tapetui.ui.widgets.graph import GraphView
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from tapetui.explain.graph import GradientGraph
     from tapetui.trace import Trace
 
     _Screen = Screen[None]
@@ -99,17 +101,9 @@ class GraphPane(_Screen):
         self._open_graph(self.trace, self.stepper, call)
 
     def _open_graph(self, trace: Trace, stepper: Stepper, call: int) -> None:
-        from tapetui.explain.graph import GradientGraph
-
-        asked = trace.gradient_calls[call]
-        missing = asked.unconnected_gradients == "zero" or None in asked.result_ids
-        explanation = self.explanations.get(call) if missing else None  # explained once
-        causes = list(explanation.results) if explanation is not None else []
-        graph = GradientGraph(trace, call, causes)
-        name = call_name(trace, trace.gradient_calls[call])
+        graph, name = self._graph_of(trace, call)
         view = GraphView(graph, f"graph of {name}", id="graph")
-        view.border_title = content_line(f"graph · {name} · call {call}")  # names: not markup
-        view.border_subtitle = "enter op · b bwd · c layer · d back"
+        self._title_graph(view, name, call)
         self.graph_return = stepper.index
         tapes = self.query_one("#tapes")
         self.query_one("#panes").mount(view, before=tapes)
@@ -123,6 +117,56 @@ class GraphPane(_Screen):
                 pane.remove_class("-shown")
             view.add_class("-shown")
         view.focus()
+
+    def _graph_of(self, trace: Trace, call: int) -> tuple[GradientGraph, str]:
+        """Gradient call ``call``'s graph, with its broken links' causes, and its name."""
+        from tapetui.explain.graph import GradientGraph
+
+        asked = trace.gradient_calls[call]
+        missing = asked.unconnected_gradients == "zero" or None in asked.result_ids
+        explanation = self.explanations.get(call) if missing else None  # explained once
+        causes = list(explanation.results) if explanation is not None else []
+        return GradientGraph(trace, call, causes), call_name(trace, asked)
+
+    @staticmethod
+    def _title_graph(view: GraphView, name: str, call: int) -> None:
+        view.border_title = content_line(f"graph · {name} · call {call}")  # names: not markup
+        view.border_subtitle = "enter op · b bwd · c layer · d back"
+
+    def graph_before_reload(self) -> tuple[CallPlace, Place | None] | None:
+        """The call the open graph draws and the step it opened on, as places a re-record
+        keeps (``None`` when no graph is open)."""
+        view = self.graph_view
+        if view is None or self.trace is None or self.stepper is None:
+            return None
+        drawn = call_place(view.graph.trace, view.graph.call.id)
+        if drawn is None:
+            return None
+        opened = self.graph_return
+        return drawn, place_of(self.stepper.steps, opened) if opened is not None else None
+
+    def graph_after_reload(self, before: tuple[CallPlace, Place | None] | None) -> None:
+        """After a re-record: draw the new trace's call in the graph, or close it (and say so)
+        when the scenario no longer asks for that gradient."""
+        view = self.graph_view
+        if before is None or view is None or self.trace is None or self.stepper is None:
+            return
+        drawn, opened = before
+        call = find_call(drawn, self.trace)
+        if call is None:
+            self.close_graph(restore=False)
+            where = f" (line {drawn.line})" if drawn.line is not None else ""
+            self.notify(
+                f"the graph is closed: the scenario no longer asks for {drawn.name}{where}",
+                timeout=4,
+                markup=False,
+            )
+            return
+        graph, name = self._graph_of(self.trace, call)
+        self._title_graph(view, name, call)
+        view.draw(graph, f"graph of {name}")
+        if opened is not None:  # escape goes back to that step of the new trace
+            self.graph_return = find_place(opened, self.stepper.steps, self.stepper.index)
 
     def close_graph(self, restore: bool) -> None:
         view = self.graph_view

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tapetui.record.warm import WarmPool
-    from tapetui.ui.rerecord import Place
+    from tapetui.ui.rerecord import CallPlace, Place
     from tapetui.ui.widgets.source_view import SourceView
 
     _Screen = Screen[None]
@@ -50,6 +50,8 @@ class Recording(_Screen):
         def load(self, trace: Trace) -> None: ...
         def before_reload(self) -> tuple[Trace, Place | None] | None: ...
         def after_reload(self, before: tuple[Trace, Place | None] | None) -> None: ...
+        def graph_before_reload(self) -> tuple[CallPlace, Place | None] | None: ...
+        def graph_after_reload(self, before: tuple[CallPlace, Place | None] | None) -> None: ...
 
     class Recorded(Message):
         """The child process finished (in any way) and left this trace."""
@@ -113,9 +115,10 @@ class Recording(_Screen):
 
     def on_recording_recorded(self, message: Recorded) -> None:
         self.recording = False
-        before = self.before_reload()
+        before, graph = self.before_reload(), self.graph_before_reload()
         self.load(message.trace)
         self.after_reload(before)  # --watch: the cursor's line, what changed
+        self.graph_after_reload(graph)  # the graph draws the new trace's call
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

@@ -109,6 +109,12 @@ class GraphView(Tree[GraphItem]):
 
     # drawing -----------------------------------------------------------------------------------
 
+    def draw(self, graph: GradientGraph, heading: str) -> None:
+        """Draw another graph (the same call, recorded again) in place of this one."""
+        self.graph = graph
+        self.root.set_label(Text(heading))
+        self.redraw()
+
     def redraw(self, keep: int | None = None) -> None:
         """Draw the roots and open the nodes on a path, breadth first, up to OPEN_LINES; the
         cursor goes on node ``keep`` where it is drawn."""
