@@ -57,6 +57,7 @@ class GraphView(Tree[GraphItem]):
     | :- | :- |
     | up / down | move through the nodes (the source and step panes follow) |
     | right / left | expand / collapse a node |
+    | l / h | scroll right / left (a long line's end), half the pane's width a press |
     | enter, click | jump to the node's forward op |
     | b | jump to its backward step |
     | c | collapse the node's Keras layer into one node (again: expand it) |
@@ -69,6 +70,14 @@ class GraphView(Tree[GraphItem]):
         Binding("right", "expand", "Expand", show=False, tooltip="expand the node"),
         Binding("left", "collapse", "Collapse", show=False, tooltip="collapse the node"),
         Binding("d,escape", "close", "Back", tooltip="back to the debugger"),
+        Binding(
+            "l",
+            "scroll_across(1)",
+            "Scroll",
+            key_display="h/l",
+            tooltip="scroll left (h) or right (l): a long line's end",
+        ),
+        Binding("h", "scroll_across(-1)", "Scroll left", show=False, tooltip="scroll left"),
     ]
 
     DEFAULT_CSS = """
@@ -222,6 +231,11 @@ class GraphView(Tree[GraphItem]):
             line.collapse()
         elif line.parent is not None and line.parent is not self.root:
             self.move_cursor(line.parent)
+
+    def action_scroll_across(self, direction: int) -> None:
+        """Half the pane's width to the right (1) or left (-1): a long line's end is reachable."""
+        step = max(1, self.scrollable_content_region.width // 2)
+        self.scroll_relative(x=direction * step, animate=False)
 
     def action_layer(self) -> None:
         """Collapse the Keras layer of the node under the cursor into one node, or expand it."""
