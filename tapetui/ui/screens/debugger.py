@@ -19,7 +19,7 @@ from tapetui.ui.describe import Line, describe
 from tapetui.ui.jump import gradient_index, gradient_note, start_index
 from tapetui.ui.screens.driving import Driving
 from tapetui.ui.screens.graph_pane import GraphPane
-from tapetui.ui.screens.help import HelpScreen
+from tapetui.ui.screens.help import HelpScreen, bindings_table
 from tapetui.ui.screens.layout import PaneLayout
 from tapetui.ui.screens.recording import Recording
 from tapetui.ui.status import status_text
@@ -69,12 +69,12 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, Recording, WatchesSaves, Sc
     | ] / [ | next / previous tape |
     | v | per-tape overview (loss and gradient norms across tapes) |
     | w | why is a gradient None (next one on each press) |
-    | d | the gradient call's graph (Enter: a node's op, b: its backward step, d/escape: back) |
-    | o | the scenario's printed output and traceback |
+    | d | the gradient call's graph (Enter: a node's op, b: its backward step, h/l: scroll, d/escape: back) |
+    | o | the scenario's printed output and traceback, and under it the figures it showed |
     | s | back to the step detail |
     | / | search steps by op type, tensor or variable name, or line (/Mul, /loss, /35) |
     | f / F | next / previous step the last search matches |
-    | : | go to a line (its first step) |
+    | : | go to a line (its first step); in a notebook CELL:LINE (3:2) |
     | r | re-run the scenario (after editing it) |
     | escape / ctrl+c | cancel a running scenario |
     | ? | help |
@@ -91,7 +91,12 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, Recording, WatchesSaves, Sc
         Binding("g", "next_call", "Grad", tooltip="next gradient call"),
         Binding("G", "previous_call", "Prev grad", show=False, tooltip="previous gradient call"),
         Binding("w", "why", "Why", tooltip="why is a gradient None (each press: the next one)"),
-        Binding("o", "output", "Out", tooltip="what the scenario printed, and its traceback"),
+        Binding(
+            "o",
+            "output",
+            "Out",
+            tooltip="what the scenario printed, its traceback, and the figures it showed",
+        ),
         Binding("d", "graph", "Graph", tooltip="the gradient call's graph: values and gradients"),
         Binding("s", "detail", "Step", show=False, tooltip="back to the step detail"),
         Binding("v", "overview", "Tapes", tooltip="all tapes: target and gradient norms"),
@@ -113,7 +118,12 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, Recording, WatchesSaves, Sc
         ),
         Binding("f", "search_next", "Again", tooltip="the next step the last search (/) matches"),
         Binding("F", "search_previous", "Back", show=False, tooltip="the previous step it matches"),
-        Binding("colon", "goto_line", "Line", tooltip="go to a line: its first step"),
+        Binding(
+            "colon",
+            "goto_line",
+            "Line",
+            tooltip="go to a line: its first step (:35; in a notebook CELL:LINE, :3:2)",
+        ),
         Binding("r", "rerun", "Rerun", tooltip="record the scenario again (after you edit it)"),
         Binding(
             "escape,ctrl+c", "cancel", "Cancel", show=False, tooltip="cancel a running scenario"
@@ -380,15 +390,4 @@ class DebuggerScreen(GraphPane, Driving, PaneLayout, Recording, WatchesSaves, Sc
             self._move(self.stepper.go_to_tape(tape), "that tape recorded no steps")
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.active_bindings_table()))
-
-    def active_bindings_table(self) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding):
-                keys = " / ".join(
-                    self.app.get_key_display(Binding(k, binding.action))
-                    for k in binding.key.split(",")
-                )
-                rows.append((keys, binding.tooltip or binding.description))
-        return rows
+        self.app.push_screen(HelpScreen(bindings_table(self.app, self.BINDINGS)))

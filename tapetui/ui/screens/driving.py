@@ -56,9 +56,7 @@ class Driving(_Screen):
         file = step.file if step is not None else None
         return file if file in self.trace.sources else self.trace.scenario
 
-    def _ask(
-        self, prompt: str, hint: str, value: str, then: Callable[[str | None], None]
-    ) -> None:
+    def _ask(self, prompt: str, hint: str, value: str, then: Callable[[str | None], None]) -> None:
         if self.trace is None or self.stepper is None:
             return
         from tapetui.ui.screens.ask import AskScreen  # only here: Input is not needed at start

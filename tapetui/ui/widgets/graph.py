@@ -27,6 +27,18 @@ OPEN_DEPTH = 16
 """Levels expanded when the graph opens (a deep chain of ops opens its first 16)."""
 
 
+HELP = [
+    ("↑ / ↓", "move through the nodes (the source and step panes follow)"),
+    ("→ / ←", "expand / collapse a node"),
+    ("enter, click", "go to the node's forward op"),
+    ("b", "go to its backward step"),
+    ("c", "collapse the node's Keras layer into one node (again: expand it)"),
+    ("l / h", "scroll right / left: a long line's end"),
+    ("d / esc", "back to the debugger"),
+]
+"""The graph's keys as the help screen lists them."""
+
+
 @dataclass(frozen=True)
 class AllLayersBut:
     """The Keras layers drawn collapsed: every one but the ``opened`` ones."""
