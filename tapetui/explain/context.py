@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tokenize
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,7 +88,7 @@ class CallContext:
     def statement(self, event: Event) -> str:
         """``\\`y1 = x * x\\` (line 3)`` or ``line 3`` when the source text is missing."""
         code = self.code(event.file, event.line)
-        where = at(event.line)
+        where = at(event.line, event.file)
         return f"`{code}` ({where})" if code else where
 
     def evidence(self, event: Event, text: str) -> Evidence:
@@ -108,20 +109,37 @@ def tape_name(tape: Tape) -> str:
     return f"`{tape.label}`" if tape.label else f"tape {tape.id}"
 
 
-_NOTEBOOK: ContextVar[CellMap | None] = ContextVar("tapetui_explained_notebook", default=None)
-"""The cell map of the trace being explained (``None``: a ``.py`` scenario)."""
+@dataclass(frozen=True)
+class _Words:
+    """What :func:`at` needs of the trace being explained to name its lines."""
+
+    notebook: CellMap | None = None
+    others: frozenset[str] = frozenset()
+    """The trace's other source files (helper modules the scenario imports)."""
+
+
+_WORDS: ContextVar[_Words | None] = ContextVar("tapetui_explained_lines", default=None)
+"""How the trace being explained names its lines (a notebook's cells, its helper files)."""
 
 
 @contextmanager
 def in_words_of(trace: Trace) -> Iterator[None]:
     """While explaining ``trace``: :func:`at` names its lines as its user knows them."""
-    token = _NOTEBOOK.set(trace.notebook)
+    own = [trace.scenario, trace.notebook.file if trace.notebook else None]
+    main = {os.path.normpath(f) for f in own if f}
+    others = frozenset(f for f in trace.sources if main and os.path.normpath(f) not in main)
+    token = _WORDS.set(_Words(trace.notebook, others))
     try:
         yield
     finally:
-        _NOTEBOOK.reset(token)
+        _WORDS.reset(token)
 
 
 def at(line: int | None, file: str | None = None) -> str:
-    """``line 14``, or ``cell 3, line 2`` in a notebook (``tapetui.trace.cells.line_words``)."""
-    return line_words(_NOTEBOOK.get(), file, line)
+    """``line 14``, or ``cell 3, line 2`` in a notebook (``tapetui.trace.cells.line_words``);
+    a line of another of the trace's files (a helper module) is ``line 5 of helper.py``
+    (``file`` ``None``: the scenario's own file)."""
+    words = _WORDS.get() or _Words()
+    if file is not None and line is not None and file in words.others:
+        return f"line {line} of {os.path.basename(file)}"
+    return line_words(words.notebook, file, line)

@@ -25,13 +25,15 @@ def error_cause(ctx: CallContext) -> Cause:
     tape = ctx.tape_name
     if not ctx.view.tape.persistent and (earlier or "non-persistent" in error.message):
         first = (
-            f" by the call at {at(earlier[0].line)}" if earlier else " by an earlier gradient call"
+            f" by the call at {at(earlier[0].line, earlier[0].file)}"
+            if earlier
+            else " by an earlier gradient call"
         )
         marks = [Evidence(c.file, c.line, f"{tape} used (and released)", c.seq) for c in earlier]
         return Cause(
             "persistent_reuse",
             f"{tape} is not persistent and was already used{first}; a non-persistent tape "
-            f"releases its recording after one gradient call, so the call at {at(call.line)} "
+            f"releases its recording after one gradient call, so the call at {at(call.line, call.file)} "
             "raised.",
             f"Create it with `tf.GradientTape(persistent=True)` (and `del {tape.strip('`')}` "
             "when done), or record a new tape for each gradient.",
@@ -44,7 +46,7 @@ def error_cause(ctx: CallContext) -> Cause:
         return _after_rejected_watch(ctx, rejected, asked)
     return Cause(
         "exception",
-        f"`{tape.strip('`')}.{call.method}` at {at(call.line)} raised {error.type}: "
+        f"`{tape.strip('`')}.{call.method}` at {at(call.line, call.file)} raised {error.type}: "
         f"{error.message.strip().splitlines()[0] if error.message.strip() else ''}".rstrip(": "),
         "Read the exception message; the traceback points at the scenario's line.",
         [Evidence(error.file or call.file, error.line or call.line, error.type, call.seq)],
@@ -99,8 +101,8 @@ def _after_rejected_watch(ctx: CallContext, watch: WatchEvent, asked: Evidence) 
     rejected = watch.error.strip().splitlines()[0].rstrip(".")
     return Cause(
         "watch_rejected",
-        f"`watch()` at {at(watch.line)} raised {rejected}; then "
-        f"`{ctx.tape_name.strip('`')}.{call.method}` at {at(call.line)}{given} raised "
+        f"`watch()` at {at(watch.line, watch.file)} raised {rejected}; then "
+        f"`{ctx.tape_name.strip('`')}.{call.method}` at {at(call.line, call.file)}{given} raised "
         f"{error.type}: {message}".rstrip(": "),
         "Watch and differentiate with respect to real tensors or variables: with Keras 3, "
         "`layer.kernel.value` (or leave `watch_accessed_variables=True`); for a model's "
@@ -116,7 +118,7 @@ def watch_causes(trace: Trace) -> dict[int, Cause]:
         if isinstance(event, WatchEvent) and event.error:
             causes[event.seq] = Cause(
                 "watch_rejected",
-                f"`watch()` at {at(event.line)} raised: {event.error.strip().splitlines()[0]}",
+                f"`watch()` at {at(event.line, event.file)} raised: {event.error.strip().splitlines()[0]}",
                 "With Keras 3, watch the underlying value (`tape.watch(layer.kernel.value)`) "
                 "or leave `watch_accessed_variables=True`.",
                 [Evidence(event.file, event.line, "watch() raised", event.seq)],
@@ -131,7 +133,7 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
         notes.append(
             Note(
                 "gradient_inside_context",
-                f"`{call.method}` at {at(call.line)} was called inside the `with` block of {tape},"
+                f"`{call.method}` at {at(call.line, call.file)} was called inside the `with` block of {tape},"
                 " so the tape also recorded the gradient computation itself (useful only for "
                 "higher-order gradients).",
             )
@@ -237,7 +239,7 @@ def missing_module_cause(trace: Trace) -> Cause | None:
         return None
     name = found.group(1)
     top = name.split(".")[0]
-    where = f" at {at(error.line)}" if error.line is not None else ""
+    where = f" at {at(error.line, error.file)}" if error.line is not None else ""
     evidence = [Evidence(error.file, error.line, "ModuleNotFoundError", None)]
     if top in _PYTORCH:
         return Cause(
@@ -252,8 +254,7 @@ def missing_module_cause(trace: Trace) -> Cause | None:
         parent, _, sub = name.rpartition(".")
         return Cause(
             "missing_module",
-            f"No module named '{name}'{where}: `{parent}` is installed but has no module "
-            f"`{sub}`.",
+            f"No module named '{name}'{where}: `{parent}` is installed but has no module `{sub}`.",
             f"Check the name, and that the installed `{top}` is a version that has it.",
             evidence,
         )

@@ -71,10 +71,10 @@ def as_number(x: Any) -> float | None:
         return None
 
 
-def at_line(line: int | None) -> str:
+def at_line(line: int | None, file: str | None = None) -> str:
     from tapetui.explain.context import at  # the one wording of a line (a notebook's cells)
 
-    return at(line)
+    return at(line, file)
 
 
 def value_name(trace: Trace, ref: int) -> str:

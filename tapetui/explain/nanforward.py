@@ -91,9 +91,9 @@ def from_forward(
         values = inputs_text(trace, op, _first_bad_output(trace, op))
         out = next((r for r in op.outputs if nonfinite(trace, r)), op.outputs[0])
         sentence = (
-            f"the forward pass was already non-finite: `{op.op_type}` ({at_line(op.line)}) made "
+            f"the forward pass was already non-finite: `{op.op_type}` ({at_line(op.line, op.file)}) made "
             f"{label(trace, out)} = {format_data(rule_value(trace, out))} from {values}, and "
-            f"the backward pass through {event.op_type} ({at_line(event.line)}) carries it into "
+            f"the backward pass through {event.op_type} ({at_line(event.line, event.file)}) carries it into "
             "the gradient."
         )
         fix = (
@@ -104,11 +104,12 @@ def from_forward(
         return Cause("nan_in_forward", sentence, fix, [*marks, call_mark]), op.op_type, op.line
     tensor = trace.tensors.get(data) if data is not None else None
     line = tensor.line if tensor is not None else None
+    file = tensor.file if tensor is not None else None
     what = label(trace, data) if data is not None else "a value"
     sentence = (
-        f"the data was already non-finite: `{what}` ({at_line(line)}) holds "
+        f"the data was already non-finite: `{what}` ({at_line(line, file)}) holds "
         f"{_counts_text(trace, data)} before any op used it, and every gradient computed "
-        f"through it ({event.op_type}, {at_line(event.line)}) is non-finite."
+        f"through it ({event.op_type}, {at_line(event.line, event.file)}) is non-finite."
     )
     fix = f"clean `{what}` before it reaches the model (tf.where(tf.math.is_nan(v), 0.0, v), "
     fix += "drop the rows, or impute), or check it with tf.debugging.check_numerics"
@@ -127,11 +128,13 @@ def _variable_read(trace: Trace, op: OpEvent, step: Evidence, call_mark: Evidenc
     ]
     name = label(trace, variable)
     value = format_data(rule_value(trace, out)) if out is not None else "non-finite"
-    sentence = f"the variable `{name}` already held {value} when it was read ({at_line(op.line)})"
+    sentence = (
+        f"the variable `{name}` already held {value} when it was read ({at_line(op.line, op.file)})"
+    )
     marks = [Evidence(op.file, op.line, f"{name} read as {value}", op.seq), step, call_mark]
     if assigned:
         last = assigned[-1]
-        sentence += f": the {last.method} at {at_line(last.line)} made it non-finite."
+        sentence += f": the {last.method} at {at_line(last.line, last.file)} made it non-finite."
         marks.insert(0, Evidence(last.file, last.line, f"{name}.{last.method}(…)", last.seq))
     else:
         sentence += "."
@@ -168,13 +171,13 @@ def forward_or_given(trace: Trace, call: GradientCall, call_mark: Evidence) -> C
             name = op.op_type if op is not None else label(trace, data)
             sentence = (
                 f"the target {label(trace, ref)} is already non-finite in the forward pass "
-                f"(first made by {name}, {at_line(where)})."
+                f"(first made by {name}, {at_line(where, op.file if op else None)})."
             )
             marks = [Evidence(op.file if op else None, where, f"{name} is non-finite", None)]
             fix = f"make {name} stay finite (a stable form, clipping, or clean data)"
             return Cause("nan_in_forward", sentence, fix, [*marks, call_mark])
     sentence = (
         "the gradient arrived non-finite at the first backward step: the output_gradients "
-        f"given to the call at {at_line(call.line)} (or the target's seed) are non-finite."
+        f"given to the call at {at_line(call.line, call.file)} (or the target's seed) are non-finite."
     )
     return Cause("nan_in_forward", sentence, "check the output_gradients passed in", [call_mark])

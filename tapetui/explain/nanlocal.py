@@ -108,7 +108,7 @@ def local_cause(
     dtype = tensor.dtype if tensor is not None else "float32"
     biggest = DTYPE_MAX.get(dtype, DTYPE_MAX["float32"])
     rule, local, known = _local_at(op, origin.index, trace, position) if op else (None, None, False)
-    where = f"`{event.op_type}` ({at_line(event.line)})"
+    where = f"`{event.op_type}` ({at_line(event.line, event.file)})"
     values = inputs_text(trace, op, position)
     produced = format_data(element(rule_value(trace, origin.produced), position))
     mark = step_mark(event, f"{event.op_type}: backward produced {produced} from a finite upstream")
@@ -196,8 +196,8 @@ def where_trap(
     produced = format_data(element(rule_value(trace, origin.produced), position))
     how = "tf.where" if discarding.op_type in SELECT_OPS else "a multiplication by 0"
     sentence = (
-        f"{how} ({discarding.op_type}, {at_line(discarding.line)}) discarded the value of "
-        f"`{event.op_type}` ({at_line(event.line)}) at {values}, so the gradient arriving there "
+        f"{how} ({discarding.op_type}, {at_line(discarding.line, discarding.file)}) discarded the value of "
+        f"`{event.op_type}` ({at_line(event.line, event.file)}) at {values}, so the gradient arriving there "
         f"is 0; but {derivative}, and 0 × inf = {produced}."
     )
     marks = [

@@ -56,10 +56,12 @@ def _integer(
     sentence = f"{s} has dtype {dtype}; gradients exist only for floating-point values"
     ignored = ctx.view.ignored_watch_of(source)
     if ignored is not None and ignored.explicit:
-        sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line)} ignored it"
+        sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line, ignored.file)} ignored it"
         marks.append(ctx.evidence(ignored, f"watch ignored {s}: {dtype} is not floating point"))
     elif ignored is not None:  # read on a tape watching accesses: TF traces none of its reads
-        sentence += f", so {ctx.tape_name} recorded none of its reads ({at(ignored.line)})"
+        sentence += (
+            f", so {ctx.tape_name} recorded none of its reads ({at(ignored.line, ignored.file)})"
+        )
         marks.append(
             ctx.evidence(ignored, f"{s} read, not recorded: {dtype} is not floating point")
         )
@@ -76,7 +78,7 @@ def _watch_accessed_off(
     if rejected is not None and rejected.error:
         return _watch_raised(ctx, source, used, rejected, marks)
     sentence = (
-        f"{tape} was created with `watch_accessed_variables=False` ({at(view.tape.line)}) and "
+        f"{tape} was created with `watch_accessed_variables=False` ({at(view.tape.line, view.tape.file)}) and "
         f"{s} was never passed to `watch()`"
     )
     marks.append(Evidence(view.tape.file, view.tape.line, "watch_accessed_variables=False", None))
@@ -110,7 +112,7 @@ def _watch_raised(
     keras = item is not None and (item.reason or "").startswith("a Keras Variable")
     sentence = (
         f"{ctx.tape_name} was created with `watch_accessed_variables=False` "
-        f"({at(view.tape.line)}), and {ctx.statement(rejected)} raised {error}, so {s} was "
+        f"({at(view.tape.line, view.tape.file)}), and {ctx.statement(rejected)} raised {error}, so {s} was "
         "not watched"
     )
     if keras:
@@ -135,7 +137,7 @@ def _rebound(
     s = ctx.name(source)
     variable = rebound_variable(ctx, source)
     var = ctx.trace.variables.get(variable) if variable is not None else None
-    created = f" created at {at(var.line)}" if var is not None and var.line else ""
+    created = f" created at {at(var.line, var.file)}" if var is not None and var.line else ""
     tensor = ctx.trace.tensors.get(source)
     maker = ctx.trace.ops.get(tensor.producer) if tensor and tensor.producer is not None else None
     made = f"{ctx.statement(maker)} replaced it" if maker is not None else "it was replaced"
@@ -160,10 +162,10 @@ def _not_watched(
     sentence = f"{s} is a {kind} and {tape} was not watching it when {used}"
     late = ctx.view.watch_of(source)
     if late is not None and op is not None and late.seq > op.seq:
-        sentence += f"; `watch` at {at(late.line)} came too late"
+        sentence += f"; `watch` at {at(late.line, late.file)} came too late"
         marks.append(ctx.evidence(late, f"{s} watched only here, after it was used"))
     sentence += "."
-    when = f" before {at(op.line)}" if op is not None else ""
+    when = f" before {at(op.line, op.file)}" if op is not None else ""
     fix = f"Call `{tape.strip('`')}.watch({s.strip('`')})` inside the `with` block{when}"
     fix += "." if is_variable else f", or make {s} a `tf.Variable`."
     return sentence, fix

@@ -44,7 +44,9 @@ def no_path(ctx: CallContext, source: int) -> Cause:
     first_use = ctx.flow.first_use(source, before=ctx.call.seq)
     uses = [first_use] if first_use is not None else []
     used = (
-        f" ({s} is used at {at(uses[0].line)}, but nothing from there reaches {t})" if uses else ""
+        f" ({s} is used at {at(uses[0].line, uses[0].file)}, but nothing from there reaches {t})"
+        if uses
+        else ""
     )
     return _cause(
         "no_path",
@@ -158,8 +160,8 @@ def _assigned(ctx: CallContext, source: int, link: Link) -> Cause:
 def other_tape(ctx: CallContext, source: int, other: TapeView, path: list[Link]) -> Cause:
     s, t, asked, keeper = ctx.name(source), ctx.target_name, ctx.tape_name, tape_name(other.tape)
     sentence = (
-        f"{keeper} ({at(other.tape.line)}) recorded the computation of {t} from {s}, but the "
-        f"gradient was asked of {asked} ({at(ctx.view.tape.line)}), which did not."
+        f"{keeper} ({at(other.tape.line, other.tape.file)}) recorded the computation of {t} from {s}, but the "
+        f"gradient was asked of {asked} ({at(ctx.view.tape.line, ctx.view.tape.file)}), which did not."
     )
     ops = [link.op for link in path if link.op is not None]
     return _cause(
@@ -181,8 +183,8 @@ def not_kept(ctx: CallContext, source: int, op: OpEvent, code: str) -> Cause:
         reset = view.reset_after(op.seq)
         assert reset is not None
         sentence = (
-            f"{tape} recorded {stmt}, but `{tape.strip('`')}.reset()` at {at(reset.line)} erased "
-            f"it before the gradient call at {at(ctx.call.line)}."
+            f"{tape} recorded {stmt}, but `{tape.strip('`')}.reset()` at {at(reset.line, reset.file)} erased "
+            f"it before the gradient call at {at(ctx.call.line, ctx.call.file)}."
         )
         fix = f"Compute {t} after `reset()`, or reset only after taking this gradient."
         marks = [ctx.evidence(reset, f"{tape.strip('`')}.reset() dropped the recording")]
@@ -191,13 +193,13 @@ def not_kept(ctx: CallContext, source: int, op: OpEvent, code: str) -> Cause:
         assert stop is not None
         sentence = (
             f"{stmt} ran inside `with {tape.strip('`')}.stop_recording():` "
-            f"({at(stop.line)}), so the tape did not record it."
+            f"({at(stop.line, stop.file)}), so the tape did not record it."
         )
         fix = "Move it out of the `stop_recording()` block."
         marks = [ctx.evidence(stop, "recording paused here")]
     else:
         sentence, marks = _outside(ctx, op)
-        fix = f"Move it inside the `with` block of {tape} ({at(view.tape.line)})."
+        fix = f"Move it inside the `with` block of {tape} ({at(view.tape.line, view.tape.file)})."
     marks.insert(0, ctx.evidence(op, f"not recorded by {tape}"))
     return _cause(code, sentence, fix, ctx.origin(source), *marks, ctx.call_evidence())
 
@@ -206,12 +208,12 @@ def _outside(ctx: CallContext, op: OpEvent) -> tuple[str, list[Evidence]]:
     view, tape, stmt = ctx.view, ctx.tape_name, ctx.statement(op)
     if view.before_enter(op.seq):
         enter = view.enter
-        line = enter.line if enter is not None else view.tape.line
-        sentence = f"{stmt} ran before {tape} started recording at {at(line)}."
+        began = enter if enter is not None else view.tape
+        sentence = f"{stmt} ran before {tape} started recording at {at(began.line, began.file)}."
         event: Event | None = enter
     else:
         event = view.exit
-        sentence = f"{stmt} ran after the `with` block of {tape} ({at(view.tape.line)}) had ended."
+        sentence = f"{stmt} ran after the `with` block of {tape} ({at(view.tape.line, view.tape.file)}) had ended."
     if event is None:
         return sentence, []
     return sentence, [ctx.evidence(event, f"{tape} {'starts' if event is view.enter else 'ends'}")]
@@ -231,7 +233,7 @@ def no_gradients_provided(
     groups = _groups(ctx, event, results)
     sentence = (
         f"The optimizer raised `ValueError: No gradients provided for any variable` at "
-        f"{at(event.line)}: all {len(event.variables)} gradients it was given are None. They "
+        f"{at(event.line, event.file)}: all {len(event.variables)} gradients it was given are None. They "
         f"are what {_call_text(ctx)} returned, where {_reasons(groups)}."
     )
     fixes = [cause.fix for cause in (g[2] for g in groups) if cause is not None]
@@ -250,7 +252,7 @@ def missing_gradients_warning(
     groups = _groups(ctx, event, results)
     names = _names([name for group in groups for name in group[1]])
     return (
-        f"The optimizer at {at(event.line)} warned that gradients do not exist for {names} and "
+        f"The optimizer at {at(event.line, event.file)} warned that gradients do not exist for {names} and "
         "did not update them (a UserWarning, which Python by default prints only once); "
         f"{_reasons(groups)}."
     )
@@ -260,7 +262,7 @@ def no_gradients_unlinked(event: MissingGradientsEvent) -> str:
     """The sentence of ``no_gradients_provided`` when no recorded call returned the Nones."""
     return (
         f"The optimizer raised `ValueError: No gradients provided for any variable` at "
-        f"{at(event.line)}: all {len(event.variables)} gradients it was given are None, and no "
+        f"{at(event.line, event.file)}: all {len(event.variables)} gradients it was given are None, and no "
         "recorded gradient call returned them (they were made without `tape.gradient`, or "
         "before recording in detail)."
     )
@@ -305,7 +307,7 @@ def _reasons(groups: list[Group]) -> str:
 
 def _call_text(ctx: CallContext) -> str:
     call = ctx.call
-    return f"gradient call {call.id} (`{call.method}` of {ctx.target_name} at {at(call.line)})"
+    return f"gradient call {call.id} (`{call.method}` of {ctx.target_name} at {at(call.line, call.file)})"
 
 
 def _names(names: list[str]) -> str:
