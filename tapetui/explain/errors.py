@@ -104,11 +104,27 @@ def _after_rejected_watch(ctx: CallContext, watch: WatchEvent, asked: Evidence) 
         f"`watch()` at {at(watch.line, watch.file)} raised {rejected}; then "
         f"`{ctx.tape_name.strip('`')}.{call.method}` at {at(call.line, call.file)}{given} raised "
         f"{error.type}: {message}".rstrip(": "),
-        "Watch and differentiate with respect to real tensors or variables: with Keras 3, "
-        "`layer.kernel.value` (or leave `watch_accessed_variables=True`); for a model's "
-        "symbolic `model.inputs`, the tensor you pass to the model.",
+        watch_fix(watch),
         [Evidence(watch.file, watch.line, "watch() raised", watch.seq), asked],
     )
+
+
+def watch_fix(watch: WatchEvent) -> str:
+    """The fix for a ``watch()`` that raised, by what it was given: a Keras 3 ``Variable``, a
+    symbolic Keras tensor (``model.inputs``, ``tf.keras.Input``, in Keras 3 and Keras 2 alike),
+    or something else that is not a tensor."""
+    keras_variable = "KerasVariable" in (watch.error or "")
+    if keras_variable or any((i.reason or "").startswith("a Keras Variable") for i in watch.items):
+        return (
+            "Watch the tf.Variable under the Keras 3 Variable (`tape.watch(layer.kernel.value)`) "
+            "or leave `watch_accessed_variables=True`."
+        )
+    if "KerasTensor" in (watch.error or ""):
+        return (
+            "`model.inputs` and `tf.keras.Input` are symbolic (they hold no values): watch, and "
+            "differentiate with respect to, the tensor you pass to the model (`x` in `model(x)`)."
+        )
+    return "Watch, and differentiate with respect to, real tensors or variables."
 
 
 def watch_causes(trace: Trace) -> dict[int, Cause]:
@@ -119,8 +135,7 @@ def watch_causes(trace: Trace) -> dict[int, Cause]:
             causes[event.seq] = Cause(
                 "watch_rejected",
                 f"`watch()` at {at(event.line, event.file)} raised: {event.error.strip().splitlines()[0]}",
-                "With Keras 3, watch the underlying value (`tape.watch(layer.kernel.value)`) "
-                "or leave `watch_accessed_variables=True`.",
+                watch_fix(event),
                 [Evidence(event.file, event.line, "watch() raised", event.seq)],
             )
     return causes

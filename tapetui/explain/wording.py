@@ -253,7 +253,8 @@ def missing_gradients_warning(
     names = _names([name for group in groups for name in group[1]])
     return (
         f"The optimizer at {at(event.line, event.file)} warned that gradients do not exist for {names} and "
-        "did not update them (a UserWarning, which Python by default prints only once); "
+        "did not update them (Keras 3 warns with a UserWarning, which Python by default "
+        "prints only once; Keras 2 logs it at each step); "
         f"{_reasons(groups)}."
     )
 

@@ -32,6 +32,9 @@ class OptimizerWatch:
         self.rec = rec
         self.calls = calls
         self._calls: dict[int, deque[Returned]] = {}
+        self._linked: dict[int, tuple[object, int]] = {}
+        """Each thread's last report linked to a call: its variables and Nones, and the calls
+        made by then."""
 
     def returned(self, arguments: dict[str, Any], result: Any) -> None:
         """A gradient call (numbered ``calls.count``) returned ``result``."""
@@ -49,10 +52,16 @@ class OptimizerWatch:
         """The optimizer met ``None`` among ``gradients``; ``error`` is what it raised, if it did."""
         grads = [_ref(g) for g in gradients]
         refs = [tfo.ref_of(v) for v in variables]
+        call, thread = self._call_of(grads, refs), threading.get_ident()
+        seen = ((*refs,), (*(g is None for g in grads),)), self.calls.count
+        if call is None and self._linked.get(thread) == seen:
+            return  # Keras 2 filters its aggregated copies of the same gradients again
+        if call is not None:
+            self._linked[thread] = seen
         self.rec.event(
             MissingGradientsEvent,
             self.rec.where(),
-            call=self._call_of(grads, refs),
+            call=call,
             variables=[r for r in refs if r is not None],
             gradients=[g for g, r in zip(grads, refs, strict=False) if r is not None],
             outcome="warned" if error is None else "raised",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
@@ -200,6 +201,13 @@ def keras_base_optimizer() -> Any:
     return cls if isinstance(cls, type) and "_filter_empty_gradients" in cls.__dict__ else None
 
 
+def keras2_optimizer_utils() -> Any:
+    """tf-keras's module whose ``filter_empty_gradients`` all its optimizers call, once
+    TensorFlow imported it (``TF_USE_LEGACY_KERAS=1``), else ``None``; never imports it."""
+    utils = sys.modules.get("tf_keras.src.optimizers.utils")
+    return utils if callable(getattr(utils, "filter_empty_gradients", None)) else None
+
+
 # --- installing the hooks --------------------------------------------------------------------
 
 Wrap = Callable[[Any], Any]
@@ -229,6 +237,7 @@ class Wrappers(Protocol):
     def boundary(self, how: str, original: Any) -> Any: ...
     def array_function(self) -> Callable[..., Any]: ...
     def optimizer_filter(self, original: Any) -> Any: ...
+    def keras2_optimizer_filter(self, original: Any) -> Any: ...
 
 
 _ABSENT = object()
@@ -282,6 +291,10 @@ class Hooks:
         if optimizer is not None:
             self._patch(optimizer, "_filter_empty_gradients", w.optimizer_filter)
             _SUMMARISED_KEEPS.add((optimizer, "_filter_empty_gradients"))  # once a step
+        keras2 = keras2_optimizer_utils()
+        if keras2 is not None:
+            self._patch(keras2, "filter_empty_gradients", w.keras2_optimizer_filter)
+            _SUMMARISED_KEEPS.add((keras2, "filter_empty_gradients"))
 
     def _patch(self, owner: Any, name: str, make: Wrap) -> None:
         original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)

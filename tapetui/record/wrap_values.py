@@ -98,3 +98,29 @@ def optimizer_filter(obs: Observer, original: Any) -> Any:
         return result
 
     return _filter_empty_gradients
+
+
+def keras2_optimizer_filter(obs: Observer, original: Any) -> Any:
+    """Keras 2 (``tf-keras``): its optimizers drop ``None`` gradients in the module function
+    ``filter_empty_gradients(grads_and_vars)``, which raises ``ValueError("No gradients provided
+    for any variable: …")`` when all are ``None``, else logs that some do not exist."""
+
+    @functools.wraps(original)
+    def filter_empty_gradients(grads_and_vars: Any) -> Any:
+        pairs = tuple(grads_and_vars)  # what the original makes of them first
+        if not all(isinstance(p, tuple | list) and len(p) == 2 for p in pairs):
+            return original(pairs)  # malformed: the original says so, as it would have
+        grads, vars = [p[0] for p in pairs], [p[1] for p in pairs]
+        try:
+            result = original(pairs)
+        except ValueError as exc:
+            if not obs.muted and eager():
+                with obs.guard():
+                    obs.on_missing_gradients(grads, vars, exc)
+            raise
+        if not obs.muted and eager() and any(g is None for g in grads):
+            with obs.guard():
+                obs.on_missing_gradients(grads, vars, None)
+        return result
+
+    return filter_empty_gradients

@@ -60,3 +60,6 @@ class RecordingWrappers:
 
     def optimizer_filter(self, original: Any) -> Any:
         return wrap_values.optimizer_filter(self.obs, original)
+
+    def keras2_optimizer_filter(self, original: Any) -> Any:
+        return wrap_values.keras2_optimizer_filter(self.obs, original)
