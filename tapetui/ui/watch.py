@@ -8,6 +8,7 @@ Mixed into :class:`~tapetui.ui.screens.debugger.DebuggerScreen`. The files are w
 
 from __future__ import annotations
 
+import ast
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,15 +43,70 @@ class SaveWatch:
 
 
 def watched_files(scenario: str, trace: Trace | None) -> set[Path]:
-    """The scenario and the ``.py`` files of its folder (and subfolders) that it imported, as
-    the trace knows them (each file whose code ran is in ``trace.sources``); before there is a
-    trace, every ``.py`` file of the folder."""
+    """The scenario and the ``.py`` files of its folder (and subfolders) that it imported: each
+    file whose code ran (``trace.sources``) and each module of the folder those files import,
+    found by reading their ``import`` lines (a helper that runs no TensorFlow has no source in
+    the trace); before there is a trace, every ``.py`` file of the folder."""
     main = Path(scenario).resolve()
     folder = main.parent
     if trace is None:
         return {main, *(p.resolve() for p in folder.glob("*.py"))}
-    files = {Path(name).resolve() for name in trace.sources if name.endswith(".py")}
-    return {main, *(f for f in files if f.is_relative_to(folder))}
+    texts = {Path(name).resolve(): text for name, text in trace.sources.items()}
+    ran = {f for f in texts if f.suffix in (".py", ".ipynb") and f.is_relative_to(folder)}
+    found = imported_files(folder, {main, *ran}, texts)
+    return {main, *(f for f in ran | found if f.suffix == ".py")}
+
+
+MOST_IMPORTS_READ = 500
+"""Files whose imports are read, at most (a large project's folder is never walked whole)."""
+
+
+def imported_files(folder: Path, start: set[Path], texts: dict[Path, str]) -> set[Path]:
+    """The ``.py`` files of ``folder`` that ``start`` imports, and those they import in turn;
+    a file's text is ``texts``' (a notebook's recorded Python) or else read from disk."""
+    seen, todo = set(start), list(start)
+    while todo and len(seen) < MOST_IMPORTS_READ:
+        path = todo.pop()
+        text = texts.get(path)
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+        for found in _imports(folder, path, text) - seen:
+            seen.add(found)
+            todo.append(found)
+    return seen - start
+
+
+def _imports(folder: Path, path: Path, text: str) -> set[Path]:
+    """The files of ``folder`` that ``path``'s import statements name (never run)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    names: list[tuple[Path, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [(folder, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = folder if node.level == 0 else path.parents[node.level - 1]
+            module = node.module or ""
+            names.append((base, module))
+            names += [(base, f"{module}.{a.name}".strip(".")) for a in node.names]
+    return {f for base, name in names if name for f in _module_files(folder, base, name)}
+
+
+def _module_files(folder: Path, base: Path, name: str) -> list[Path]:
+    """The files that importing ``name`` from ``base`` runs: each package's ``__init__.py`` on
+    the way, and the module's own file, when they are in ``folder``."""
+    found, here = [], base
+    for part in name.split("."):
+        here = here / part
+        for candidate in (here / "__init__.py", here.with_suffix(".py")):
+            if candidate.is_file() and candidate.resolve().is_relative_to(folder):
+                found.append(candidate.resolve())
+    return found
 
 
 class FilesSaved(Message):
