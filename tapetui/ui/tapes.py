@@ -10,10 +10,9 @@ from tapetui.explain.dataflow import carries_gradient
 from tapetui.explain.finite import nonfinite
 from tapetui.explain.watches import dtype_of
 from tapetui.trace import GradientCall, OpEvent, Tape, Trace, WatchEvent
-from tapetui.trace.cells import short_words
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, tape_events
-from tapetui.ui.values import call_name, short, value_text
+from tapetui.ui.values import call_name, short, short_place, value_text
 
 FULL_LISTING = 6
 """Up to this many tapes are all shown in full; beyond it only the current one is."""
@@ -27,7 +26,7 @@ def _watch_lines(trace: Trace, tape: Tape) -> list[Line]:
     lines: list[Line] = []
     for event in _watches(trace, tape):
         how = "explicit" if event.explicit else "auto"
-        where = short_words(trace.notebook, event.file, event.line)
+        where = short_place(trace, event.file, event.line)
         if event.error:
             lines.append((f"  watch() raised, {where}: {short(event.error, 40)}", "red"))
         if event.empty:
@@ -76,7 +75,7 @@ def accessed_not_watched(trace: Trace, tape: Tape) -> list[int]:
 
 def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     name = f" “{tape.label}”" if tape.label and tape.label != "tape" else ""
-    where = f" · {short_words(trace.notebook, tape.file, tape.line)}" if tape.line else ""
+    where = f" · {short_place(trace, tape.file, tape.line)}" if tape.line else ""
     thread = f" · thread {tape.thread}" if tape.thread is not None else ""
     lines: list[Line] = [(f"▾ tape {tape.id}{name}{where}{thread}", "bold")]
     lines.append(("  persistent" if tape.persistent else "  one-shot (not persistent)", ""))
@@ -95,7 +94,7 @@ def _shown_calls(trace: Trace, tape: int | None) -> list[GradientCall]:
 
 def _call_rows(trace: Trace, explanations: Mapping[int, Any], call: GradientCall) -> list[Line]:
     """One gradient call's line (two when it raised)."""
-    where = short_words(trace.notebook, call.file, call.line)
+    where = short_place(trace, call.file, call.line)
     if call.error is not None:
         return [
             (f"✗ {call_name(trace, call)} raised {call.error.type}  {where}", "red"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING, Any
 
 from tapetui.explain.backward import data_of as data_of  # re-exported for the panes
@@ -15,6 +16,7 @@ from tapetui.trace import (
     Tensor,
     Trace,
 )
+from tapetui.trace.cells import short_words
 from tapetui.trace.labels import format_data, label, structure_label
 
 if TYPE_CHECKING:
@@ -59,6 +61,17 @@ def type_text(trace: Trace, ref: int | None) -> str:
         return ""
     shape = "?" if holder.shape is None else "(" + ", ".join(map(str, holder.shape)) + ")"
     return f"{holder.dtype} {shape}"
+
+
+def short_place(trace: Trace, file: str | None, line: int | None) -> str:
+    """A line for a narrow pane: ``l.14``, ``c3 l.2`` in a notebook, and ``helper.py l.7`` in
+    another of the trace's files (a module the scenario imports)."""
+    own = {trace.scenario, trace.notebook.file if trace.notebook else None}
+    if line is not None and file is not None and file not in own and file in trace.sources:
+        main = {os.path.normpath(f) for f in own if f}
+        if os.path.normpath(file) not in main:
+            return f"{os.path.basename(file)} l.{line}"
+    return short_words(trace.notebook, file, line)
 
 
 def call_name(trace: Trace, call: GradientCall) -> str:

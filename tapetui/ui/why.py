@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tapetui.trace import GradientCall, Trace
-from tapetui.trace.cells import short_words
 from tapetui.trace.labels import label
 from tapetui.ui.describe import Line, source_line
-from tapetui.ui.values import call_name
+from tapetui.ui.values import call_name, short_place
 
 try:
     from tapetui.explain import explain_call, explain_error
@@ -259,7 +258,7 @@ def why_lines(trace: Trace, missing: list[Missing], position: int) -> list[Line]
     if cause.evidence:
         lines += [("", ""), ("evidence", "bold")]
         for ev in cause.evidence:
-            where = short_words(trace.notebook, ev.file, ev.line) or "  "
+            where = short_place(trace, ev.file, ev.line) or "  "
             code = source_line(trace, ev.file, ev.line)
             lines.append((f"{where:>5}  {ev.text or code}", "yellow"))
     lines += [("", ""), ("fix", "bold"), (cause.fix, "green")]

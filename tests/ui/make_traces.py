@@ -23,6 +23,7 @@ SCENARIOS: dict[str, str] = {
     "unbuilt_layer_watch": "scenarios/none/unbuilt_layer_watch.py",
     "raises": "tests/ui/scenarios/raises.py",
     "no_tape": "tests/ui/scenarios/no_tape.py",
+    "notebook_helper": "tests/ui/scenarios/helper_notebook/uses_helper.ipynb",
 }
 """Trace name → scenario, relative to the repository root (so no absolute path is stored)."""
 
