@@ -20,7 +20,7 @@ NOTEBOOK = "tests/ui/scenarios/helper_notebook/uses_helper.ipynb"
 def test_a_helper_line_is_the_helper_s_and_a_notebook_line_its_cell_s() -> None:
     trace = load(TRACE)
     assert short_place(trace, HELPER, 7) == "helper.py l.7"
-    assert short_place(trace, NOTEBOOK, 7) == short_place(trace, None, 7) == "c2 l.2"
+    assert short_place(trace, NOTEBOOK, 7) == short_place(trace, None, 7) == "c2 l.3"
     assert short_place(trace, "/elsewhere/lib.py", 7) == "l.7"  # not one of the trace's files
 
 
