@@ -116,6 +116,7 @@ class Expressions:
         self._whole: dict[int, Part | int] = {}
         """The expression in full where it was made, else ``n``: it is longer than ``n``."""
         self._labels: dict[int, str] = {}
+        self._expressions: dict[int, str] = {}
         self._inside_layer: set[int] | None = None
 
     def fits(self, trace: Trace) -> bool:
@@ -136,6 +137,12 @@ class Expressions:
     def expression(self, trace: Trace, ref: int) -> str:
         """The op's expression for its output even where the scenario named it: ``x*x`` for
         ``z1``."""
+        found = self._expressions.get(ref)
+        if found is None:
+            found = self._expressions[ref] = self._expression(trace, ref)
+        return found
+
+    def _expression(self, trace: Trace, ref: int) -> str:
         tensor = trace.tensors.get(ref)
         op = _producer(trace, tensor) if tensor is not None else None
         if op is None or ref not in op.outputs or op.op_type in TRANSPARENT:
