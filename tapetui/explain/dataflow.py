@@ -212,15 +212,16 @@ class Dataflow:
     def shared_path(
         self, source: Node, targets: Collection[Node], cost: Cost
     ) -> tuple[int, list[Link]] | None:
-        """``cheapest_path`` for a ``cost`` of the link alone (the same for every call): from
-        the second question about ``source`` on, read off one search of the whole run."""
+        """``cheapest_path`` for a ``cost`` of the link alone (the same for every call): after a
+        few questions about ``source`` (``reach.SHARE_AFTER``), read off one search of the
+        whole run."""
         if self.shared.ready(source, cost, "path"):
             return self.shared.path(self, source, targets, cost)
         return self.cheapest_path(source, targets, cost)
 
     def shared_codes(self, source: Node, targets: Collection[Node], cost: Cost) -> set[str] | None:
         """The codes of every link on a path from ``source`` to a target through links ``cost``
-        (of the link alone) allows; ``None`` for the first question about ``source``."""
+        (of the link alone) allows; ``None`` for the first few questions about ``source``."""
         if self.shared.ready(source, cost, "codes"):
             return self.shared.codes_toward(self, source, targets, cost)
         return None

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from tapetui.explain.dataflow import Dataflow
 
 Cost = Callable[[Link], "int | None"]
-SHARE_AFTER = 1
-"""Questions about one source answered per call before the whole run is searched once: a
-single explanation (the debugger's first) never pays for the whole run."""
+SHARE_AFTER = 8
+"""Questions about one source answered per call before the whole run is searched once: the
+debugger, explaining a call when it is shown, pays for the whole run only once its user has
+looked at that many calls about the source (a report, explaining them all, at once)."""
 
 
 class FromSource:
@@ -115,7 +116,8 @@ class CodesFrom:
 
 
 class Shared:
-    """A dataflow's shared searches, made on the second question about a source."""
+    """A dataflow's shared searches, made once :data:`SHARE_AFTER` questions about a source
+    were answered per call."""
 
     def __init__(self) -> None:
         self.asked: dict[tuple[Node, Cost, str], int] = {}

@@ -1,6 +1,6 @@
 """Searches shared by the calls of a loop give each call what a search of its own gives.
 
-From the second call asking about a source, the explainer answers a search whose cost depends on
+After a few calls asking about a source (``reach.SHARE_AFTER``), the explainer answers a search whose cost depends on
 the link alone from one search of the whole run (``tapetui.explain.reach``), which keeps a loop
 that assigns its variables every step linear. The calls here differ (the read before the tape,
 ``tf.stop_gradient``, a value through NumPy, a recorded step), the variables are assigned every
@@ -29,9 +29,11 @@ import tensorflow as tf
 
 w = tf.Variable(2.0, name="w")
 b = tf.Variable(1.0, name="b")
+c = tf.Variable(0.5, name="c")
 x = tf.constant([1.0, 2.0, 3.0])
 for step in range(8):
     w_now = tf.identity(w)
+    c_now = tf.identity(c)
     with tf.GradientTape() as tape:
         if step % 4 == 0:
             y = w_now * x + b
@@ -41,15 +43,16 @@ for step in range(8):
             y = tf.constant(w.numpy() * np.array([1.0, 2.0, 3.0], np.float32)) + b
         else:
             y = w * x + b
-        loss = tf.reduce_sum(y**2)
-    dw, db = tape.gradient(loss, [w, b])
-    w.assign_sub(0.01 * (dw if dw is not None else w))
+        loss = tf.reduce_sum((y + c_now) ** 2)
+    dw, db, dc = tape.gradient(loss, [w, b, c])
+    w.assign_sub(0.01 * w)
     w.assign(tf.round(w * 100.0) / 100.0)
-    if db is not None:
-        b.assign_sub(0.01 * db)
+    c.assign_sub(0.001 * c)
 """
-"""Eight calls at one site, four kinds: ``w`` read before the tape (line 11), through
-``tf.stop_gradient`` (line 13), through NumPy (line 15), recorded (line 17)."""
+"""Eight calls at one site, four kinds for ``w``: read before the tape (line 13), through
+``tf.stop_gradient`` (line 15), through NumPy (line 17), recorded (line 19); ``b`` read inside
+every tape; ``c`` read before every tape, its history assigned without ``tf.round`` (one code
+on the way, where ``w``'s has several). No gradient is used, so no history mixes with another."""
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +86,18 @@ def test_shared_searches_give_each_call_its_own_answer(
     kinds = ["outside_tape", "stop_gradient", "left_tensorflow", None]
     assert [codes[0] for codes in _codes(together)] == kinds * 2
     assert all(codes[1] is None for codes in _codes(together))  # b is read inside every tape
+    assert all(codes[2] == "outside_tape" for codes in _codes(together))
+    assert [together[call].results[2].others for call in sorted(together)][-1] == [
+        "stateful_assign"
+    ]
 
 
 def test_the_calls_differ_in_their_lines_and_other_causes(recorded: Path) -> None:
     together = explain(load(recorded))
     first, stopped, numpy = (together[call].results[0] for call in sorted(together)[4:7])
     assert first is not None and stopped is not None and numpy is not None
-    assert first.evidence_lines == [4, 8, 9, 19]  # w, its read, the tape, the call
-    assert 13 in stopped.evidence_lines and 15 in numpy.evidence_lines
+    assert first.evidence_lines == [4, 9, 11, 21]  # w, its read, the tape, the call
+    assert 15 in stopped.evidence_lines and 17 in numpy.evidence_lines
     # w's history reaches each later call through its assignments and tf.round
     assert {"stateful_assign", "non_differentiable_op"} <= set(first.others)
 
@@ -98,6 +105,7 @@ def test_the_calls_differ_in_their_lines_and_other_causes(recorded: Path) -> Non
 def test_the_reports_are_the_same_shared_or_not(
     recorded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(reach, "SHARE_AFTER", 0)
     shared_json, shared_text = render_json(load(recorded)), render_text(load(recorded))
     monkeypatch.setattr(reach, "SHARE_AFTER", 10**9)  # never share: a search per call
     assert render_json(load(recorded)) == shared_json
