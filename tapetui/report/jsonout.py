@@ -10,11 +10,14 @@ the C encoder. Non-finite floats are spelled ``"nan"``, ``"inf"``, ``"-inf"`` as
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from tapetui.trace.jsonio import encode_float
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_STRING = json.encoder.encode_basestring
+"""How that encoder writes a string (``ensure_ascii=False``: escaping quotes, ``\\`` and C0)."""
 ONE_LINE = frozenset({"backward_steps"})
 """Keys whose list items are written one per line, each on one line."""
 
@@ -29,6 +32,17 @@ def dumps(report: dict[str, Any]) -> str:
 
 def compact(value: Any) -> str:
     """One JSON value on one line (``, `` and ``: `` between items, as ``json.dumps``)."""
+    kind = type(value)
+    if kind is str:  # the encoder's own ways with a single value, without making an encoder
+        return _STRING(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
     try:
         return _ENCODER.encode(value)
     except ValueError:  # a NaN or an infinity: spelled as the trace spells it
