@@ -1,11 +1,15 @@
 """`tapetui report` on long loops whose gradients are all None, and the debugger's first explanation.
 
-    python benchmarks/report_speed.py [--ops 100000] [--steps 3000] [--repeat 3] [--cache DIR]
+    python benchmarks/report_speed.py [--ops 100000] [--steps 3000] [--assigns 1000] [--repeat 3]
+                                      [--cache DIR]
 
-Two traces: the synthetic trace of ``synthetic_trace.py --none`` (about 100,000 forward ops, one
+Three traces: the synthetic trace of ``synthetic_trace.py --none`` (about 100,000 forward ops, one
 tape and one gradient call per 10 of them, every gradient ``None``), and the real
 ``workloads/loss_before_tape_3000.py`` recorded once in full detail (``--budget-tapes 0
---budget-ops 0``; every call's answer is ``outside_tape``), kept in ``--cache`` (a folder in the
+--budget-ops 0``; every call's answer is ``outside_tape``), and the real
+``workloads/assign_every_step_1000.py``, a loop that assigns its variable twice a step whose
+gradients are all ``None`` (each call's search reaches the variable's whole history: it was
+quadratic, 1,000 steps 34 s), both kept in ``--cache`` (a folder in the
 temp dir) and recorded again only when the workload changed. For each, ``tapetui report`` and
 ``tapetui report --json`` run as the user runs them (a fresh process each, wall time and the
 child's CPU time, the fastest of ``--repeat`` runs); the first explanation is what the
@@ -34,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 WORKLOAD = HERE / "workloads" / "loss_before_tape_3000.py"
+ASSIGNS = HERE / "workloads" / "assign_every_step_1000.py"
 
 REPORT_TARGET = 10.0
 """Seconds for a whole ``tapetui report`` (text or ``--json``) on either trace."""
@@ -67,12 +72,12 @@ def synthetic(folder: Path, ops: int) -> Path:
     return path
 
 
-def recorded(folder: Path, steps: int) -> Path:
+def recorded(folder: Path, steps: int, workload: Path = WORKLOAD) -> Path:
     """The workload recorded in full detail, again only when the workload changed."""
-    path = folder / f"loss_before_tape_{steps}.json"
-    if path.exists() and path.stat().st_mtime > WORKLOAD.stat().st_mtime:
+    path = folder / f"{workload.stem.rsplit('_', 1)[0]}_{steps}.json"
+    if path.exists() and path.stat().st_mtime > workload.stat().st_mtime:
         return path
-    command = [sys.executable, "-m", "tapetui", "record", str(WORKLOAD), "-o", str(path)]
+    command = [sys.executable, "-m", "tapetui", "record", str(workload), "-o", str(path)]
     command += ["--budget-tapes", "0", "--budget-ops", "0"]
     env = {**_env(), "TAPETUI_BENCH_STEPS": str(steps)}
     subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
@@ -120,6 +125,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ops", type=int, default=100_000, help="synthetic trace's forward ops")
     parser.add_argument("--steps", type=int, default=3000, help="the recorded loop's steps")
+    parser.add_argument("--assigns", type=int, default=1000, help="the assigning loop's steps")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest counts")
     default_cache = Path(tempfile.gettempdir()) / "tapetui-report-speed"
     parser.add_argument("--cache", type=Path, default=default_cache, help="where traces are kept")
@@ -128,6 +134,9 @@ def main() -> int:
     traces = {
         f"synthetic, {args.ops:,} ops, all None": synthetic(args.cache, args.ops),
         f"recorded loop, {args.steps:,} steps, full detail": recorded(args.cache, args.steps),
+        f"assigning loop, {args.assigns:,} steps, full detail": recorded(
+            args.cache, args.assigns, ASSIGNS
+        ),
     }
     failed = False
     print(f"{'trace':<44} {'measure':<22} {'wall s':>8} {'cpu s':>8}  target")

@@ -19,6 +19,8 @@ Shape = tuple[int, ...]
 
 def number(x: Value) -> float:
     """A stored number as a float (``"nan"``, ``"inf"``, ``"-inf"`` are how a trace stores those)."""
+    if type(x) is float:  # the common case, first
+        return x
     if isinstance(x, bool):
         return float(x)
     if isinstance(x, str | int | float):
@@ -51,6 +53,8 @@ def shape_of(value: Value) -> Shape:
 
 
 def to_array(value: Value) -> Array:
+    if not isinstance(value, list):  # a single number, the common case
+        return Array([number(value)], ())
     shape = shape_of(value)
     flat: list[float] = []
     _flatten_into(value, flat)

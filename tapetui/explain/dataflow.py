@@ -17,6 +17,7 @@ from tapetui.explain.linking import STOP_GRADIENT_OPS as STOP_GRADIENT_OPS
 from tapetui.explain.linking import Linker
 from tapetui.explain.linking import carries_gradient as carries_gradient
 from tapetui.explain.links import Link, Node
+from tapetui.explain.reach import Cost, Shared
 from tapetui.trace.events import (
     BackwardStepEvent,
     Event,
@@ -36,6 +37,8 @@ class Dataflow:
 
     def __init__(self, trace: Trace) -> None:
         self.trace = trace
+        self.shared = Shared()
+        """Searches from one source, shared by every call asking about it (``reach``)."""
 
     @property
     def tape_events(self) -> dict[int, list[Event]]:
@@ -205,6 +208,23 @@ class Dataflow:
             path.append(link)
             end = link.src
         return total, path[::-1]
+
+    def shared_path(
+        self, source: Node, targets: Collection[Node], cost: Cost
+    ) -> tuple[int, list[Link]] | None:
+        """``cheapest_path`` for a ``cost`` of the link alone (the same for every call): after a
+        few questions about ``source`` (``reach.SHARE_AFTER``), read off one search of the
+        whole run."""
+        if self.shared.ready(source, cost, "path"):
+            return self.shared.path(self, source, targets, cost)
+        return self.cheapest_path(source, targets, cost)
+
+    def shared_codes(self, source: Node, targets: Collection[Node], cost: Cost) -> set[str] | None:
+        """The codes of every link on a path from ``source`` to a target through links ``cost``
+        (of the link alone) allows; ``None`` for the first few questions about ``source``."""
+        if self.shared.ready(source, cost, "codes"):
+            return self.shared.codes_toward(self, source, targets, cost)
+        return None
 
 
 def _rank(item: tuple[Link, int]) -> int:

@@ -8,6 +8,7 @@ sum of the four contributions. The step pane and ``report --json`` both name par
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from tapetui.trace.labels import expression, label, structure_label
 _CACHE = "_tapetui_uses"
 
 
+@functools.lru_cache(maxsize=65536)
 def wrt(name: str) -> str:
     """``x``, ``mean(d)``, or ``(x*x*x)`` for an expression, as it reads after ``∂``."""
     return name if fits_name(name) or _one_call(name) else f"({name})"
@@ -31,10 +33,14 @@ def _one_call(text: str) -> bool:
     if opening < 1 or not text.endswith(")") or not fits_name(text[:opening]):
         return False
     depth = 0
-    for i, char in enumerate(text[opening:], opening):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0:
-            return i == len(text) - 1
+    for i in range(opening, len(text)):
+        char = text[i]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
     return False
 
 

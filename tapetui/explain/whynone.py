@@ -5,6 +5,7 @@ The order of the analysis, and which cause is reported first, is ``PRIORITY``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import partial
 
 from tapetui.explain import wording
@@ -41,15 +42,13 @@ def explain_source(ctx: CallContext, source: int) -> Cause | None:
     if source in ctx.targets:
         return None
     flow = ctx.flow
-    if flow.cheapest_path(source, ctx.targets, _proven) is None:
-        guess = flow.cheapest_path(source, ctx.targets, lambda link: int(link.weak))
+    if flow.shared_path(source, ctx.targets, _proven) is None:
+        guess = flow.shared_path(source, ctx.targets, _guessed)
         return wording.no_path(ctx, source) if guess is None else _blocked(ctx, source, guess[1])
     if not carries_gradient(flow.dtype(source)):
         first = next((link.op for link in flow.forward.get(source, ()) if link.op), None)
         return unwatched_cause(ctx, source, "non_float_dtype", first)
-    found = flow.cheapest_path(
-        source, ctx.targets, lambda link: None if link.weak else int(link.code is not None)
-    )
+    found = flow.shared_path(source, ctx.targets, _crossings)
     assert found is not None
     crossings, path = found
     if crossings:
@@ -69,6 +68,14 @@ def _proven(link: Link) -> int | None:
     return None if link.weak else 0
 
 
+def _guessed(link: Link) -> int | None:
+    return int(link.weak)
+
+
+def _crossings(link: Link) -> int | None:
+    return None if link.weak else int(link.code is not None)
+
+
 def _cost_on(ctx: CallContext, link: Link) -> int | None:
     if link.code is not None or link.op is None:
         return None
@@ -80,12 +87,19 @@ def _blocked(ctx: CallContext, source: int, path: list[Link]) -> Cause:
     cause = wording.crossing(ctx, source, first)
     later = [link.code for link in path if link.code and link is not first]
     unwatched = source_reason(ctx, source, before=None)
-    cause.others = _unique([*later, *_blocking_codes(ctx, source), unwatched], cause.code)
+    known = [*later, cause.code]
+    cause.others = _unique([*later, *_blocking_codes(ctx, source, known), unwatched], cause.code)
     return cause
 
 
-def _blocking_codes(ctx: CallContext, source: int) -> list[str]:
-    """Codes of every uncrossable link on any path from the source to a target."""
+def _blocking_codes(ctx: CallContext, source: int, known: Collection[str | None] = ()) -> list[str]:
+    """Codes of every uncrossable link on any path from the source to a target, in the order a
+    walk from the source meets them; where at most one of them is not in ``known`` (the codes
+    listed before them) their order does not matter, and one search shared by every call
+    asking about the source says which they are."""
+    shared = ctx.flow.shared_codes(source, ctx.targets, _proven)
+    if shared is not None and len(shared.difference(known)) <= 1:
+        return sorted(shared)
     _, links_from = ctx.flow.toward(ctx.targets, _proven)
     from_source: set[Node] = {source}
     todo: list[Node] = [source]
@@ -142,7 +156,8 @@ def _not_recorded(ctx: CallContext, source: int, path: list[Link]) -> Cause:
         cause = unwatched_cause(ctx, source, code, first_op)
         unwatched = None
     later = [reason for _, reason in reasons[1:]]
-    cause.others = _unique([*later, unwatched, *_blocking_codes(ctx, source)], cause.code)
+    known = [*later, unwatched, cause.code]
+    cause.others = _unique([*later, unwatched, *_blocking_codes(ctx, source, known)], cause.code)
     return cause
 
 

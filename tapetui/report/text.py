@@ -7,7 +7,7 @@ import shlex
 from typing import Any
 
 from tapetui.explain.summarised import BUDGET_OPTIONS, detail_spent
-from tapetui.report.build import build_report
+from tapetui.report.build import build_report, no_collector_pauses
 from tapetui.trace import Trace
 from tapetui.trace.cells import Skipped, skipped_note
 from tapetui.trace.labels import format_data
@@ -159,6 +159,11 @@ def _ran_lines(report: dict[str, Any]) -> list[str]:
 
 
 def render_text(trace: Trace) -> str:
+    with no_collector_pauses():
+        return _render_text(trace)
+
+
+def _render_text(trace: Trace) -> str:
     report = build_report(trace, backward_steps=False)
     lines = [f"scenario {report['scenario']} · {report['status']}", *_ran_lines(report)]
     for tape in report["tapes"]:

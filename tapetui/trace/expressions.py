@@ -176,7 +176,10 @@ def snake_case(op_type: str) -> str:
 def fits_name(text: str) -> bool:
     """Whether ``text`` reads as one symbol in ``∂y/∂x`` (``x``, ``data[0]``, ``dense/kernel``),
     not an expression that needs parentheses there."""
-    return re.fullmatch(r"[\w./\[\]']+", text) is not None
+    return _NAME.fullmatch(text) is not None
+
+
+_NAME = re.compile(r"[\w./\[\]']+")
 
 
 @dataclass(slots=True)

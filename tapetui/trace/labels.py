@@ -26,6 +26,7 @@ from tapetui.trace.expressions import (
     shorten,
 )
 from tapetui.trace.model import Tensor, Trace
+from tapetui.trace.shapes import NONE, Shapes
 
 LIMIT = 32
 """The longest expression a label shows; longer ones lose their innermost parts to ``…``."""
@@ -116,6 +117,10 @@ class Expressions:
         self._whole: dict[int, Part | int] = {}
         """The expression in full where it was made, else ``n``: it is longer than ``n``."""
         self._labels: dict[int, str] = {}
+        self._expressions: dict[int, str] = {}
+        self._shapes = Shapes()
+        self._by_shape: dict[int, str] = {}
+        """The label of each tree (``tapetui.trace.shapes``): tensors written alike share it."""
         self._inside_layer: set[int] | None = None
 
     def fits(self, trace: Trace) -> bool:
@@ -130,16 +135,35 @@ class Expressions:
     def label(self, trace: Trace, ref: int) -> str:
         found = self._labels.get(ref)
         if found is None:
-            found = self._labels[ref] = self.cut(trace, ref, LIMIT)[0]
+            key = self._shapes.key(ref, lambda r: self.node(trace, r))
+            found = self._by_shape.get(key) if key != NONE else None
+            if found is None:
+                found = self.cut(trace, ref, LIMIT)[0]
+                if key != NONE:
+                    self._by_shape[key] = found
+            self._labels[ref] = found
         return found
 
     def expression(self, trace: Trace, ref: int) -> str:
         """The op's expression for its output even where the scenario named it: ``x*x`` for
         ``z1``."""
+        found = self._expressions.get(ref)
+        if found is None:
+            found = self._expressions[ref] = self._expression(trace, ref)
+        return found
+
+    def _expression(self, trace: Trace, ref: int) -> str:
         tensor = trace.tensors.get(ref)
         op = _producer(trace, tensor) if tensor is not None else None
         if op is None or ref not in op.outputs or op.op_type in TRANSPARENT:
             return self.label(trace, ref)
+        assert tensor is not None
+        if (
+            not tensor.name
+            and ref not in trace.variables
+            and tensor.variable not in trace.variables
+        ):
+            return self.label(trace, ref)  # its label is its op's expression: made once
         node = self._op_node(trace, op, ref)
         part = self._whole_of(trace, node, LIMIT)
         return part[0] if part is not None else self.cut_node(trace, node, LIMIT)[0]
