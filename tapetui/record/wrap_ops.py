@@ -24,7 +24,10 @@ def op_callback(obs: Observer) -> Callable[..., None]:
         op_name: Any = None,
         graph: Any = None,
     ) -> None:
-        if graph is None and op_name is None and not obs.muted and not obs.summarising:
+        # An eager op has no graph; its ``op_name`` is the name scope it ran in, which eager
+        # code leaves unset except under ``name_scope(..., skip_on_eager=False)`` (``t[0:1]``
+        # runs its StridedSlice so): the op ran all the same.
+        if graph is None and not obs.muted and not obs.summarising:
             with obs.guard():
                 obs.on_op(op_type, list(inputs or ()), attrs or (), list(outputs or ()))
 

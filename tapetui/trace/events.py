@@ -120,7 +120,8 @@ class BoundaryEvent(Event):
     direction: str = "out"
     """``out`` (TensorFlow → Python/NumPy) or ``in`` (constant / NumPy array → tensor)."""
     how: str = ""
-    """``numpy``, ``float``, ``int``, ``bool``, ``array``, ``constant``, ``convert`` …"""
+    """``numpy``, ``float``, ``int``, ``bool``, ``array``, ``constant`` (first seen as an op's
+    input), ``named`` (first seen when the scenario bound a name to it) …"""
     kind: ClassVar[str] = "boundary"
 
 
