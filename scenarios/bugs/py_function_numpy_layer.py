@@ -1,7 +1,8 @@
 """A layer that wraps a NumPy function with `tf.py_function`: the NumPy work has no gradient.
 
 What the user saw: `tf.gradients(loss, x)` was None through a Keras layer calling
-`tf.py_func(np.sinh, [X], tf.float32)`.
+`tf.py_func(np.sinh, [X], tf.float32)`. TensorFlow 2.21 returns 0 instead, which is not the
+derivative (cosh(x)) either: a gradient that is there but wrong.
 Report: https://github.com/cleverhans-lab/cleverhans/issues/432
 """
 
@@ -19,4 +20,4 @@ with tf.GradientTape() as tape:
     tape.watch(x)
     filtered = tf.py_function(numpy_sinh, [x], tf.float32)
     loss = tf.reduce_sum(tf.matmul(filtered, w))
-print(tape.gradient(loss, [x, w]))  # [None, <w's gradient>]
+print(tape.gradient(loss, [x, w]))  # x: 0.0 (not cosh(x)); w: sinh(x)

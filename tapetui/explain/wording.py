@@ -141,13 +141,25 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
 
 def _entered_where(ctx: CallContext, out: Event, back: BoundaryEvent) -> str:
     """Where the value came back into TensorFlow, as far as the recording knows: a constant is
-    first seen where an op used it (made on that line, or earlier), or when a name was bound
-    to it (no line worth naming)."""
-    if back.how == "named" or (back.line or 0) < (out.line or 0):
+    first seen where an op used it (made on that line, or earlier), or when the scenario bound
+    a name to it (a tape's exit, a gradient call: no line worth naming)."""
+    if (back.line or 0) < (out.line or 0) or not _first_seen_by_an_op(ctx, back):
         return ""
     if back.line == out.line and back.file == out.file:
         return f" in {ctx.statement(back)}"
     return f", first used in {ctx.statement(back)}"
+
+
+def _first_seen_by_an_op(ctx: CallContext, back: BoundaryEvent) -> bool:
+    """Whether the op right after the crossing (the one the recorder saw it for) took it."""
+    events = ctx.trace.events
+    start = back.seq + 1 if back.seq < len(events) and events[back.seq] is back else None
+    following = events[start:] if start is not None else (e for e in events if e.seq > back.seq)
+    for event in following:
+        if isinstance(event, BoundaryEvent) and event.direction == "in":
+            continue  # the op's other new inputs, seen with it
+        return isinstance(event, OpEvent) and back.tensor in event.inputs
+    return False
 
 
 def _assigned(ctx: CallContext, source: int, link: Link) -> Cause:

@@ -74,9 +74,7 @@ class Naming:
             if ref is None or ref in self.named:
                 return True
             self.named.add(ref)
-            record = self.rec.tensors.get(ref) or self.rec.ensure_tensor(
-                value, boundary=True, how="named"
-            )
+            record = self.rec.tensors.get(ref) or self.rec.ensure_tensor(value, boundary=True)
             if record is not None:
                 record.name = name
                 self.rec.emit("tensor", record)

@@ -120,8 +120,7 @@ class BoundaryEvent(Event):
     direction: str = "out"
     """``out`` (TensorFlow → Python/NumPy) or ``in`` (constant / NumPy array → tensor)."""
     how: str = ""
-    """``numpy``, ``float``, ``int``, ``bool``, ``array``, ``constant`` (first seen as an op's
-    input), ``named`` (first seen when the scenario bound a name to it) …"""
+    """``numpy``, ``float``, ``int``, ``bool``, ``array``, ``constant``, ``convert`` …"""
     kind: ClassVar[str] = "boundary"
 
 

@@ -94,7 +94,9 @@ NOTES = {
     "py_function_numpy_layer.py": "py_function_left_tensorflow",
 }
 
-SCENARIOS = sorted({*NONE, *NAN, *NOTES})
+FINE = ["gather_sparse_gradient.py"]  # IndexedSlices gradients: all there, nothing to explain
+
+SCENARIOS = sorted({*NONE, *NAN, *NOTES, *FINE})
 
 
 def _record_batch(paths: list[Path], out_dir: Path) -> None:
@@ -189,6 +191,17 @@ def test_no_gradients_provided_names_the_real_cause(
 def test_notes(bug_traces: dict[str, Trace], name: str) -> None:
     codes = [n.code for e in explain(bug_traces[name]).values() for n in e.notes]
     assert NOTES[name] in codes
+
+
+@pytest.mark.parametrize("name", FINE)
+def test_sparse_gradients_are_shown_and_not_explained_away(
+    bug_traces: dict[str, Trace], name: str
+) -> None:
+    trace = bug_traces[name]
+    assert not missing_gradients(trace)
+    assert all(n is None for e in explain(trace).values() for n in e.nonfinite)
+    [call] = trace.gradient_calls.values()
+    assert all(r is not None for r in call.result_ids)
 
 
 def test_a_non_trainable_source_says_so(bug_traces: dict[str, Trace]) -> None:
