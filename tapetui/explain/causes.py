@@ -46,6 +46,9 @@ NOTE_CODES: dict[str, str] = {
     "zeros_instead_of_none": "unconnected_gradients=ZERO turned a missing gradient into zeros",
     "missing_gradients_warning": "the optimizer warned that gradients do not exist for some "
     "variables (None in this call) and did not update them",
+    "py_function_left_tensorflow": "a tf.py_function's Python body took a value out of "
+    "TensorFlow: the gradient TensorFlow returned through it leaves that part out (often 0), "
+    "so it is not the derivative",
 }
 """Remarks about a gradient call that are not causes of a missing gradient."""
 

@@ -8,6 +8,7 @@ import re
 from tapetui.explain import wording
 from tapetui.explain.causes import Cause, Evidence, Note
 from tapetui.explain.context import CallContext, at
+from tapetui.explain.pyfunc import py_function_notes
 from tapetui.trace.events import MissingGradientsEvent, WatchEvent
 from tapetui.trace.model import GradientCall, Trace
 
@@ -169,6 +170,7 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
         for event in ctx.flow.missing_gradients.get(call.id, [])
         if event.outcome == "warned"
     ]
+    notes += [Note("py_function_left_tensorflow", text) for text in py_function_notes(ctx)]
     missing = [ctx.name(s) for s, c, r in _zipped(call, results) if c is not None and r is not None]
     if call.unconnected_gradients == "zero" and missing:
         notes.append(
@@ -206,9 +208,17 @@ def optimizer_error(trace: Trace) -> MissingGradientsEvent | None:
     if error is None or error.type != "ValueError":
         return None
     raised = [e for e in optimizer_events(trace) if e.outcome == "raised"]
-    if not raised or raised[-1].message != error.message:
+    if not raised or not _same_exception(error.type, error.message, raised[-1].message):
         return None
     return raised[-1]
+
+
+def _same_exception(kind: str, ended: str, raised: str) -> bool:
+    """Whether the exception the scenario died of is the optimizer's: the same message, or
+    that message inside a ``tf.function``'s ``in user code:`` report, which ends with it."""
+    return ended == raised or (
+        bool(raised) and ended.rstrip().endswith(f"{kind}: {raised.rstrip()}")
+    )
 
 
 def no_gradients_cause(

@@ -14,6 +14,7 @@ from tapetui.explain.finite import (
     nonfinite,
     step_mark,
 )
+from tapetui.explain.nanlocal import FIXES, SELECT_OPS, discarded
 from tapetui.trace.events import AssignEvent, BackwardStepEvent, OpEvent
 from tapetui.trace.labels import format_data, label
 from tapetui.trace.model import GradientCall, Trace
@@ -101,6 +102,15 @@ def from_forward(
             "tf.math.reduce_logsumexp, tf.math.log1p), clip its input, or normalise the data"
         )
         marks = [Evidence(op.file, op.line, f"{op.op_type} output is non-finite", op.seq), step]
+        dropped = _dropped_by_where(trace, op)
+        if dropped is not None:
+            sentence += (
+                f" `tf.where` ({at_line(dropped.line)}) left those values out of its result, "
+                "but not out of the backward pass: the gradient of the branch it did not take "
+                "is 0 there, and 0 × NaN/Inf is NaN."
+            )
+            fix = FIXES["where_trap"]
+            marks.append(Evidence(dropped.file, dropped.line, "tf.where dropped it", dropped.seq))
         return Cause("nan_in_forward", sentence, fix, [*marks, call_mark]), op.op_type, op.line
     tensor = trace.tensors.get(data) if data is not None else None
     line = tensor.line if tensor is not None else None
@@ -132,18 +142,62 @@ def _variable_read(trace: Trace, op: OpEvent, step: Evidence, call_mark: Evidenc
         f"the variable `{name}` already held {value} when it was read ({at_line(op.line, op.file)})"
     )
     marks = [Evidence(op.file, op.line, f"{name} read as {value}", op.seq), step, call_mark]
+<<<<<<< HEAD
     if assigned:
         last = assigned[-1]
         sentence += f": the {last.method} at {at_line(last.line, last.file)} made it non-finite."
         marks.insert(0, Evidence(last.file, last.line, f"{name}.{last.method}(…)", last.seq))
     else:
         sentence += "."
+=======
+>>>>>>> bugs
     fix = (
         f"find the update that made `{name}` non-finite (a learning rate too large, an "
         "exploding gradient): lower the learning rate, clip the gradients, or check them with "
         "tf.debugging.check_numerics before applying them"
     )
+    if not assigned:
+        return Cause("nan_in_forward", sentence + ".", fix, marks)
+    last = assigned[-1]
+    sentence += f": the {last.method} at {at_line(last.line)} made it non-finite"
+    marks.insert(0, Evidence(last.file, last.line, f"{name}.{last.method}(…)", last.seq))
+    earlier = _bad_gradient_before(trace, variable, last.seq)
+    if earlier is None:
+        return Cause("nan_in_forward", sentence + ".", fix, marks)
+    sentence += (
+        f", applying the non-finite gradient that gradient call {earlier.id} "
+        f"({at_line(earlier.line)}) had returned for `{name}`."
+    )
+    fix = (
+        f"fix the non-finite gradient of gradient call {earlier.id} first (its own cause says "
+        "why it is NaN/Inf): the update only carried it into the variable; "
+        "tf.debugging.check_numerics on the gradients stops the run there"
+    )
+    marks.insert(0, Evidence(earlier.file, earlier.line, "a non-finite gradient", earlier.seq))
     return Cause("nan_in_forward", sentence, fix, marks)
+
+
+def _bad_gradient_before(trace: Trace, variable: int, seq: int) -> GradientCall | None:
+    """The latest gradient call before ``seq`` that returned a non-finite gradient for the
+    variable (the one an optimizer's update then applied)."""
+    found = None
+    for call in trace.gradient_calls.values():
+        if call.seq >= seq or variable not in call.source_ids:
+            continue
+        index = call.source_ids.index(variable)
+        result = call.result_ids[index] if index < len(call.result_ids) else None
+        if result is not None and nonfinite(trace, result):
+            if found is None or call.seq > found.seq:
+                found = call
+    return found
+
+
+def _dropped_by_where(trace: Trace, op: OpEvent) -> OpEvent | None:
+    """The ``tf.where`` downstream whose result no longer holds the op's non-finite values."""
+    where = discarded(trace, op)
+    if where is None or where.op_type not in SELECT_OPS:
+        return None
+    return None if any(nonfinite(trace, r) for r in where.outputs) else where
 
 
 def _first_bad_output(trace: Trace, op: OpEvent) -> int | None:

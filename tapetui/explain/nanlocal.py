@@ -22,6 +22,7 @@ from tapetui.explain.finite import (
     flat,
     index_of,
     inputs_text,
+    is_bad,
     step_mark,
 )
 from tapetui.explain.rules import local_partial
@@ -154,9 +155,9 @@ def _singular_guess(trace: Trace, op: OpEvent | None, position: int | None) -> b
     return any(as_number(element(rule_value(trace, r), position)) == 0 for r in op.inputs)
 
 
-def discarded(trace: Trace, op: OpEvent) -> OpEvent | None:
+def discarded(trace: Trace, op: OpEvent, position: int | None = None) -> OpEvent | None:
     """The ``tf.where`` (``Select``) or multiplication by 0 downstream that the op's value
-    reaches, if any."""
+    reaches, if any (``position``: the element of the op's output the gradient broke at)."""
     consumers = index_of(trace).consumers
     todo = deque(op.outputs)
     seen: set[int] = set()
@@ -168,15 +169,32 @@ def discarded(trace: Trace, op: OpEvent) -> OpEvent | None:
         for user in consumers.get(ref, []):
             if user.op_type in SELECT_OPS and ref in user.inputs[1:]:
                 return user
-            if user.op_type == "Mul" and _other_has_zero(trace, user, ref):
+            at = position if ref in op.outputs else None
+            if user.op_type == "Mul" and _zero_product(trace, user, ref, at):
                 return user
             todo.extend(user.outputs)
     return None
 
 
-def _other_has_zero(trace: Trace, op: OpEvent, ref: int) -> bool:
-    others = [r for r in op.inputs if r != ref]
-    return any(0.0 in [as_number(x) for x in flat(rule_value(trace, r))] for r in others)
+def _zero_product(trace: Trace, op: OpEvent, ref: int, position: int | None) -> bool:
+    """Whether the multiplication discarded ``ref`` (at ``position``, when it is known and the
+    shapes line up): the other factor is 0 and the product a finite 0 there. Where ``ref``
+    itself was infinite, 0 × inf is NaN already in the forward pass: that discards nothing."""
+    product = flat(rule_value(trace, op.outputs[0])) if op.outputs else []
+    for other in (r for r in op.inputs if r != ref):
+        factor = flat(rule_value(trace, other))
+        zeros = [i for i, x in enumerate(factor) if as_number(x) == 0]
+        if not zeros:
+            continue
+        if len(product) != len(factor) or len(product) <= 1:
+            if not any(is_bad(x) for x in product):
+                return True
+        elif position is not None and position < len(factor):
+            if position in zeros and not is_bad(product[position]):
+                return True
+        elif any(not is_bad(product[i]) for i in zeros):
+            return True
+    return False
 
 
 def where_trap(

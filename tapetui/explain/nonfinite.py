@@ -205,7 +205,7 @@ def _classify(
     positions = bad_positions(trace, origin.produced)
     position = positions[0] if positions else None
     up = as_number(element(rule_value(trace, upstream), position))
-    discarding = discarded(trace, op) if op is not None and up == 0 else None
+    discarding = discarded(trace, op, position) if op is not None and up == 0 else None
     if op is not None and discarding is not None:
         cause = where_trap(trace, event, op, origin, position, discarding, call_mark)
         return cause, event.op_type, event.line

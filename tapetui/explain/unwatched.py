@@ -53,7 +53,9 @@ def _integer(
     ctx: CallContext, source: int, used: str, marks: list[Evidence | None]
 ) -> tuple[str, str]:
     s, dtype = ctx.name(source), ctx.flow.dtype(source)
-    sentence = f"{s} has dtype {dtype}; gradients exist only for floating-point values"
+    made = ctx.flow.created.get(source)  # a variable: its dtype came from its initial value
+    where = f" (its initial value, {at(made.line, made.file)})" if made and made.line else ""
+    sentence = f"{s} has dtype {dtype}{where}; gradients exist only for floating-point values"
     ignored = ctx.view.ignored_watch_of(source)
     if ignored is not None and ignored.explicit:
         sentence += f", so `{ctx.tape_name.strip('`')}.watch` at {at(ignored.line, ignored.file)} ignored it"

@@ -13,6 +13,7 @@ from tapetui.explain.causes import Cause
 from tapetui.explain.context import CallContext
 from tapetui.explain.dataflow import carries_gradient
 from tapetui.explain.links import Link, Node
+from tapetui.explain.nopath import refine_no_path
 from tapetui.explain.recording import TapeView
 from tapetui.explain.unwatched import rebound_variable, unwatched_cause
 from tapetui.trace.events import OpEvent
@@ -44,7 +45,9 @@ def explain_source(ctx: CallContext, source: int) -> Cause | None:
     flow = ctx.flow
     if flow.shared_path(source, ctx.targets, _proven) is None:
         guess = flow.shared_path(source, ctx.targets, _guessed)
-        return wording.no_path(ctx, source) if guess is None else _blocked(ctx, source, guess[1])
+        if guess is None:
+            return refine_no_path(ctx, source, wording.no_path(ctx, source))
+        return _blocked(ctx, source, guess[1])
     if not carries_gradient(flow.dtype(source)):
         first = next((link.op for link in flow.forward.get(source, ()) if link.op), None)
         return unwatched_cause(ctx, source, "non_float_dtype", first)

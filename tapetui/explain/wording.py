@@ -29,6 +29,11 @@ _HOW = {
 }
 
 
+def how_it_left(event: BoundaryEvent) -> str:
+    """How a value left TensorFlow, in words (`` `.numpy()` ``, ``a NumPy conversion`` …)."""
+    return _HOW.get(event.how, f"`{event.how}`" if event.how else "a conversion")
+
+
 def _cause(code: str, sentence: str, fix: str, *evidence: Evidence | None) -> Cause:
     return Cause(code, sentence, fix, in_order([e for e in evidence if e is not None]))
 
@@ -98,7 +103,7 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
     assert isinstance(link.src, int)  # the value that left TensorFlow is a tensor
     s, t, left = ctx.name(source), ctx.target_name, ctx.name(link.src)
     if isinstance(out, BoundaryEvent):
-        how = _HOW.get(out.how, f"`{out.how}`" if out.how else "a conversion")
+        how = how_it_left(out)
         sentence = f"{left} left TensorFlow through {how} in {ctx.statement(out)} and "
     else:
         function = out.function if isinstance(out, OpEvent) else None
@@ -108,8 +113,7 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
     came = f"the new constant {ctx.name(back.tensor)}"
     if value is None or not value.name:
         came = "a new constant"
-    # A value first seen when the recorder scanned names carries the line it was seen on.
-    where = f" in {ctx.statement(back)}" if (back.line or 0) >= (out.line or 0) else ""
+    where = _entered_where(ctx, out, back)
     if link.weak:
         sentence += (
             f"{came} entered TensorFlow afterwards{where}; nothing else connects {s} to {t}, "
@@ -135,6 +139,29 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
         ctx.evidence(back, "a new constant entered TensorFlow"),
         ctx.call_evidence(),
     )
+
+
+def _entered_where(ctx: CallContext, out: Event, back: BoundaryEvent) -> str:
+    """Where the value came back into TensorFlow, as far as the recording knows: a constant is
+    first seen where an op used it (made on that line, or earlier), or when the scenario bound
+    a name to it (a tape's exit, a gradient call: no line worth naming)."""
+    if (back.line or 0) < (out.line or 0) or not _first_seen_by_an_op(ctx, back):
+        return ""
+    if back.line == out.line and back.file == out.file:
+        return f" in {ctx.statement(back)}"
+    return f", first used in {ctx.statement(back)}"
+
+
+def _first_seen_by_an_op(ctx: CallContext, back: BoundaryEvent) -> bool:
+    """Whether the op right after the crossing (the one the recorder saw it for) took it."""
+    events = ctx.trace.events
+    start = back.seq + 1 if back.seq < len(events) and events[back.seq] is back else None
+    following = events[start:] if start is not None else (e for e in events if e.seq > back.seq)
+    for event in following:
+        if isinstance(event, BoundaryEvent) and event.direction == "in":
+            continue  # the op's other new inputs, seen with it
+        return isinstance(event, OpEvent) and back.tensor in event.inputs
+    return False
 
 
 def _assigned(ctx: CallContext, source: int, link: Link) -> Cause:

@@ -14,6 +14,9 @@ from tapetui.record.observer import Observer
 from tapetui.record.tf_hooks import EagerTensor, TFVariable, eager
 from tapetui.record.tf_objects import ids_of
 
+_CREATION_OPS = frozenset({"VarHandleOp", b"VarHandleOp"})
+"""Ops a variable's creation runs, under its name scope: reported as the variable itself."""
+
 
 def op_callback(obs: Observer) -> Callable[..., None]:
     def callback(
@@ -24,7 +27,12 @@ def op_callback(obs: Observer) -> Callable[..., None]:
         op_name: Any = None,
         graph: Any = None,
     ) -> None:
-        if graph is None and op_name is None and not obs.muted and not obs.summarising:
+        # An eager op has no graph. Its ``op_name`` is unset except under a name scope that
+        # eager code keeps (``name_scope(..., skip_on_eager=False)``): a variable's creation
+        # (``VarHandleOp``, which the variable hooks report), but also ``t[0:1]``'s
+        # ``StridedSlice`` and BatchNormalization's ``Mean`` ops, which ran all the same.
+        named = op_name is not None and op_type in _CREATION_OPS
+        if graph is None and not named and not obs.muted and not obs.summarising:
             with obs.guard():
                 obs.on_op(op_type, list(inputs or ()), attrs or (), list(outputs or ()))
 
