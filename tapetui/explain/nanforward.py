@@ -105,7 +105,7 @@ def from_forward(
         dropped = _dropped_by_where(trace, op)
         if dropped is not None:
             sentence += (
-                f" `tf.where` ({at_line(dropped.line)}) left those values out of its result, "
+                f" `tf.where` ({at_line(dropped.line, dropped.file)}) left those values out of its result, "
                 "but not out of the backward pass: the gradient of the branch it did not take "
                 "is 0 there, and 0 × NaN/Inf is NaN."
             )
@@ -142,15 +142,6 @@ def _variable_read(trace: Trace, op: OpEvent, step: Evidence, call_mark: Evidenc
         f"the variable `{name}` already held {value} when it was read ({at_line(op.line, op.file)})"
     )
     marks = [Evidence(op.file, op.line, f"{name} read as {value}", op.seq), step, call_mark]
-<<<<<<< HEAD
-    if assigned:
-        last = assigned[-1]
-        sentence += f": the {last.method} at {at_line(last.line, last.file)} made it non-finite."
-        marks.insert(0, Evidence(last.file, last.line, f"{name}.{last.method}(…)", last.seq))
-    else:
-        sentence += "."
-=======
->>>>>>> bugs
     fix = (
         f"find the update that made `{name}` non-finite (a learning rate too large, an "
         "exploding gradient): lower the learning rate, clip the gradients, or check them with "
@@ -159,14 +150,14 @@ def _variable_read(trace: Trace, op: OpEvent, step: Evidence, call_mark: Evidenc
     if not assigned:
         return Cause("nan_in_forward", sentence + ".", fix, marks)
     last = assigned[-1]
-    sentence += f": the {last.method} at {at_line(last.line)} made it non-finite"
+    sentence += f": the {last.method} at {at_line(last.line, last.file)} made it non-finite"
     marks.insert(0, Evidence(last.file, last.line, f"{name}.{last.method}(…)", last.seq))
     earlier = _bad_gradient_before(trace, variable, last.seq)
     if earlier is None:
         return Cause("nan_in_forward", sentence + ".", fix, marks)
     sentence += (
         f", applying the non-finite gradient that gradient call {earlier.id} "
-        f"({at_line(earlier.line)}) had returned for `{name}`."
+        f"({at_line(earlier.line, earlier.file)}) had returned for `{name}`."
     )
     fix = (
         f"fix the non-finite gradient of gradient call {earlier.id} first (its own cause says "

@@ -104,7 +104,7 @@ def _proven(link: Link) -> int | None:
 
 
 def _made_again(ctx: CallContext, variable: Variable, newer: Variable, cause: Cause) -> Cause:
-    s, t, place = ctx.name(variable.id), ctx.target_name, at(variable.line)
+    s, t, place = ctx.name(variable.id), ctx.target_name, at(variable.line, variable.file)
     sentence = (
         f"{t} does not depend on {s}, made at {place}, but on a newer variable {newer.name!r} "
         "that the same line made again later: code that creates a `tf.Variable` each time it "
