@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -23,7 +24,7 @@ from tensorflow.python.eager import backprop, backprop_util, context, record
 from tensorflow.python.eager import tape as tape_lib
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
-from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
+from tensorflow.python.ops import gen_resource_variable_ops, gradients_util, resource_variable_ops
 from tensorflow.python.util import traceback_utils
 
 from tapetui.record.tf_support import SUPPORTED_TF
@@ -74,6 +75,16 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
     "traceback_utils.filter_traceback": lambda: traceback_utils.filter_traceback,
     "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
+    "gradients_util._GradientsHelper": lambda: gradients_util._GradientsHelper,
+    "polymorphic_function._frequent_tracing_detector_manager": lambda: (
+        polymorphic_function._frequent_tracing_detector_manager.called_with_tracing
+    ),
+    "polymorphic_function.Function._key_for_call_stats": lambda: (
+        tf.function(abs)._key_for_call_stats
+    ),
+    "polymorphic_function.Function._omit_frequent_tracing_warning": lambda: (
+        tf.function(abs)._omit_frequent_tracing_warning
+    ),
 }
 
 
@@ -150,6 +161,10 @@ def function_name(fn: Any) -> str:
 class _Tracing:
     depth = 0
     """How many functions are being traced before their eager call right now."""
+    symbolic = False
+    """Whether the last trace called ``tf.gradients`` (graph-only: the call runs compiled)."""
+    retraced = False
+    """Whether the last call traced anew (not from TensorFlow's cache)."""
 
     def __init__(self) -> None:
         self.created: list[Any] = []
@@ -165,19 +180,55 @@ class _Tracing:
 TRACING = _Tracing()
 
 
+_SYMBOLIC: weakref.WeakSet[Any] = weakref.WeakSet()
+"""The concrete functions whose trace called ``tf.gradients``, which only a graph can run."""
+
+
 def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
     from TensorFlow's own cache); raises what tracing raises. Returns the variables the trace
-    made, initialised by TensorFlow once the trace is done."""
+    made, initialised by TensorFlow once the trace is done. ``TRACING.symbolic`` says whether
+    this signature's trace called ``tf.gradients`` (the call must then run compiled)."""
     TRACING.depth += 1
     TRACING.created = []
+    TRACING.symbolic = False
+    helper = gradients_util._GradientsHelper
+    count = fn.experimental_get_tracing_count()
     try:
+        gradients_util._GradientsHelper = _noting_symbolic(helper)
         with functions_compiled():
-            fn.get_concrete_function(*args, **kwargs)
+            concrete = fn.get_concrete_function(*args, **kwargs)
+        TRACING.retraced = fn.experimental_get_tracing_count() != count
+        if TRACING.symbolic:
+            _SYMBOLIC.add(concrete)
+        TRACING.symbolic = concrete in _SYMBOLIC
         return list({id(var): var for var in TRACING.created}.values())
     finally:
+        gradients_util._GradientsHelper = helper
         TRACING.depth -= 1
         TRACING.created = []
+
+
+def count_eager_call(fn: Any, traced: bool) -> None:
+    """Tell TensorFlow's retracing detector about a call made from eager code, as a compiled
+    call does (``get_concrete_function`` does not): five traces in ten calls warn "triggered
+    tf.function retracing"."""
+    manager = polymorphic_function._frequent_tracing_detector_manager
+    if traced:
+        manager.called_with_tracing(
+            fn._key_for_call_stats, fn._python_function, fn._omit_frequent_tracing_warning
+        )
+    else:
+        manager.called_without_tracing(fn._key_for_call_stats)
+
+
+def _noting_symbolic(helper: Any) -> Any:
+    @functools.wraps(helper)
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        TRACING.symbolic = True
+        return helper(*args, **kwargs)
+
+    return noting
 
 
 def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
