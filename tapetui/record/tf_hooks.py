@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -74,6 +75,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "polymorphic_function.Function._python_function": lambda: tf.function(abs)._python_function,
     "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
     "traceback_utils.filter_traceback": lambda: traceback_utils.filter_traceback,
+    "traceback_utils._EXCLUDED_PATHS": lambda: traceback_utils._EXCLUDED_PATHS[0],
     "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
     "gradients_util._GradientsHelper": lambda: gradients_util._GradientsHelper,
     "polymorphic_function._frequent_tracing_detector_manager": lambda: (
@@ -329,6 +331,9 @@ class Hooks:
         for attr, how in _BOUNDARIES.items():
             self._patch(EagerTensorBase, attr, functools.partial(w.boundary, how))
         self._add(EagerTensorBase, "__array_function__", w.array_function())
+        # TensorFlow's filtered tracebacks (the scenario's own ``traceback.print_exc()``) leave
+        # out the hooks' frames, as they leave out TensorFlow's.
+        self._patch(traceback_utils, "_EXCLUDED_PATHS", lambda paths: (*paths, _RECORDER_DIR))
         optimizer = keras_base_optimizer()
         if optimizer is not None:
             self._patch(optimizer, "_filter_empty_gradients", w.optimizer_filter)
@@ -410,12 +415,14 @@ class Hooks:
         self._saved.clear()
 
 
+_RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _SUMMARISED_KEEPS = {
     (ResourceVariable, "__init__"),
     (GradientTape, "watch"),
     (GradientTape, "reset"),
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
+    (traceback_utils, "_EXCLUDED_PATHS"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""

@@ -71,3 +71,10 @@ def test_a_function_traced_on_every_call_warns_as_it_does_plainly(
     plain, trace = runs["retracing_warning.py"]
     assert plain.stdout.startswith("logged: 5 out of the last 5 calls to <function square")
     assert trace.output("stdout").count("out of the last") == plain.stdout.count("out of the") == 2
+
+
+def test_a_traceback_the_scenario_prints_has_no_frame_of_the_recorder(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["printed_traceback.py"]
+    assert plain.stdout == "frames ['<module>', 'error_handler', 'tf__flatten_to_three']\n"
