@@ -78,3 +78,4 @@ def test_a_traceback_the_scenario_prints_has_no_frame_of_the_recorder(
 ) -> None:
     plain, trace = runs["printed_traceback.py"]
     assert plain.stdout == "frames ['<module>', 'error_handler', 'tf__flatten_to_three']\n"
+    assert trace.output("stdout") == plain.stdout
