@@ -74,17 +74,20 @@ def trace_before_eager_call(rec: Recorder) -> Any:
         if not body.depth:
             _note(rec, "eager_functions", tfh.function_name(fn))
             failed = _trace_first(rec, fn, args, kwargs)
-            if failed is None and tfh.TRACING.symbolic:  # tf.gradients runs in graphs only
-                _note(rec, "graph_gradient_functions", tfh.function_name(fn))
-                with tfh.functions_compiled():
-                    return run()
             if failed is None and tfh.eager():
                 tfh.count_eager_call(fn, tfh.TRACING.retraced)
+            if failed is None and tfh.TRACING.symbolic:  # tf.gradients runs in graphs only
+                _note(rec, "graph_gradient_functions", tfh.function_name(fn))
+                with tfh.functions_compiled(), tfh.function_body():
+                    return run()
         body.depth += 1
         try:
             if failed is None:
-                return dense_output_gradients(run(), tfh.function_name(fn))
-            _record_anyway(run)
+                with tfh.function_body():
+                    result = run()
+                return dense_output_gradients(result, tfh.function_name(fn))
+            with tfh.function_body():
+                _record_anyway(run)
             failed.raise_()
         finally:
             body.depth -= 1

@@ -79,7 +79,8 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
     "gradients_util._GradientsHelper": lambda: gradients_util._GradientsHelper,
     "polymorphic_function._frequent_tracing_detector_manager": lambda: (
-        polymorphic_function._frequent_tracing_detector_manager.called_with_tracing
+        polymorphic_function._frequent_tracing_detector_manager.called_with_tracing,
+        polymorphic_function._FrequentTracingDetectorManager.called_without_tracing,
     ),
     "polymorphic_function.Function._key_for_call_stats": lambda: (
         tf.function(abs)._key_for_call_stats
@@ -209,6 +210,37 @@ def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> li
         gradients_util._GradientsHelper = helper
         TRACING.depth -= 1
         TRACING.created = []
+
+
+_DetectorManager = polymorphic_function._FrequentTracingDetectorManager
+
+
+class _InBody(threading.local):
+    depth = 0
+    """How many function bodies this thread runs as a compiled call's graph would (eagerly, or
+    compiled for ``tf.gradients``): calls made there count towards no retracing warning."""
+
+
+IN_BODY = _InBody()
+
+
+@contextlib.contextmanager
+def function_body() -> Iterator[None]:
+    """The block runs a function's body: calls there are not calls from eager code."""
+    IN_BODY.depth += 1
+    try:
+        yield
+    finally:
+        IN_BODY.depth -= 1
+
+
+def _unless_in_body(original: Any) -> Any:
+    @functools.wraps(original)
+    def counting(self: Any, *args: Any) -> None:
+        if not IN_BODY.depth:
+            original(self, *args)
+
+    return counting
 
 
 def count_eager_call(fn: Any, traced: bool) -> None:
@@ -372,6 +404,8 @@ class Hooks:
             return __call__
 
         self._patch(TFFunction, "__call__", make)
+        for name in ("called_with_tracing", "called_without_tracing"):
+            self._patch(_DetectorManager, name, _unless_in_body)
         # A variable a trace makes is a function's own kind, which does not run
         # ResourceVariable's __init__ (unless init_scope lifted it out of the trace).
         self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", _made_in_trace)
@@ -423,6 +457,8 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
     (traceback_utils, "_EXCLUDED_PATHS"),
+    (_DetectorManager, "called_with_tracing"),
+    (_DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
