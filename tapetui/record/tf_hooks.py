@@ -26,6 +26,7 @@ from tensorflow.python.eager import tape as tape_lib
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
 from tensorflow.python.ops import gen_resource_variable_ops, gradients_util, resource_variable_ops
+from tensorflow.python.platform import tf_logging
 from tensorflow.python.util import traceback_utils
 
 from tapetui.record.tf_support import SUPPORTED_TF
@@ -76,6 +77,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
     "traceback_utils.filter_traceback": lambda: traceback_utils.filter_traceback,
     "traceback_utils._EXCLUDED_PATHS": lambda: traceback_utils._EXCLUDED_PATHS[0],
+    "tf_logging._get_caller": lambda: tf_logging._get_caller,
     "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
     "gradients_util._GradientsHelper": lambda: gradients_util._GradientsHelper,
     "polymorphic_function._frequent_tracing_detector_manager": lambda: (
@@ -366,6 +368,8 @@ class Hooks:
         # TensorFlow's filtered tracebacks (the scenario's own ``traceback.print_exc()``) leave
         # out the hooks' frames, as they leave out TensorFlow's.
         self._patch(traceback_utils, "_EXCLUDED_PATHS", lambda paths: (*paths, _RECORDER_DIR))
+        # ``log_first_n`` counts per calling line: the scenario's, not the hooks'.
+        self._patch(tf_logging, "_get_caller", _caller_past_the_hooks)
         optimizer = keras_base_optimizer()
         if optimizer is not None:
             self._patch(optimizer, "_filter_empty_gradients", w.optimizer_filter)
@@ -457,11 +461,24 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
     (traceback_utils, "_EXCLUDED_PATHS"),
+    (tf_logging, "_get_caller"),
     (_DetectorManager, "called_with_tracing"),
     (_DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
+
+
+def _caller_past_the_hooks(original: Any) -> Any:
+    """TensorFlow's logging's "lowest non-logging frame", past the hooks' own frames."""
+
+    def get_caller(offset: int = 3) -> tuple[Any, Any]:
+        code, frame = original(offset + 1)  # this frame is one more below
+        while frame is not None and frame.f_code.co_filename.startswith(_RECORDER_DIR):
+            frame = frame.f_back
+        return (code, frame) if frame is None or code is None else (frame.f_code, frame)
+
+    return get_caller
 
 
 def _restore(owner: Any, name: str, original: Any) -> None:

@@ -79,3 +79,11 @@ def test_a_traceback_the_scenario_prints_has_no_frame_of_the_recorder(
     plain, trace = runs["printed_traceback.py"]
     assert plain.stdout == "frames ['<module>', 'error_handler', 'tf__flatten_to_three']\n"
     assert trace.output("stdout") == plain.stdout
+
+
+def test_a_warning_tensorflow_logs_five_times_a_line_counts_the_scenarios_lines(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["int_watch_warning.py"]
+    assert plain.stdout.count("must be floating") == 6  # five from the loop, one from the end
+    assert trace.output("stdout") == plain.stdout
