@@ -74,16 +74,55 @@ def trace_before_eager_call(rec: Recorder) -> Any:
         if not body.depth:
             _note(rec, "eager_functions", tfh.function_name(fn))
             failed = _trace_first(rec, fn, args, kwargs)
+            if failed is None and tfh.eager():
+                tfh.count_eager_call(fn, tfh.TRACING.retraced)
+            if failed is None and tfh.TRACING.symbolic:  # tf.gradients runs in graphs only
+                _note(rec, "graph_gradient_functions", tfh.function_name(fn))
+                with tfh.functions_compiled(), tfh.function_body():
+                    return run()
         body.depth += 1
         try:
             if failed is None:
-                return run()
-            _record_anyway(run)
+                with tfh.function_body():
+                    result = run()
+                return dense_output_gradients(result, tfh.function_name(fn))
+            with tfh.function_body():
+                _record_anyway(run)
             failed.raise_()
         finally:
             body.depth -= 1
 
     return eager_call
+
+
+def dense_output_gradients(result: Any, name: str) -> Any:
+    """``result`` of a function body run eagerly, with the outputs a tape records passed
+    through one ``tf.custom_gradient`` step named ``name`` that makes the gradients arriving
+    at them dense: a compiled call's backward function is given dense tensors
+    (``ConcreteFunction`` converts ``IndexedSlices``), so ``tape.gradient`` through
+    ``tf.gather(f(x), …)`` returns a ``Tensor``, not ``IndexedSlices``, as under plain ``python``."""
+    flat = tfh.tf.nest.flatten(result)
+    picks = [
+        i
+        for i, t in enumerate(flat)
+        if isinstance(t, tfh.EagerTensor)
+        and tfh.is_differentiable_dtype(t.dtype)
+        and tfh.tf_would_record([t])
+    ]
+    if not picks:
+        return result
+
+    def function_output(*tensors: Any) -> Any:
+        def dense(*grads: Any) -> list[Any]:
+            return [None if g is None else tfh.tf.convert_to_tensor(g) for g in grads]
+
+        return list(tensors), dense
+
+    function_output.__name__ = name
+    made = tfh.tf.custom_gradient(function_output)(*(flat[i] for i in picks))
+    for i, tensor in zip(picks, made, strict=True):
+        flat[i] = tensor
+    return tfh.tf.nest.pack_sequence_as(result, flat)
 
 
 class _TraceError:

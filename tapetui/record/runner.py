@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import re
@@ -46,6 +47,8 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     saved_filters = list(warnings.filters)
     if not rec.budget.graph:
         _run_functions_eagerly(rec, hooks)
+    logger = tfh.tf.get_logger()
+    logger.addFilter(_NOT_THE_SCENARIOS)
     rec.on_summarise = hooks.stop_observing_ops
     if rec.summarising:  # a recorder that already spent its budget (in-process use)
         hooks.stop_observing_ops()
@@ -57,6 +60,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     try:
         yield hooks
     finally:
+        logger.removeFilter(_NOT_THE_SCENARIOS)
         tfh.run_functions_eagerly(was_eager)
         warnings.filters[:] = saved_filters  # type: ignore[index]  # typeshed: a Sequence; a list
         os._exit, os.abort = saved_exits
@@ -70,6 +74,18 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
 
 # tf.data says this once per `map` when functions run eagerly; the scenario did not ask for it.
 _TF_DATA_WARNING = "Even though the `tf.config.experimental_run_functions_eagerly` option is set"
+
+
+class _RecordersOwn(logging.Filter):
+    """Drops what TensorFlow logs because the recorder runs functions eagerly: ``pfor``
+    (``tf.vectorized_map``, ``jacobian``) says it turns ``run_functions_eagerly`` off again."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_PFOR_WARNING)
+
+
+_PFOR_WARNING = "It looks like tf.function behavior was disabled, perhaps using tf.config"
+_NOT_THE_SCENARIOS = _RecordersOwn()
 
 
 def _run_functions_eagerly(rec: Recorder, hooks: tfh.Hooks) -> None:

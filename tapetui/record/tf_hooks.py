@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -24,7 +26,8 @@ from tensorflow.python.eager import backprop, backprop_util, context, record
 from tensorflow.python.eager import tape as tape_lib
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
-from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
+from tensorflow.python.ops import gen_resource_variable_ops, gradients_util, resource_variable_ops
+from tensorflow.python.platform import tf_logging
 from tensorflow.python.util import traceback_utils
 
 from tapetui.record.tf_support import SUPPORTED_TF
@@ -74,7 +77,20 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "polymorphic_function.Function._python_function": lambda: tf.function(abs)._python_function,
     "eager_function_run.RUN_FUNCTIONS_EAGERLY": lambda: eager_function_run.RUN_FUNCTIONS_EAGERLY,
     "traceback_utils.filter_traceback": lambda: traceback_utils.filter_traceback,
+    "traceback_utils._EXCLUDED_PATHS": lambda: traceback_utils._EXCLUDED_PATHS[0],
+    "tf_logging._get_caller": lambda: tf_logging._get_caller,
     "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
+    "gradients_util._GradientsHelper": lambda: gradients_util._GradientsHelper,
+    "polymorphic_function._frequent_tracing_detector_manager": lambda: (
+        polymorphic_function._frequent_tracing_detector_manager.called_with_tracing,
+        polymorphic_function._FrequentTracingDetectorManager.called_without_tracing,
+    ),
+    "polymorphic_function.Function._key_for_call_stats": lambda: (
+        tf.function(abs)._key_for_call_stats
+    ),
+    "polymorphic_function.Function._omit_frequent_tracing_warning": lambda: (
+        tf.function(abs)._omit_frequent_tracing_warning
+    ),
 }
 
 
@@ -151,6 +167,10 @@ def function_name(fn: Any) -> str:
 class _Tracing:
     depth = 0
     """How many functions are being traced before their eager call right now."""
+    symbolic = False
+    """Whether the last trace called ``tf.gradients`` (graph-only: the call runs compiled)."""
+    retraced = False
+    """Whether the last call traced anew (not from TensorFlow's cache)."""
 
     def __init__(self) -> None:
         self.created: list[Any] = []
@@ -166,19 +186,86 @@ class _Tracing:
 TRACING = _Tracing()
 
 
+_SYMBOLIC: weakref.WeakSet[Any] = weakref.WeakSet()
+"""The concrete functions whose trace called ``tf.gradients``, which only a graph can run."""
+
+
 def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
     from TensorFlow's own cache); raises what tracing raises. Returns the variables the trace
-    made, initialised by TensorFlow once the trace is done."""
+    made, initialised by TensorFlow once the trace is done. ``TRACING.symbolic`` says whether
+    this signature's trace called ``tf.gradients`` (the call must then run compiled)."""
     TRACING.depth += 1
     TRACING.created = []
+    TRACING.symbolic = False
+    helper = gradients_util._GradientsHelper
+    count = fn.experimental_get_tracing_count()
     try:
+        gradients_util._GradientsHelper = _noting_symbolic(helper)
         with functions_compiled():
-            fn.get_concrete_function(*args, **kwargs)
+            concrete = fn.get_concrete_function(*args, **kwargs)
+        TRACING.retraced = fn.experimental_get_tracing_count() != count
+        if TRACING.symbolic:
+            _SYMBOLIC.add(concrete)
+        TRACING.symbolic = concrete in _SYMBOLIC
         return list({id(var): var for var in TRACING.created}.values())
     finally:
+        gradients_util._GradientsHelper = helper
         TRACING.depth -= 1
         TRACING.created = []
+
+
+_DetectorManager = polymorphic_function._FrequentTracingDetectorManager
+
+
+class _InBody(threading.local):
+    depth = 0
+    """How many function bodies this thread runs as a compiled call's graph would (eagerly, or
+    compiled for ``tf.gradients``): calls made there count towards no retracing warning."""
+
+
+IN_BODY = _InBody()
+
+
+@contextlib.contextmanager
+def function_body() -> Iterator[None]:
+    """The block runs a function's body: calls there are not calls from eager code."""
+    IN_BODY.depth += 1
+    try:
+        yield
+    finally:
+        IN_BODY.depth -= 1
+
+
+def _unless_in_body(original: Any) -> Any:
+    @functools.wraps(original)
+    def counting(self: Any, *args: Any) -> None:
+        if not IN_BODY.depth:
+            original(self, *args)
+
+    return counting
+
+
+def count_eager_call(fn: Any, traced: bool) -> None:
+    """Tell TensorFlow's retracing detector about a call made from eager code, as a compiled
+    call does (``get_concrete_function`` does not): five traces in ten calls warn "triggered
+    tf.function retracing"."""
+    manager = polymorphic_function._frequent_tracing_detector_manager
+    if traced:
+        manager.called_with_tracing(
+            fn._key_for_call_stats, fn._python_function, fn._omit_frequent_tracing_warning
+        )
+    else:
+        manager.called_without_tracing(fn._key_for_call_stats)
+
+
+def _noting_symbolic(helper: Any) -> Any:
+    @functools.wraps(helper)
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        TRACING.symbolic = True
+        return helper(*args, **kwargs)
+
+    return noting
 
 
 def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
@@ -287,6 +374,11 @@ class Hooks:
         for attr, how in _BOUNDARIES.items():
             self._patch(EagerTensorBase, attr, functools.partial(w.boundary, how))
         self._add(EagerTensorBase, "__array_function__", w.array_function())
+        # TensorFlow's filtered tracebacks (the scenario's own ``traceback.print_exc()``) leave
+        # out the hooks' frames, as they leave out TensorFlow's.
+        self._patch(traceback_utils, "_EXCLUDED_PATHS", lambda paths: (*paths, _RECORDER_DIR))
+        # ``log_first_n`` counts per calling line: the scenario's, not the hooks'.
+        self._patch(tf_logging, "_get_caller", _caller_past_the_hooks)
         optimizer = keras_base_optimizer()
         if optimizer is not None:
             self._patch(optimizer, "_filter_empty_gradients", w.optimizer_filter)
@@ -329,6 +421,8 @@ class Hooks:
             return __call__
 
         self._patch(TFFunction, "__call__", make)
+        for name in ("called_with_tracing", "called_without_tracing"):
+            self._patch(_DetectorManager, name, _unless_in_body)
         # A variable a trace makes is a function's own kind, which does not run
         # ResourceVariable's __init__ (unless init_scope lifted it out of the trace).
         self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", _made_in_trace)
@@ -372,15 +466,32 @@ class Hooks:
         self._saved.clear()
 
 
+_RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _SUMMARISED_KEEPS = {
     (ResourceVariable, "__init__"),
     (GradientTape, "watch"),
     (GradientTape, "reset"),
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
+    (traceback_utils, "_EXCLUDED_PATHS"),
+    (tf_logging, "_get_caller"),
+    (_DetectorManager, "called_with_tracing"),
+    (_DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
+
+
+def _caller_past_the_hooks(original: Any) -> Any:
+    """TensorFlow's logging's "lowest non-logging frame", past the hooks' own frames."""
+
+    def get_caller(offset: int = 3) -> tuple[Any, Any]:
+        code, frame = original(offset + 1)  # this frame is one more below
+        while frame is not None and frame.f_code.co_filename.startswith(_RECORDER_DIR):
+            frame = frame.f_back
+        return (code, frame) if frame is None or code is None else (frame.f_code, frame)
+
+    return get_caller
 
 
 def _restore(owner: Any, name: str, original: Any) -> None:

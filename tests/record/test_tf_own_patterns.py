@@ -1,0 +1,89 @@
+"""Patterns from TensorFlow's own gradient tests: recorded, each prints and ends as it does plainly.
+
+Each scenario in ``tf_own/`` reproduces one thing a TensorFlow test file checks that the recorder
+once changed (``compat/tf_tests`` runs the real test files); it is run plainly and recorded once
+for the module, with the default budget.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tapetui.record.process import record
+from tapetui.trace import Trace
+
+HERE = Path(__file__).resolve().parent / "tf_own"
+SCENARIOS = sorted(p.name for p in HERE.glob("*.py"))
+
+
+def _plain(name: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"}
+    return subprocess.run([sys.executable, name], cwd=HERE, capture_output=True, text=True,
+                          env=env, stdin=subprocess.DEVNULL, timeout=300)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, tuple[subprocess.CompletedProcess[str], Trace]]:
+    def both(name: str) -> tuple[subprocess.CompletedProcess[str], Trace]:
+        return _plain(name), record(HERE / name)
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(SCENARIOS, pool.map(both, SCENARIOS), strict=True))
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_recorded_run_prints_and_exits_as_the_plain_run_does(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]], name: str
+) -> None:
+    plain, trace = runs[name]
+    assert trace.output("stdout") == plain.stdout
+    assert (trace.exit_code or 0) == plain.returncode, trace.error
+    assert trace.status in ("finished", "exited", "raised")
+    assert not trace.meta.get("internal_errors")
+
+
+def test_a_gather_after_a_function_gives_a_dense_gradient(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["gather_after_function.py"]
+    assert plain.stdout.splitlines() == ["type EagerTensor", "grad [1. 0. 1.]"]
+    (call,) = trace.gradient_calls.values()
+    assert call.error is None
+
+
+def test_tf_gradients_inside_a_function_runs_that_function_compiled(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["symbolic_gradients_in_function.py"]
+    assert plain.stdout.splitlines() == ["second -0.4794", "third -1.7552"]
+    assert trace.meta["graph_gradient_functions"] == ["second_derivative"]
+
+
+def test_a_function_traced_on_every_call_warns_as_it_does_plainly(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["retracing_warning.py"]
+    assert plain.stdout.startswith("logged: 5 out of the last 5 calls to <function square")
+    assert trace.output("stdout").count("out of the last") == plain.stdout.count("out of the") == 2
+
+
+def test_a_traceback_the_scenario_prints_has_no_frame_of_the_recorder(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["printed_traceback.py"]
+    assert plain.stdout == "frames ['<module>', 'error_handler', 'tf__flatten_to_three']\n"
+    assert trace.output("stdout") == plain.stdout
+
+
+def test_a_warning_tensorflow_logs_five_times_a_line_counts_the_scenarios_lines(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["int_watch_warning.py"]
+    assert plain.stdout.count("must be floating") == 6  # five from the loop, one from the end
+    assert trace.output("stdout") == plain.stdout
