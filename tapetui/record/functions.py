@@ -30,6 +30,7 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
+import weakref
 from typing import Any, TextIO
 
 from tapetui.record import tf_hooks as tfh
@@ -61,6 +62,38 @@ class _HeldOutput:
 class _Body(threading.local):
     depth = 0
     """How many traced-first functions' bodies this thread is running eagerly right now."""
+    last: _Call | None = None
+    """The last call this thread traced first."""
+
+
+class _Call:
+    """A function call, by weak references: a call again with the very same arguments (a Keras
+    ``fit`` step, given the epoch's iterator) finds in TensorFlow's cache the trace this one
+    found, so it is not looked up again (about 1 ms a step for ``fit``)."""
+
+    def __init__(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.refs = [weakref.ref(obj) for obj in (fn, *args, *kwargs.values())]
+        self.names = tuple(kwargs)
+        self.device = tfh.device_name()
+
+    @staticmethod
+    def of(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Call | None:
+        """The call, when every argument is known to a trace by its identity; else ``None``."""
+        if not all(isinstance(a, tfh.TRACE_KEYED_BY_IDENTITY) for a in (*args, *kwargs.values())):
+            return None
+        try:
+            return _Call(fn, args, kwargs)
+        except TypeError:  # an object without weak references
+            return None
+
+    def again(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        objects = (fn, *args, *kwargs.values())
+        return (
+            len(objects) == len(self.refs)
+            and tuple(kwargs) == self.names
+            and all(ref() is obj for ref, obj in zip(self.refs, objects, strict=True))
+            and tfh.device_name() == self.device
+        )
 
 
 def trace_before_eager_call(rec: Recorder) -> Any:
@@ -71,15 +104,20 @@ def trace_before_eager_call(rec: Recorder) -> Any:
 
     def eager_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], run: Any) -> Any:
         failed: _TraceError | None = None
-        if not body.depth:
+        last = body.last
+        if not body.depth and (last is None or not last.again(fn, args, kwargs)):
             _note(rec, "eager_functions", tfh.function_name(fn))
             failed = _trace_first(rec, fn, args, kwargs)
             if failed is None and tfh.eager():
                 tfh.count_eager_call(fn, tfh.TRACING.retraced)
             if failed is None and tfh.TRACING.symbolic:  # tf.gradients runs in graphs only
+                body.last = None
                 _note(rec, "graph_gradient_functions", tfh.function_name(fn))
                 with tfh.functions_compiled(), tfh.function_body():
                     return run()
+            body.last = _Call.of(fn, args, kwargs) if failed is None else None
+        elif not body.depth and tfh.eager():
+            tfh.count_eager_call(fn, False)  # the same call again: TensorFlow's cache, no trace
         body.depth += 1
         try:
             if failed is None:

@@ -101,7 +101,9 @@ class Observer(Protocol):
         method: str,
         result: Any,
         error: BaseException | None,
-    ) -> None: ...
+    ) -> None:
+        """A summarised gradient call ended; when it returned, also what
+        ``on_gradient_returned`` does."""
 
     # variables, values leaving TensorFlow, Keras optimizers
     def on_variable_created(self, var: Any) -> None: ...

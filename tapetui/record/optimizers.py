@@ -15,6 +15,7 @@ from typing import Any
 
 from tapetui.record import tf_objects as tfo
 from tapetui.record.observer import CallCount, Journal
+from tapetui.record.tf_hooks import EagerTensor
 from tapetui.trace.events import MissingGradientsEvent
 from tapetui.trace.model import flatten
 
@@ -78,6 +79,9 @@ class OptimizerWatch:
 def _ref(value: Any) -> int | None:
     if value is None:
         return None
+    if type(value) is EagerTensor:  # the common gradient, told by its exact type
+        ref: int = value._id
+        return ref
     if tfo.ref_of(value) is None and type(value).__name__ == "IndexedSlices":
         value = value.values  # recorded as its values tensor, as the gradient call records it
     return tfo.ref_of(value)

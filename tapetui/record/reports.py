@@ -98,7 +98,10 @@ class BookReports:
         self._rows().exited(gt)
 
     def lean_called(self, gt: Any, arguments: dict[str, Any], inside: bool, **how: Any) -> None:
+        """A summarised gradient call returned (or raised: ``how["error"]``)."""
         self._rows().called(gt, arguments, inside, **how)
+        if how["error"] is None:
+            self.on_gradient_returned(arguments, how["result"])
 
     def _rows(self) -> StepRows:
         """The step rows, made when summarising starts (before the lean wrappers are installed)."""

@@ -140,25 +140,37 @@ class StepRows:
         """The structure with each leaf replaced by its id; each tensor's value goes to
         ``tensors`` (variables are recorded already), named as the scenario named it when a
         call ``site`` is given (the target and sources, not the results)."""
+        kind = type(structure)
+        if kind is EagerTensor:  # the common leaves first, told by their exact type
+            return self._eager(structure, tensors, site)
+        if kind is list or kind is tuple:
+            return [self._refs(v, tensors, site) for v in structure]
+        if structure is None:
+            return None
         if isinstance(structure, dict):
             return {str(k): self._refs(v, tensors, site) for k, v in structure.items()}
         if isinstance(structure, (list, tuple)):
             return [self._refs(v, tensors, site) for v in structure]
-        if structure is None:
-            return None
+        if isinstance(structure, EagerTensor):
+            return self._eager(structure, tensors, site)
         leaf = structure
         ref = tfo.ref_of(leaf)
-        shape: list[int] | None
-        if isinstance(leaf, EagerTensor):
-            name = None if site is None else self._name(leaf, site, len(tensors))
-            value = tfo.value_of(leaf)
-            shape = [int(d) for d in leaf.shape]
-            tensors.append(self._tensor(ref, leaf.dtype.name, shape, value, name))
-        elif ref is None:  # an IndexedSlices, a number, a foreign object (``leaves``)
+        if ref is None:  # an IndexedSlices, a number, a foreign object (``leaves``)
             ref = self.rec.synthetic_id()
             dtype, shape, value = describe(leaf)
             name = label_of(leaf) if value is None else None
             tensors.append(self._tensor(ref, dtype, shape, value, name))
+        return ref
+
+    def _eager(self, leaf: Any, tensors: list[list[Any]], site: Site | None) -> int:
+        ref: int = leaf._id
+        name = None if site is None else self._name(leaf, site, len(tensors))
+        value = tfo.value_of(leaf)
+        dtype = _dtype_name(leaf)
+        if value is None:  # a resource or variant: its shape only
+            tensors.append([ref, dtype, [int(d) for d in leaf.shape], None, None, name])
+        else:
+            tensors.append(self._tensor(ref, dtype, None, value, name))
         return ref
 
     def _tensor(
@@ -184,6 +196,18 @@ class StepRows:
         if name is not None:
             self._names[(site, position)] = name
         return name
+
+
+_DTYPE_NAMES: dict[int, str] = {}
+
+
+def _dtype_name(tensor: Any) -> str:
+    """An eager tensor's dtype name, known by its dtype's number after the first."""
+    enum = tensor._datatype_enum()
+    name = _DTYPE_NAMES.get(enum)
+    if name is None:
+        name = _DTYPE_NAMES[enum] = tensor.dtype.name
+    return name
 
 
 def _thread_column() -> list[str]:

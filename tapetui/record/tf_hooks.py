@@ -41,6 +41,10 @@ TFVariable = resource_variable_ops.BaseResourceVariable
 ResourceVariable = resource_variable_ops.ResourceVariable
 GradientTape = backprop.GradientTape
 TFFunction = polymorphic_function.Function
+TRACE_KEYED_BY_IDENTITY = (EagerTensor, TFVariable, tf.data.Iterator)
+"""Arguments a function's trace cache knows by what cannot change while the object lives (a
+tensor's dtype and shape, a variable's, an iterator's element spec): the same object, the
+same trace."""
 
 PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "op_callbacks.add_op_callback": lambda: op_callbacks.add_op_callback,
@@ -158,6 +162,12 @@ def functions_compiled() -> Iterator[None]:
         yield
     finally:
         eager_function_run.RUN_FUNCTIONS_EAGERLY = outer
+
+
+def device_name() -> str | None:
+    """The device eager ops are placed on now (``tf.device``): part of a trace's key."""
+    name = context.context().device_name
+    return None if name is None else str(name)
 
 
 def function_name(fn: Any) -> str:

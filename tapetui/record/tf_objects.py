@@ -82,8 +82,9 @@ def ref_of(obj: Any) -> int | None:
         ref = obj._id
         return ref
     var = as_tf_variable(obj)
-    if var is not None and isinstance(var.handle, EagerTensor):
-        ref = var.handle._id
+    handle = var.handle if var is not None else None
+    if isinstance(handle, EagerTensor):
+        ref = handle._id
         return ref
     return None
 

@@ -192,11 +192,29 @@ def _lean_exit(obs: Observer, original: Callable[..., Any]) -> Callable[..., Any
 
 
 def _lean_gradient(obs: Observer, method: str, original: Callable[..., Any]) -> Callable[..., Any]:
-    def begin(gt: Any, arguments: dict[str, Any], inside: bool) -> Any:
-        return gt, arguments, inside
+    """``observe_calls`` for summarised steps: nothing to report before the call, so one guard
+    a call, after it."""
+    parameters = list(inspect.signature(original).parameters.values())[1:]
+    names = [p.name for p in parameters]
+    defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
 
-    def end(begun: Any, result: Any, error: BaseException | None) -> None:
-        if begun is not None:
-            obs.lean_called(*begun, method=method, result=result, error=error)
+    @functools.wraps(original)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if obs.muted or obs.gradient_depth or not eager():
+            return original(self, *args, **kwargs)
+        arguments = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+        inside = tape_is_recording(self)
+        obs.gradient_depth += 1
+        try:
+            result = original(self, *args, **kwargs)
+        except BaseException as exc:
+            obs.gradient_depth -= 1
+            with obs.guard():
+                obs.lean_called(self, arguments, inside, method=method, result=None, error=exc)
+            raise
+        obs.gradient_depth -= 1
+        with obs.guard():
+            obs.lean_called(self, arguments, inside, method=method, result=result, error=None)
+        return result
 
-    return observe_calls(obs, original, begin, end)
+    return call
