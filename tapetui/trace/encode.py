@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tapetui.trace.events import Event
+from tapetui.trace.packed import packed_text
 
 _escape: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
@@ -89,7 +90,7 @@ def dataclass_function(cls: type) -> Callable[[Any], str]:
     at its default of ``None``, ``False``, ``[]`` or ``{}`` is left out (the reader gives a
     missing field its default): most of an op's or a tensor's fields are, and writing them
     cost a third of the record."""
-    names: dict[str, Any] = {"_v": value_text, "_E": ""}
+    names: dict[str, Any] = {"_v": value_text, "_E": "", "_p": floats_text}
     source = "lambda v: f'{{" + "".join(_parts(cls, names)) + "}}'"
     write: Callable[[Any], str] = eval(source, names)  # our names only
     return write
@@ -103,12 +104,22 @@ def _parts(cls: type, names: dict[str, Any]) -> list[str]:
     for f in dataclasses.fields(cls):
         key = _escape(f.name) + ":"
         skip = _default_test(f, f"v.{f.name}")
+        value = _FLOATS.get((cls.__name__, f.name), f"_v(v.{f.name})")
         if skip is None or not (kind or parts):  # the first key is always written
-            parts.append(("," if kind or parts else "") + key + f"{{_v(v.{f.name})}}")
+            parts.append(("," if kind or parts else "") + key + f"{{{value}}}")
         else:
             names[f"_k_{f.name}"] = "," + key
-            parts.append(f"{{_E if {skip} else _k_{f.name} + _v(v.{f.name})}}")
+            parts.append(f"{{_E if {skip} else _k_{f.name} + {value}}}")
     return kind + parts
+
+
+_FLOATS = {("Tensor", "data"): "_p(v.data, v.shape)", ("ValueSummary", "preview"): "_p(v.preview)"}
+"""The fields whose floats are packed (``tapetui.trace.packed``), with their shapes."""
+
+
+def floats_text(value: Any, shape: Any = None) -> str:
+    """A tensor's values: packed when they are floats, else as JSON."""
+    return packed_text(value, shape) or value_text(value)
 
 
 def _default_test(f: dataclasses.Field[Any], value: str) -> str | None:
