@@ -63,6 +63,8 @@ def test_a_damaged_packed_value_is_an_unreadable_record() -> None:
         with pytest.raises(TraceFormatError):
             unpacked(json.loads(value), [1])
     trace = Trace(scenario="a.py")
-    line = '{"tensor": {"id": 1, "dtype": "float32", "shape": [3, 3], "data": {"f8": "AAAAAAAA8D8="}}}'
+    line = (
+        '{"tensor": {"id": 1, "dtype": "float32", "shape": [3, 3], "data": {"f8": "AAAAAAAA8D8="}}}'
+    )
     apply_record(trace, parse_line(line))
     assert trace.meta["unreadable_records"] == 1 and trace.tensors == {}
