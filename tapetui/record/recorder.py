@@ -153,7 +153,8 @@ class Recorder(BookReports):
 
     def flush(self) -> None:
         """Push every record out now (before the process may die)."""
-        self.send_steps()
+        if self.steps is not None or len(self.notes["internal_errors"]) != self._errors_sent:
+            self.send_steps()
         self._sink_flush()
 
     def send_steps(self) -> None:
@@ -253,8 +254,10 @@ class Recorder(BookReports):
         where: tuple[str | None, int | None],
         variable: int | None = None,
         name: str | None = None,
+        ref: int | None = None,
     ) -> Tensor:
-        value = tfo.value_of(t)
+        """Record an eager tensor (``ref``: its id, when the caller has it)."""
+        value, dtype = tfo.value_and_dtype(t)
         if value is None:
             data, summary, shape = None, None, [int(d) for d in t.shape]
         else:
@@ -262,20 +265,11 @@ class Recorder(BookReports):
                 value = np.asarray(value)
             data, summary = capture(value, self.budget.elements, self.budget.preview)
             shape = list(value.shape)
-        record = Tensor(
-            id=tfo.ref_of(t) or 0,
-            dtype=t.dtype.name,
-            shape=shape,
-            data=data,
-            summary=summary,
-            producer=producer,
-            variable=variable,
-            name=name,
-            file=where[0],
-            line=where[1],
-        )
+        if ref is None:
+            ref = tfo.ref_of(t) or 0
+        record = Tensor(ref, dtype, shape, data, summary, name, producer, variable, *where)
         if self.summarised is None:  # summarised: nothing will look it up again
-            self.tensors[record.id] = record
+            self.tensors[ref] = record
         self.emit("tensor", record)
         return record
 
@@ -328,24 +322,18 @@ class Recorder(BookReports):
         variable = (
             in_ids[0] if op_type == "ReadVariableOp" and in_ids[0] in self.variables else None
         )
+        producer = self.producer
         for t, ref in zip(outputs, out_ids, strict=True):
-            self.tensor_record(t, op_id, where, variable)
-            self.producer[ref] = op_id
-        event = self.event(
-            OpEvent,
-            where,
-            op=op_id,
-            op_type=op_type,
-            inputs=in_ids,
-            outputs=out_ids,
-            recorded_by=recorded,
-            function=function,
-            backward=backward,
-            attrs=tfo.readable_attrs(attrs),
-            library=library,
-            layer=layer,
-            thread=thread_name(),
-        )
+            self.tensor_record(t, op_id, where, variable, ref=ref)
+            producer[ref] = op_id
+        attributes = tfo.readable_attrs(attrs)
+        with self._lock:
+            event = OpEvent(
+                self.seq, file, line, op_id, op_type, in_ids, out_ids, recorded, function,
+                backward, attributes, library, layer, thread_name(),
+            )  # fmt: skip
+            self.seq += 1
+            self.emit("event", event)
         self.ops[op_id] = event
         self.op_index.setdefault((op_type, tuple(in_ids)), []).append(op_id)
         if backward:

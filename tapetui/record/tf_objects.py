@@ -107,6 +107,16 @@ def value_of(tensor: Any) -> Any:
     return tensor._numpy()
 
 
+def value_and_dtype(tensor: Any) -> tuple[Any, str]:
+    """``value_of`` an eager tensor and its dtype's name, reading its dtype once."""
+    enum = tensor._datatype_enum()
+    name = _DTYPE_NAMES.get(enum) or _DTYPE_NAMES.setdefault(enum, tf.dtypes.as_dtype(enum).name)
+    return (None if enum in _NO_VALUE else tensor._numpy()), name
+
+
+_DTYPE_NAMES: dict[int, str] = {}
+
+
 @functools.lru_cache(maxsize=256)
 def _differentiable_enum(enum: int) -> bool:
     return is_differentiable_dtype(tf.dtypes.as_dtype(enum))

@@ -2,10 +2,11 @@
 
 Each dataclass gets its own encoding function, written out once as one f-string with its keys
 already in JSON; plain values (numbers, strings, ``None``) are written by this module, lists and
-dicts by the C encoder. The text is the same, character for character, as ``json.JSONEncoder``
-with ``separators=(",", ":")`` gives for the dataclass's fields as a dict (``_fields``), which
-the C encoder's own work is several times slower at: it builds a dict per record and a string
-per key.
+dicts by the C encoder. The text is what ``json.JSONEncoder`` with ``separators=(",", ":")``
+gives for the dataclass's fields as a dict (``fields``), character for character, less the
+fields at their default of ``None``, ``False``, ``[]`` or ``{}`` (read back as those defaults);
+the C encoder's own work is several times slower at it: it builds a dict per record and a
+string per key. Dataclasses nested in a value (a watch event's items) are written whole.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tapetui.trace.events import Event
+from tapetui.trace.packed import packed_text
 
 _escape: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
@@ -84,22 +86,67 @@ def value_text(value: Any) -> str:
 
 @functools.cache
 def dataclass_function(cls: type) -> Callable[[Any], str]:
-    """The function writing one dataclass as its fields' JSON object, written out once."""
-    source = "lambda v: f'{{" + ",".join(_parts(cls)) + "}}'"
-    write: Callable[[Any], str] = eval(source, {"_v": value_text})  # our names only
+    """The function writing one dataclass as its fields' JSON object, written out once. A field
+    at its default of ``None``, ``False``, ``[]`` or ``{}`` is left out (the reader gives a
+    missing field its default): most of an op's or a tensor's fields are, and writing them
+    cost a third of the record."""
+    names: dict[str, Any] = {"_v": value_text, "_E": "", "_p": floats_text}
+    source = "lambda v: f'{{" + "".join(_parts(cls, names)) + "}}'"
+    write: Callable[[Any], str] = eval(source, names)  # our names only
     return write
 
 
-def _parts(cls: type) -> list[str]:
-    """The f-string pieces of ``cls``'s JSON object: each key as JSON text, then its value."""
-    parts = [f"{_escape('kind')}:{_escape(cls.kind)}"] if issubclass(cls, Event) else []
-    return parts + [f"{_escape(f.name)}:{{_v(v.{f.name})}}" for f in dataclasses.fields(cls)]
+def _parts(cls: type, names: dict[str, Any]) -> list[str]:
+    """The f-string pieces of ``cls``'s JSON object: each key as JSON text, then its value; a
+    field at its default, when it may be left out, gives the empty string ``_E``."""
+    kind = [f"{_escape('kind')}:{_escape(cls.kind)}"] if issubclass(cls, Event) else []
+    parts: list[str] = []
+    for f in dataclasses.fields(cls):
+        key = _escape(f.name) + ":"
+        skip = _default_test(f, f"v.{f.name}")
+        value = _FLOATS.get((cls.__name__, f.name), f"_v(v.{f.name})")
+        if skip is None or not (kind or parts):  # the first key is always written
+            parts.append(("," if kind or parts else "") + key + f"{{{value}}}")
+        else:
+            names[f"_k_{f.name}"] = "," + key
+            parts.append(f"{{_E if {skip} else _k_{f.name} + {value}}}")
+    return kind + parts
+
+
+_FLOATS = {("Tensor", "data"): "_p(v.data, v.shape)", ("ValueSummary", "preview"): "_p(v.preview)"}
+"""The fields whose floats are packed (``tapetui.trace.packed``), with their shapes."""
+
+
+def floats_text(value: Any, shape: Any = None) -> str:
+    """A tensor's values: packed when they are floats, else as JSON."""
+    return packed_text(value, shape) or value_text(value)
+
+
+def _default_test(f: dataclasses.Field[Any], value: str) -> str | None:
+    """An expression true when ``value`` is the field's default and may be left out."""
+    if f.default is None or f.default is False:
+        return f"{value} is {f.default}"
+    factory = f.default_factory
+    if factory is list or factory is dict:
+        return f"{value} == {'[]' if factory is list else '{}'}"
+    return None
 
 
 def record_text(key: str, value: Any) -> str:
     """One stream record, ``{key: value}``, newline-terminated."""
-    if isinstance(value, dict):
-        return "{" + _escape(key) + ":" + nested(value) + "}\n"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return "{" + _escape(key) + ":" + dataclass_function(type(value))(value) + "}\n"
-    raise TypeError(f"cannot write {type(value).__name__} into a trace")
+    write = _WRITERS.get(type(value)) or _writer(type(value))
+    head = _HEADS.get(key) or _HEADS.setdefault(key, "{" + _escape(key) + ":")
+    return head + write(value) + "}\n"
+
+
+_HEADS: dict[str, str] = {}
+_WRITERS: dict[type, Callable[[Any], str]] = {dict: nested}
+
+
+def _writer(cls: type) -> Callable[[Any], str]:
+    if issubclass(cls, dict):
+        return nested
+    if dataclasses.is_dataclass(cls):
+        write = _WRITERS[cls] = dataclass_function(cls)
+        return write
+    raise TypeError(f"cannot write {cls.__name__} into a trace")

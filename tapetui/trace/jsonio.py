@@ -39,6 +39,7 @@ from tapetui.trace.model import (
     ValueSummary,
     Variable,
 )
+from tapetui.trace.packed import is_packed, unpacked
 
 FORMAT_NAME = "tapetui-trace"
 
@@ -50,6 +51,8 @@ def _summary(data: Any) -> ValueSummary | None:
     if data is None:
         return None
     if isinstance(data, dict):  # not finite: unknown (see the module docstring)
+        if is_packed(data.get("preview")):  # a stream record's (``tapetui.trace.packed``)
+            data["preview"] = unpacked(data["preview"], None)
         for key in _STATISTICS:
             value = data.get(key)
             if value in _NONFINITE or (type(value) is float and not math.isfinite(value)):
@@ -62,6 +65,8 @@ def _error(data: Any) -> ErrorInfo | None:
 
 
 def tensor_from_dict(data: Any) -> Tensor:
+    if isinstance(data, dict) and is_packed(data.get("data")):  # a stream record's
+        data = {**data, "data": unpacked(data["data"], data.get("shape"))}
     t = build(Tensor, data, "a tensor")
     t.summary = _summary(t.summary)
     return t

@@ -64,10 +64,11 @@ class RecordWriter:
         self._thread.start()
 
     def __call__(self, key: str, value: Any) -> None:
-        line = record_line(key, value)
+        line = record_text(key, value)
         with self._lock:
-            self.pending.append(line)
-            if len(self.pending) >= FLUSH_RECORDS:
+            pending = self.pending
+            pending.append(line)
+            if len(pending) >= FLUSH_RECORDS:
                 self.flush()
 
     def flush(self) -> None:
@@ -118,9 +119,11 @@ def _raw_fd(stream: IO[str]) -> int | None:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    written = os.write(fd, data)  # the whole batch, nearly always
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _apply(trace: Trace, record: dict[str, Any]) -> None:
