@@ -122,15 +122,13 @@ def observe_calls(
     """``original`` (a tape's ``gradient``, ``jacobian`` …) reporting each eager call the scenario
     makes: ``begin(tape, arguments, inside_context)`` before it, ``end(begun, result, error)``
     after. Calls TensorFlow makes inside one (``jacobian`` calls ``gradient``) are not reported."""
-    parameters = list(inspect.signature(original).parameters.values())[1:]
-    names = [p.name for p in parameters]
-    defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+    arguments_of = _arguments(original)
 
     @functools.wraps(original)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if obs.muted or obs.gradient_depth or not eager():
             return original(self, *args, **kwargs)
-        arguments = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+        arguments = arguments_of(args, kwargs)
         begun = None
         with obs.guard():
             begun = begin(self, arguments, tape_is_recording(self))
@@ -194,15 +192,13 @@ def _lean_exit(obs: Observer, original: Callable[..., Any]) -> Callable[..., Any
 def _lean_gradient(obs: Observer, method: str, original: Callable[..., Any]) -> Callable[..., Any]:
     """``observe_calls`` for summarised steps: nothing to report before the call, so one guard
     a call, after it."""
-    parameters = list(inspect.signature(original).parameters.values())[1:]
-    names = [p.name for p in parameters]
-    defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+    arguments_of = _arguments(original)
 
     @functools.wraps(original)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if obs.muted or obs.gradient_depth or not eager():
             return original(self, *args, **kwargs)
-        arguments = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+        arguments = arguments_of(args, kwargs)
         inside = tape_is_recording(self)
         obs.gradient_depth += 1
         try:
@@ -218,3 +214,18 @@ def _lean_gradient(obs: Observer, method: str, original: Callable[..., Any]) -> 
         return result
 
     return call
+
+
+def _arguments(
+    method: Callable[..., Any],
+) -> Callable[[tuple[Any, ...], dict[str, Any]], dict[str, Any]]:
+    """How a call of ``method`` (after ``self``) binds its arguments, defaults included, as a
+    dict by name: cheaper than ``inspect.Signature.bind`` on every call."""
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    names = [p.name for p in parameters]
+    defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+
+    def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+
+    return bind

@@ -85,17 +85,7 @@ def optimizer_filter(obs: Observer, original: Any) -> Any:
     @functools.wraps(original)
     def _filter_empty_gradients(self: Any, grads: Any, vars: Any) -> Any:
         grads, vars = list(grads), list(vars)  # what the original makes of them first
-        try:
-            result = original(self, grads, vars)
-        except ValueError as exc:
-            if not obs.muted and eager():
-                with obs.guard():
-                    obs.on_missing_gradients(grads, vars, exc)
-            raise
-        if not obs.muted and eager() and any(g is None for g in grads):
-            with obs.guard():
-                obs.on_missing_gradients(grads, vars, None)
-        return result
+        return _reporting_missing(obs, lambda: original(self, grads, vars), grads, vars)
 
     return _filter_empty_gradients
 
@@ -111,16 +101,24 @@ def keras2_optimizer_filter(obs: Observer, original: Any) -> Any:
         if not all(isinstance(p, tuple | list) and len(p) == 2 for p in pairs):
             return original(pairs)  # malformed: the original says so, as it would have
         grads, vars = [p[0] for p in pairs], [p[1] for p in pairs]
-        try:
-            result = original(pairs)
-        except ValueError as exc:
-            if not obs.muted and eager():
-                with obs.guard():
-                    obs.on_missing_gradients(grads, vars, exc)
-            raise
-        if not obs.muted and eager() and any(g is None for g in grads):
-            with obs.guard():
-                obs.on_missing_gradients(grads, vars, None)
-        return result
+        return _reporting_missing(obs, lambda: original(pairs), grads, vars)
 
     return filter_empty_gradients
+
+
+def _reporting_missing(
+    obs: Observer, run: Callable[[], Any], grads: list[Any], vars: list[Any]
+) -> Any:
+    """``run()`` (an optimizer's filter of ``None`` gradients), reporting the missing gradients:
+    with the ``ValueError`` it raises when all are ``None``, or alone when some are."""
+    try:
+        result = run()
+    except ValueError as exc:
+        if not obs.muted and eager():
+            with obs.guard():
+                obs.on_missing_gradients(grads, vars, exc)
+        raise
+    if not obs.muted and eager() and any(g is None for g in grads):
+        with obs.guard():
+            obs.on_missing_gradients(grads, vars, None)
+    return result
