@@ -1,0 +1,162 @@
+"""The ``tf.function`` part of TensorFlow's private-API surface (``tapetui.record.tf_hooks`` is
+the rest, and installs the patches): tracing a function before its eager call as a compiled
+call would, its body's bookkeeping, and TensorFlow's retracing detector told of eager calls.
+The private names used here are listed in ``tf_hooks.PRIVATE_APIS`` with the rest."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+import tensorflow as tf
+from tensorflow.python.autograph.impl import api as autograph_api
+from tensorflow.python.eager import context
+from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
+from tensorflow.python.ops import gradients_util
+
+
+def functions_run_eagerly() -> bool:
+    return bool(tf.config.functions_run_eagerly())
+
+
+def run_functions_eagerly(eagerly: bool) -> None:
+    tf.config.run_functions_eagerly(eagerly)
+
+
+@contextlib.contextmanager
+def functions_compiled() -> Iterator[None]:
+    """``tf.function``s run (and trace) as graphs for the block, whatever the setting outside."""
+    outer = eager_function_run.RUN_FUNCTIONS_EAGERLY
+    eager_function_run.RUN_FUNCTIONS_EAGERLY = False
+    try:
+        yield
+    finally:
+        eager_function_run.RUN_FUNCTIONS_EAGERLY = outer
+
+
+def device_name() -> str | None:
+    """The device eager ops are placed on now (``tf.device``): part of a trace's key."""
+    name = context.context().device_name
+    return None if name is None else str(name)
+
+
+def function_name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", None) or getattr(fn, "_name", "function"))
+
+
+class _Tracing:
+    depth = 0
+    """How many functions are being traced before their eager call right now."""
+    symbolic = False
+    """Whether the last trace called ``tf.gradients`` (graph-only: the call runs compiled)."""
+    retraced = False
+    """Whether the last call traced anew (not from TensorFlow's cache)."""
+
+    def __init__(self) -> None:
+        self.created: list[Any] = []
+        """The variables that trace made (a Keras layer built, ``if self.v is None``)."""
+
+    def keeps(self, var: Any) -> bool:
+        """Keep a variable made while a trace runs (initialised when the trace is done)."""
+        if self.depth:
+            self.created.append(var)
+        return bool(self.depth)
+
+
+TRACING = _Tracing()
+
+
+_SYMBOLIC: weakref.WeakSet[Any] = weakref.WeakSet()
+"""The concrete functions whose trace called ``tf.gradients``, which only a graph can run."""
+
+
+def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
+    from TensorFlow's own cache); raises what tracing raises. Returns the variables the trace
+    made, initialised by TensorFlow once the trace is done. ``TRACING.symbolic`` says whether
+    this signature's trace called ``tf.gradients`` (the call must then run compiled)."""
+    TRACING.depth += 1
+    TRACING.created = []
+    TRACING.symbolic = False
+    helper = gradients_util._GradientsHelper
+    count = fn.experimental_get_tracing_count()
+    try:
+        gradients_util._GradientsHelper = noting_symbolic(helper)
+        with functions_compiled():
+            concrete = fn.get_concrete_function(*args, **kwargs)
+        TRACING.retraced = fn.experimental_get_tracing_count() != count
+        if TRACING.symbolic:
+            _SYMBOLIC.add(concrete)
+        TRACING.symbolic = concrete in _SYMBOLIC
+        return list({id(var): var for var in TRACING.created}.values())
+    finally:
+        gradients_util._GradientsHelper = helper
+        TRACING.depth -= 1
+        TRACING.created = []
+
+
+DetectorManager = polymorphic_function._FrequentTracingDetectorManager
+
+
+class _InBody(threading.local):
+    depth = 0
+    """How many function bodies this thread runs as a compiled call's graph would (eagerly, or
+    compiled for ``tf.gradients``): calls made there count towards no retracing warning."""
+
+
+IN_BODY = _InBody()
+
+
+@contextlib.contextmanager
+def function_body() -> Iterator[None]:
+    """The block runs a function's body: calls there are not calls from eager code."""
+    IN_BODY.depth += 1
+    try:
+        yield
+    finally:
+        IN_BODY.depth -= 1
+
+
+def unless_in_body(original: Any) -> Any:
+    @functools.wraps(original)
+    def counting(self: Any, *args: Any) -> None:
+        if not IN_BODY.depth:
+            original(self, *args)
+
+    return counting
+
+
+def count_eager_call(fn: Any, traced: bool) -> None:
+    """Tell TensorFlow's retracing detector about a call made from eager code, as a compiled
+    call does (``get_concrete_function`` does not): five traces in ten calls warn "triggered
+    tf.function retracing"."""
+    manager = polymorphic_function._frequent_tracing_detector_manager
+    if traced:
+        manager.called_with_tracing(
+            fn._key_for_call_stats, fn._python_function, fn._omit_frequent_tracing_warning
+        )
+    else:
+        manager.called_without_tracing(fn._key_for_call_stats)
+
+
+def noting_symbolic(helper: Any) -> Any:
+    @functools.wraps(helper)
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        TRACING.symbolic = True
+        return helper(*args, **kwargs)
+
+    return noting
+
+
+def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
+    """``(file, line)`` of the user code AutoGraph names in a trace-time error ("in user code:
+    File "train.py", line 10"), outermost first; ``[]`` for other errors."""
+    metadata = getattr(exc, "ag_error_metadata", None)
+    if not isinstance(metadata, autograph_api._ErrorMetadata):
+        return []
+    frames = getattr(metadata, "translated_stack", None) or []
+    return [(str(f.filename), int(f.lineno)) for f in frames if hasattr(f, "lineno")]
