@@ -33,6 +33,7 @@ import warnings
 import weakref
 from typing import Any, TextIO
 
+from tapetui.record import tf_function_hooks as tff
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.recorder import Recorder
 
@@ -74,7 +75,7 @@ class _Call:
     def __init__(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         self.refs = [weakref.ref(obj) for obj in (fn, *args, *kwargs.values())]
         self.names = tuple(kwargs)
-        self.device = tfh.device_name()
+        self.device = tff.device_name()
 
     @staticmethod
     def of(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Call | None:
@@ -92,7 +93,7 @@ class _Call:
             len(objects) == len(self.refs)
             and tuple(kwargs) == self.names
             and all(ref() is obj for ref, obj in zip(self.refs, objects, strict=True))
-            and tfh.device_name() == self.device
+            and tff.device_name() == self.device
         )
 
 
@@ -106,25 +107,25 @@ def trace_before_eager_call(rec: Recorder) -> Any:
         failed: _TraceError | None = None
         last = body.last
         if not body.depth and (last is None or not last.again(fn, args, kwargs)):
-            _note(rec, "eager_functions", tfh.function_name(fn))
+            _note(rec, "eager_functions", tff.function_name(fn))
             failed = _trace_first(rec, fn, args, kwargs)
             if failed is None and tfh.eager():
-                tfh.count_eager_call(fn, tfh.TRACING.retraced)
-            if failed is None and tfh.TRACING.symbolic:  # tf.gradients runs in graphs only
+                tff.count_eager_call(fn, tff.TRACING.retraced)
+            if failed is None and tff.TRACING.symbolic:  # tf.gradients runs in graphs only
                 body.last = None
-                _note(rec, "graph_gradient_functions", tfh.function_name(fn))
-                with tfh.functions_compiled(), tfh.function_body():
+                _note(rec, "graph_gradient_functions", tff.function_name(fn))
+                with tff.functions_compiled(), tff.function_body():
                     return run()
             body.last = _Call.of(fn, args, kwargs) if failed is None else None
         elif not body.depth and tfh.eager():
-            tfh.count_eager_call(fn, False)  # the same call again: TensorFlow's cache, no trace
+            tff.count_eager_call(fn, False)  # the same call again: TensorFlow's cache, no trace
         body.depth += 1
         try:
             if failed is None:
-                with tfh.function_body():
+                with tff.function_body():
                     result = run()
-                return dense_output_gradients(result, tfh.function_name(fn))
-            with tfh.function_body():
+                return dense_output_gradients(result, tff.function_name(fn))
+            with tff.function_body():
                 _record_anyway(run)
             failed.raise_()
         finally:
@@ -201,7 +202,7 @@ def _trace_first(
     with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
         try:
             with _ShownWarnings() as shown:
-                made = tfh.trace_function(fn, args, kwargs)
+                made = tff.trace_function(fn, args, kwargs)
         except BaseException as exc:  # raised later, outside the recorder's guard
             error, made = exc, []
         finally:

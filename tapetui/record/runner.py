@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tapetui.record import figures
+from tapetui.record import tf_function_hooks as tff
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
@@ -43,7 +44,7 @@ def seed_everything(seed: int) -> None:
 def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
     """The hooks installed, and the scenario's output reported, for the duration of the block."""
     hooks = tfh.Hooks(RecordingWrappers(rec))
-    was_eager = tfh.functions_run_eagerly()
+    was_eager = tff.functions_run_eagerly()
     saved_filters = list(warnings.filters)
     if not rec.budget.graph:
         _run_functions_eagerly(rec, hooks)
@@ -61,7 +62,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         yield hooks
     finally:
         logger.removeFilter(_NOT_THE_SCENARIOS)
-        tfh.run_functions_eagerly(was_eager)
+        tff.run_functions_eagerly(was_eager)
         warnings.filters[:] = saved_filters  # type: ignore[index]  # typeshed: a Sequence; a list
         os._exit, os.abort = saved_exits
         if output is not None:
@@ -93,7 +94,7 @@ def _run_functions_eagerly(rec: Recorder, hooks: tfh.Hooks) -> None:
     eagerly, each call traced first as compiled code is (``tapetui.record.functions``), so that
     a `tf.function` train step (and Keras `fit`) is recorded op by op."""
     hooks.patch_function_calls(trace_before_eager_call(rec), note_xla_call(rec))
-    tfh.run_functions_eagerly(True)
+    tff.run_functions_eagerly(True)
     warnings.filterwarnings("ignore", message=re.escape(_TF_DATA_WARNING))
 
 
@@ -258,7 +259,7 @@ def _error_info(
         text += "".join(traceback.format_exception_only(type(exc), exc))
     # A function's trace-time error happened in its body, which AutoGraph ran as generated code:
     # the line is the one it names "in user code", as plain `python` prints it.
-    traced = [(files.name(f), n) for f, n in tfh.traced_user_frames(exc) if files.name(f)]
+    traced = [(files.name(f), n) for f, n in tff.traced_user_frames(exc) if files.name(f)]
     if traced:
         file, line = traced[-1]
     message = str(exc)

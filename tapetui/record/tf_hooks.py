@@ -1,6 +1,6 @@
 """TensorFlow's private-API surface: every import of a private TensorFlow module, every patch of
 TensorFlow and its restoring, here and in ``tapetui.record.tf_function_hooks`` (the
-``tf.function`` part, which this module re-exports).
+``tf.function`` part).
 
 ``Hooks`` patches TensorFlow with what a ``Wrappers`` makes of each original (the wrappers, in
 ``tapetui.record.wrap_*``, decide what to report to the recorder); ``remove()`` restores it all.
@@ -31,36 +31,15 @@ from tensorflow.python.platform import tf_logging
 from tensorflow.python.util import traceback_utils
 
 from tapetui.record.tf_function_hooks import (
-    IN_BODY,
     TRACING,
     DetectorManager,
-    count_eager_call,
-    device_name,
-    function_body,
     function_name,
     functions_compiled,
-    functions_run_eagerly,
-    run_functions_eagerly,
-    trace_function,
-    traced_user_frames,
     unless_in_body,
 )
 from tapetui.record.tf_support import SUPPORTED_TF
 
-__all__ = [
-    "IN_BODY",
-    "SUPPORTED_TF",
-    "TRACING",
-    "count_eager_call",
-    "device_name",
-    "function_body",
-    "function_name",
-    "functions_compiled",
-    "functions_run_eagerly",
-    "run_functions_eagerly",
-    "trace_function",
-    "traced_user_frames",
-]
+__all__ = ["SUPPORTED_TF"]
 
 
 EagerTensor = ops.EagerTensor
