@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 from tapetui.record import tf_function_hooks as tff
 from tapetui.record import tf_hooks as tfh
+from tapetui.record.guard import Tracing
 from tapetui.record.recorder import Recorder
 
 
@@ -199,7 +200,7 @@ def _trace_first(
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
     error: BaseException | None = None
-    with rec.guard():  # the trace's tapes and calls are not the scenario's eager ones
+    with Tracing(rec):  # the trace's tapes and calls are not the scenario's eager ones
         try:
             with _ShownWarnings() as shown:
                 made = tff.trace_function(fn, args, kwargs)

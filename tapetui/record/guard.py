@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from threading import get_ident
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,57 @@ class Guard:
             return False
         rec.note_internal_error(exc)
         return True  # the recorder's own bug: noted, and the scenario carries on
+
+
+class Tracing:
+    """``with Tracing(rec):`` — this thread traces a function before its eager call: what it
+    runs is muted as recorder code is (``Recorder.muted``), but without the recorder's lock.
+    A trace runs the scenario's code, which may wait for threads it starts (a
+    ``MirroredStrategy`` traces its step in one thread per replica): those threads are muted
+    too (``muted_threads``), and the hooks of any other thread carry on recording."""
+
+    __slots__ = ("rec",)
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+
+    def __enter__(self) -> None:
+        here = self.rec._here
+        if not here.tracing:
+            with _TRACERS:
+                self.rec._tracers += 1
+        here.tracing += 1
+
+    def __exit__(self, *_: Any) -> None:
+        here = self.rec._here
+        here.tracing -= 1
+        if not here.tracing:
+            with _TRACERS:
+                self.rec._tracers -= 1
+
+
+_TRACERS = threading.Lock()
+
+
+def muted_threads(rec: Recorder) -> Callable[[Any], Any]:
+    """Makes ``Thread.start``'s wrapper: a thread started by a trace runs as part of it, muted
+    (``Tracing``) for its whole life."""
+
+    def make(original: Any) -> Any:
+        def start(self: Any) -> Any:
+            if rec._here.tracing:
+                inner = self._bootstrap_inner  # the class's, hooked or not: run in the thread
+
+                def _bootstrap_inner() -> Any:
+                    with Tracing(rec):
+                        return inner()
+
+                self._bootstrap_inner = _bootstrap_inner
+            return original(self)
+
+        return start
+
+    return make
 
 
 def _drop(*_: Any) -> None:

@@ -67,6 +67,8 @@ def function_name(op_type: str) -> str | None:
 
 class _ThisThread(threading.local):
     assigning = False
+    tracing = 0
+    """How deep this thread is in traces of functions before their eager calls (``Tracing``)."""
 
 
 class Recorder(BookReports):
@@ -109,6 +111,8 @@ class Recorder(BookReports):
         self._owner = 0
         """The thread inside recorder code while ``_mute`` > 0 (``Guard``)."""
         self._guard = Guard(self)
+        self._tracers = 0
+        """How many threads are tracing (``_here.tracing``): none, and ``muted`` reads no more."""
         os.register_at_fork(after_in_child=functools.partial(forget_in_fork, weakref.ref(self)))
 
     # --- plumbing ----------------------------------------------------------------------------
@@ -125,7 +129,9 @@ class Recorder(BookReports):
     @property
     def muted(self) -> bool:
         """True inside recorder code on this thread (its TensorFlow calls are not recorded)."""
-        return self._mute > 0 and self._owner == get_ident()
+        return (self._mute > 0 and self._owner == get_ident()) or (
+            self._tracers > 0 and self._here.tracing > 0
+        )
 
     def guard(self) -> Guard:
         """Run recorder code: TF ops it causes are not recorded, and its own bugs never reach

@@ -23,6 +23,7 @@ from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.functions import note_xla_call, trace_before_eager_call
+from tapetui.record.guard import muted_threads
 from tapetui.record.output import CapturedOutput
 from tapetui.record.process import read_source
 from tapetui.record.recorder import Recorder, Sink
@@ -93,7 +94,7 @@ def _run_functions_eagerly(rec: Recorder, hooks: tfh.Hooks) -> None:
     """Compiled functions hide their ops, tapes and gradient calls from eager hooks: run them
     eagerly, each call traced first as compiled code is (``tapetui.record.functions``), so that
     a `tf.function` train step (and Keras `fit`) is recorded op by op."""
-    hooks.patch_function_calls(trace_before_eager_call(rec), note_xla_call(rec))
+    hooks.patch_function_calls(trace_before_eager_call(rec), note_xla_call(rec), muted_threads(rec))
     tff.run_functions_eagerly(True)
     warnings.filterwarnings("ignore", message=re.escape(_TF_DATA_WARNING))
 

@@ -272,14 +272,18 @@ class Hooks:
         setattr(owner, name, value)
 
     def patch_function_calls(
-        self, eager_call: Callable[..., Any], on_xla_call: Callable[[str], None]
+        self,
+        eager_call: Callable[..., Any],
+        on_xla_call: Callable[[str], None],
+        thread_start: Wrap,
     ) -> None:
         """``Function.__call__`` while functions run eagerly: ``eager_call(fn, args, kwargs,
         run)``, which traces first (so a trace-time error is raised as a compiled call raises
         it) and then calls ``run()``, the body run eagerly. XLA-compiled functions
         (``jit_compile=True``) always run compiled: eager ops are not what XLA runs (it fuses
         them, and its numerics and errors are its own); each such call is reported to
-        ``on_xla_call(name)``."""
+        ``on_xla_call(name)``. ``thread_start`` wraps ``Thread.start`` (a thread a trace starts
+        is part of the trace)."""
 
         def make(original: Any) -> Any:
             @traceback_utils.filter_traceback  # type: ignore[untyped-decorator]  # TF's is untyped
@@ -295,6 +299,7 @@ class Hooks:
             return __call__
 
         self._patch(TFFunction, "__call__", make)
+        self._patch(threading.Thread, "start", thread_start)
         for name in ("called_with_tracing", "called_without_tracing"):
             self._patch(DetectorManager, name, unless_in_body)
         # A variable a trace makes is a function's own kind, which does not run
@@ -347,6 +352,7 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "reset"),
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
+    (threading.Thread, "start"),
     (traceback_utils, "_EXCLUDED_PATHS"),
     (tf_logging, "_get_caller"),
     (DetectorManager, "called_with_tracing"),

@@ -87,3 +87,14 @@ def test_a_warning_tensorflow_logs_five_times_a_line_counts_the_scenarios_lines(
     plain, trace = runs["int_watch_warning.py"]
     assert plain.stdout.count("must be floating") == 6  # five from the loop, one from the end
     assert trace.output("stdout") == plain.stdout
+
+
+def test_a_step_a_mirrored_strategy_runs_in_replica_threads_is_recorded_in_each_thread(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["mirrored_step.py"]
+    assert plain.stdout.splitlines() == ["grad 8.0", "grad 24.0"]
+    assert trace.status == "finished"  # the trace no longer waits for its own replica threads
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    assert [trace.tensors[c.result_ids[0]].data for c in calls] == [4.0, 4.0, 12.0, 12.0]
+    assert all(c.thread is not None and c.line == 20 for c in calls)
