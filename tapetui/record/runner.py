@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import random
-import re
 import runpy
 import sys
 import traceback
@@ -75,9 +74,6 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
 
 
 # tf.data says this once per `map` when functions run eagerly; the scenario did not ask for it.
-_TF_DATA_WARNING = "Even though the `tf.config.experimental_run_functions_eagerly` option is set"
-
-
 class _RecordersOwn(logging.Filter):
     """Drops what TensorFlow logs because the recorder runs functions eagerly: ``pfor``
     (``tf.vectorized_map``, ``jacobian``) says it turns ``run_functions_eagerly`` off again."""
@@ -96,7 +92,6 @@ def _run_functions_eagerly(rec: Recorder, hooks: tfh.Hooks) -> None:
     a `tf.function` train step (and Keras `fit`) is recorded op by op."""
     hooks.patch_function_calls(trace_before_eager_call(rec), note_xla_call(rec), muted_threads(rec))
     tff.run_functions_eagerly(True)
-    warnings.filterwarnings("ignore", message=re.escape(_TF_DATA_WARNING))
 
 
 def _flushing(rec: Recorder, end: Any) -> Any:

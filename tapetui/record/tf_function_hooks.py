@@ -160,3 +160,25 @@ def traced_user_frames(exc: BaseException) -> list[tuple[str, int]]:
         return []
     frames = getattr(metadata, "translated_stack", None) or []
     return [(str(f.filename), int(f.lineno)) for f in frames if hasattr(f, "lineno")]
+
+
+def compiled_while(original: Any) -> Any:
+    """``original`` (a constructor) run with ``tf.function``s compiled (``functions_compiled``)."""
+
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        with functions_compiled():
+            original(self, *args, **kwargs)
+
+    return __init__
+
+
+def made_in_trace(original: Any) -> Any:
+    """``UnliftedInitializerVariable.__init__``: a variable a trace made is kept (``TRACING``)."""
+
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        TRACING.keeps(self)
+
+    return __init__

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import tensorflow as tf
 from tensorflow.python import pywrap_tfe
 from tensorflow.python.autograph.impl import api as autograph_api
+from tensorflow.python.data.ops.structured_function import StructuredFunctionWrapper
 from tensorflow.python.eager import backprop, backprop_util, context, record
 from tensorflow.python.eager import tape as tape_lib
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
@@ -33,8 +34,10 @@ from tensorflow.python.util import traceback_utils
 from tapetui.record.tf_function_hooks import (
     TRACING,
     DetectorManager,
+    compiled_while,
     function_name,
     functions_compiled,
+    made_in_trace,
     unless_in_body,
 )
 from tapetui.record.tf_support import SUPPORTED_TF
@@ -80,6 +83,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     ),
     "context.op_callbacks": lambda: context.context().op_callbacks,
     "threading.Thread._bootstrap_inner": lambda: threading.Thread.__dict__["_bootstrap_inner"],
+    "structured_function.StructuredFunctionWrapper": lambda: StructuredFunctionWrapper,
     "polymorphic_function.Function.__call__": lambda: TFFunction.__dict__["__call__"],
     "polymorphic_function.UnliftedInitializerVariable.__init__": lambda: (
         polymorphic_function.UnliftedInitializerVariable.__dict__["__init__"]
@@ -300,11 +304,15 @@ class Hooks:
 
         self._patch(TFFunction, "__call__", make)
         self._patch(threading.Thread, "start", thread_start)
+        # tf.data traces its functions as graphs whatever the setting: a function called in
+        # one is traced into it, as under plain python, and TensorFlow does not warn that
+        # ``run_functions_eagerly``, which the scenario never set, does not apply to it.
+        self._patch(StructuredFunctionWrapper, "__init__", compiled_while)
         for name in ("called_with_tracing", "called_without_tracing"):
             self._patch(DetectorManager, name, unless_in_body)
         # A variable a trace makes is a function's own kind, which does not run
         # ResourceVariable's __init__ (unless init_scope lifted it out of the trace).
-        self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", _made_in_trace)
+        self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", made_in_trace)
 
     def stop_observing_ops(self) -> None:
         """Let every op, forward and backward, run as if tapetui were not there (the detail
@@ -353,6 +361,7 @@ _SUMMARISED_KEEPS = {
     (GradientTape, "stop_recording"),
     (TFFunction, "__call__"),  # a summarised step still traces first, as compiled code would
     (threading.Thread, "start"),
+    (StructuredFunctionWrapper, "__init__"),
     (traceback_utils, "_EXCLUDED_PATHS"),
     (tf_logging, "_get_caller"),
     (DetectorManager, "called_with_tracing"),
@@ -379,12 +388,3 @@ def _restore(owner: Any, name: str, original: Any) -> None:
         delattr(owner, name)
     else:
         setattr(owner, name, original)
-
-
-def _made_in_trace(original: Any) -> Any:
-    @functools.wraps(original)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        TRACING.keeps(self)
-
-    return __init__

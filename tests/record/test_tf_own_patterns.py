@@ -98,3 +98,11 @@ def test_a_step_a_mirrored_strategy_runs_in_replica_threads_is_recorded_in_each_
     calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
     assert [trace.tensors[c.result_ids[0]].data for c in calls] == [4.0, 4.0, 12.0, 12.0]
     assert all(c.thread is not None and c.line == 20 for c in calls)
+
+
+def test_a_dataset_map_shows_no_warning_about_running_functions_eagerly(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["dataset_map_warning.py"]
+    assert plain.stdout.splitlines()[1:] == ["values [0, 2, 4]", "warnings []"]
+    assert trace.output("stdout") == plain.stdout  # the same warning filters too
