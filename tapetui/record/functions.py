@@ -200,12 +200,13 @@ def _trace_first(
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], writes), _HeldOutput(streams[1], writes)
     error: BaseException | None = None
+    made: list[Any] = []
     with Tracing(rec):  # the trace's tapes and calls are not the scenario's eager ones
         try:
             with _ShownWarnings() as shown:
-                made = tff.trace_function(fn, args, kwargs)
+                tff.trace_function(fn, args, kwargs, made)
         except BaseException as exc:  # raised later, outside the recorder's guard
-            error, made = exc, []
+            error = exc
         finally:
             sys.stdout, sys.stderr = streams
     if error is None:

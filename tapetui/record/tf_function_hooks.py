@@ -74,11 +74,15 @@ _SYMBOLIC: weakref.WeakSet[Any] = weakref.WeakSet()
 """The concrete functions whose trace called ``tf.gradients``, which only a graph can run."""
 
 
-def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+def trace_function(
+    fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], made: list[Any]
+) -> None:
     """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
-    from TensorFlow's own cache); raises what tracing raises. Returns the variables the trace
-    made, initialised by TensorFlow once the trace is done. ``TRACING.symbolic`` says whether
-    this signature's trace called ``tf.gradients`` (the call must then run compiled)."""
+    from TensorFlow's own cache); raises what tracing raises. Adds the variables the trace
+    made to ``made``, also when it raised (a Keras train step traced to an optimizer that
+    finds no gradients has built its model first): TensorFlow keeps them, initialised once
+    the trace is done. ``TRACING.symbolic`` says whether this signature's trace called
+    ``tf.gradients`` (the call must then run compiled)."""
     TRACING.depth += 1
     TRACING.created = []
     TRACING.symbolic = False
@@ -92,8 +96,8 @@ def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> li
         if TRACING.symbolic:
             _SYMBOLIC.add(concrete)
         TRACING.symbolic = concrete in _SYMBOLIC
-        return list({id(var): var for var in TRACING.created}.values())
     finally:
+        made.extend({id(var): var for var in TRACING.created}.values())
         gradients_util._GradientsHelper = helper
         TRACING.depth -= 1
         TRACING.created = []

@@ -18,11 +18,30 @@ from tapetui.record.tf_hooks import EagerTensor, TFVariable, is_differentiable_d
 
 
 def as_tf_variable(obj: Any) -> Any:
-    """The ``tf.Variable`` behind ``obj`` (itself, or the one a Keras ``Variable`` wraps)."""
+    """The ``tf.Variable`` behind ``obj`` (itself, the one a Keras ``Variable`` wraps, or this
+    replica's copy of a ``tf.distribute`` variable)."""
     if isinstance(obj, TFVariable):
         return obj
-    inner = getattr(obj, "_value", None) if is_keras_variable(obj) else None
-    return inner if isinstance(inner, TFVariable) else None
+    inner = getattr(obj, "_value", None) if is_keras_variable(obj) else obj
+    if isinstance(inner, TFVariable):
+        return inner
+    return _replica_copy(inner) if isinstance(inner, tf.Variable) else None
+
+
+def _replica_copy(var: Any) -> Any:
+    """The copy of a ``MirroredVariable`` (any ``DistributedVariable``) that this replica reads:
+    the one whose handle is the variable's ``handle`` here (the first outside a replica)."""
+    copies = getattr(var, "_values", None)
+    if not isinstance(copies, tuple) or not copies:
+        return None
+    try:
+        handle = var.handle
+    except (ValueError, AttributeError):
+        handle = None
+    for copy in copies:
+        if isinstance(copy, TFVariable) and (handle is None or copy.handle is handle):
+            return copy
+    return None
 
 
 def is_keras_variable(obj: Any) -> bool:
