@@ -92,9 +92,18 @@ def _watch_accessed_off(
         )
         marks.append(ctx.evidence(empty, "watch() got an empty list: nothing watched"))
     sentence += f". {used[0].upper()}{used[1:]} without {s} being watched."
+    if empty is not None:
+        fix = (
+            "Create the variables before watching them (call the layer once or "
+            "`layer.build(shape)` before `watch()`), or leave `watch_accessed_variables=True`."
+        )
+        return sentence, fix
+    variable = ctx.trace.variables.get(source)
+    how = "`tape.watch(v.value)` for a Keras variable `v`" if variable and variable.keras else None
     fix = (
-        "Create the variables before watching them (call the layer once or `layer.build(shape)` "
-        "before `watch()`), or leave `watch_accessed_variables=True`."
+        f"Watch {s} too, inside the `with` block before it is used "
+        f"({how or f'`{tape.strip(chr(96))}.watch(...)`'}), or leave "
+        "`watch_accessed_variables=True`."
     )
     return sentence, fix
 
