@@ -68,7 +68,15 @@ def _integer(
             ctx.evidence(ignored, f"{s} read, not recorded: {dtype} is not floating point")
         )
     sentence += f"; {used} without the tape recording it."
-    fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({s.strip('`')}, tf.float32)`."
+    name = s.strip("`")
+    if source in ctx.trace.variables:
+        fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({name}, tf.float32)`."
+    else:
+        tape = ctx.tape_name.strip("`")
+        fix = (
+            f"Cast {s} to floating point first (`{name} = tf.cast({name}, tf.float32)`), then "
+            f"`{tape}.watch({name})` and ask for the gradient of that float tensor."
+        )
     return sentence, fix
 
 

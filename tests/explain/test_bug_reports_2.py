@@ -57,6 +57,12 @@ NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
         (1, "out/kernel", "outside_tape", "y_pred = self(x"),
         (1, "out/bias", "outside_tape", "y_pred = self(x"),
     ],
+    "stop_gradient_on_prediction.py": [
+        (1, "online/kernel", "stop_gradient", "q = tf.stop_gradient("),
+        (1, "online/bias", "stop_gradient", "q = tf.stop_gradient("),
+    ],
+    "cast_prediction_to_int.py": [(1, "w", "non_float_dtype", "tf.cast(pred, tf.int32)")],
+    "watch_uint8_image.py": [(1, "image", "non_float_dtype", "tape.watch(image)")],
 }
 """What a reader of each report and scenario expects; the explainer never sees these."""
 
@@ -86,6 +92,8 @@ NOTES = {
     "gradient_inside_with_unwatched_sum.py": "gradient_inside_context",
     "unused_variable_zero_gradient.py": "zeros_instead_of_none",
     "variables_in_appended_list.py": "no_sources",
+    "trainable_variables_before_build.py": "no_sources",
+    "layer_created_in_call.py": "no_sources",
 }
 
 OTHERS = [  # checked one by one below
@@ -251,6 +259,30 @@ def test_an_empty_list_of_sources_names_the_variables_the_loss_used(
     text = _note(traces["variables_in_appended_list.py"], "no_sources")
     assert "factor0" in text and "factor1" in text
     assert "self.add_weight" in text
+
+
+def test_a_list_taken_before_the_model_was_built_says_when_it_was_built(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["trainable_variables_before_build.py"]
+    text = _note(trace, "no_sources")
+    assert "no variables until it is built" in text
+    assert f"line {line_of(trace, 'loss = tf.reduce_mean(tf.square(model(x)')}" in text
+
+
+def test_a_layer_made_in_call_is_named_as_made_at_every_call(traces: dict[str, Trace]) -> None:
+    trace = traces["layer_created_in_call.py"]
+    text = _note(trace, "no_sources")
+    assert f"line {line_of(trace, 'return dense(x)')}" in text  # where the layer builds
+    assert "new ones at every call" in text
+    assert "`__init__`" in text
+
+
+def test_a_watched_integer_image_says_to_cast_before_watching(traces: dict[str, Trace]) -> None:
+    missing = _missing(traces["watch_uint8_image.py"], 1, "image")
+    assert "uint8" in missing.sentence
+    assert "tf.cast(image, tf.float32)" in missing.fix
+    assert "tf.Variable(3.0)" not in missing.fix
 
 
 def test_a_division_by_zero_suggests_a_safe_divisor(traces: dict[str, Trace]) -> None:
