@@ -63,6 +63,10 @@ NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
     ],
     "cast_prediction_to_int.py": [(1, "w", "non_float_dtype", "tf.cast(pred, tf.int32)")],
     "watch_uint8_image.py": [(1, "image", "non_float_dtype", "tape.watch(image)")],
+    "gan_gradient_from_wrong_tape.py": [
+        (1, "gen/kernel", "other_tape", "as gen_tape"),
+        (1, "gen/bias", "other_tape", "as gen_tape"),
+    ],
 }
 """What a reader of each report and scenario expects; the explainer never sees these."""
 
@@ -276,6 +280,14 @@ def test_a_layer_made_in_call_is_named_as_made_at_every_call(traces: dict[str, T
     assert f"line {line_of(trace, 'return dense(x)')}" in text  # where the layer builds
     assert "new ones at every call" in text
     assert "`__init__`" in text
+
+
+def test_the_gan_generator_asked_of_the_wrong_tape_names_the_right_one(
+    traces: dict[str, Trace],
+) -> None:
+    missing = _missing(traces["gan_gradient_from_wrong_tape.py"], 1, "gen/kernel")
+    assert "`disc_tape`" in missing.sentence
+    assert "gen_tape.gradient(" in missing.fix
 
 
 def test_a_watched_integer_image_says_to_cast_before_watching(traces: dict[str, Trace]) -> None:
