@@ -34,6 +34,8 @@ CAUSE_CODES: dict[str, str] = {
     'provided for any variable": the gradient call gave None for every variable',
     "watch_rejected": "tape.watch() refused its argument (e.g. a Keras 3 Variable: watch .value)",
     "exception": "the gradient call raised an exception",
+    "variable_in_function": "a tf.function creates a tf.Variable at every call: TensorFlow "
+    "raises ValueError at the second; create it once, outside",
     "missing_module": "the scenario imports a module that is not installed (ModuleNotFoundError); "
     "for PyTorch: tapetui debugs TensorFlow code only",
 }
@@ -46,6 +48,8 @@ NOTE_CODES: dict[str, str] = {
     "zeros_instead_of_none": "unconnected_gradients=ZERO turned a missing gradient into zeros",
     "missing_gradients_warning": "the optimizer warned that gradients do not exist for some "
     "variables (None in this call) and did not update them",
+    "no_sources": "the gradient call was given an empty list of sources (a layer's or model's "
+    "variables before it was built, or variables it does not track): nothing gets a gradient",
     "py_function_left_tensorflow": "a tf.py_function's Python body took a value out of "
     "TensorFlow: the gradient TensorFlow returned through it leaves that part out (often 0), "
     "so it is not the derivative",

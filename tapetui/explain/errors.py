@@ -8,6 +8,7 @@ import re
 from tapetui.explain import wording
 from tapetui.explain.causes import Cause, Evidence, Note
 from tapetui.explain.context import CallContext, at
+from tapetui.explain.nosources import no_sources_note
 from tapetui.explain.pyfunc import py_function_notes
 from tapetui.trace.events import MissingGradientsEvent, WatchEvent
 from tapetui.trace.model import GradientCall, Trace
@@ -45,6 +46,17 @@ def error_cause(ctx: CallContext) -> Cause:
     rejected = _rejected_watch(ctx.trace, call)
     if rejected is not None:
         return _after_rejected_watch(ctx, rejected, asked)
+    plain = _plain_sources(ctx)
+    if plain:
+        return Cause(
+            "exception",
+            f"`{tape.strip('`')}.{call.method}` at {at(call.line, call.file)} raised "
+            f"{error.type} because its sources hold {plain}, which is not a tensor or a "
+            "variable: every source must be a `tf.Variable` or a `tf.Tensor` the tape watched.",
+            "Leave it out of the sources, or make it a `tf.Variable` (or a watched tensor) if "
+            "its gradient is wanted.",
+            [asked],
+        )
     return Cause(
         "exception",
         f"`{tape.strip('`')}.{call.method}` at {at(call.line, call.file)} raised {error.type}: "
@@ -52,6 +64,20 @@ def error_cause(ctx: CallContext) -> Cause:
         "Read the exception message; the traceback points at the scenario's line.",
         [Evidence(error.file or call.file, error.line or call.line, error.type, call.seq)],
     )
+
+
+def _plain_sources(ctx: CallContext) -> str:
+    """The sources that are plain Python or NumPy values (recorded under a synthetic id, with
+    no TensorFlow tensor behind them), in words: ``the Python/NumPy value 0.5 (float64)``."""
+    trace = ctx.trace
+    found = []
+    for ref in ctx.call.source_ids:
+        tensor = trace.tensors.get(ref)
+        if ref >= 0 or ref in trace.variables or tensor is None or tensor.producer is not None:
+            continue
+        value = "" if tensor.data is None else f" {tensor.data}"
+        found.append(f"the Python/NumPy value{value} ({tensor.dtype})")
+    return ", ".join(found)
 
 
 def _no_gradient(ctx: CallContext, asked: Evidence) -> Cause:
@@ -171,6 +197,9 @@ def call_notes(ctx: CallContext, results: list[Cause | None]) -> list[Note]:
         if event.outcome == "warned"
     ]
     notes += [Note("py_function_left_tensorflow", text) for text in py_function_notes(ctx)]
+    empty = no_sources_note(ctx)
+    if empty is not None:
+        notes.append(Note("no_sources", empty))
     missing = [ctx.name(s) for s, c, r in _zipped(call, results) if c is not None and r is not None]
     if call.unconnected_gradients == "zero" and missing:
         notes.append(

@@ -14,6 +14,7 @@ from tapetui.explain.errors import (
     no_gradients_cause,
     optimizer_error,
 )
+from tapetui.explain.fnvariables import variable_in_function_cause
 from tapetui.explain.nonfinite import explain_nonfinite
 from tapetui.explain.recording import TapeView
 from tapetui.explain.summarised import (
@@ -70,7 +71,7 @@ def explain_error(trace: Trace) -> Cause | None:
 def _explain_error(trace: Trace) -> Cause | None:
     event = optimizer_error(trace)
     if event is None:
-        return missing_module_cause(trace)
+        return missing_module_cause(trace) or variable_in_function_cause(trace)
     call = trace.gradient_calls.get(event.call) if event.call is not None else None
     if call is None:
         return no_gradients_cause(event, None, [])

@@ -42,6 +42,23 @@ NON_DIFFERENTIABLE_OPS = frozenset(
 )  # fmt: skip
 """Op types TensorFlow (2.21) treats as having no gradient."""
 
+ITERATOR_OPS = frozenset(
+    {
+        "MakeIterator", "AnonymousIteratorV2", "AnonymousIteratorV3", "IteratorV2",
+        "IteratorGetNext", "IteratorGetNextSync", "IteratorGetNextAsOptional", "OptionalGetValue",
+        "DatasetToSingleElement",
+    }
+)  # fmt: skip
+"""The ops that hand out a ``tf.data`` pipeline's values (its iterators)."""
+
+
+def is_dataset_op(op_type: str) -> bool:
+    """Whether an op builds or reads a ``tf.data`` pipeline: tf.data runs its functions (``map``
+    …) as graphs of its own that no tape records, so no gradient crosses it."""
+    return op_type in ITERATOR_OPS or op_type.endswith(_DATASET_SUFFIXES)
+
+
+_DATASET_SUFFIXES = ("Dataset", "DatasetV2", "DatasetV3", "DatasetV4")
 _FLOWING_DTYPES = ("float", "bfloat", "complex", "half", "double")
 
 
@@ -91,7 +108,10 @@ class Linker:
             event = events[self.done]
             self.done += 1
             if type(event) is OpEvent:
-                if event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
+                if event.op_type == "MakeIterator" and len(event.inputs) > 1:
+                    # The iterator hands out the dataset's values: its reads come from it.
+                    self.assigned[event.inputs[1]] = event.inputs[0]
+                elif event.op_type in ASSIGN_OPS and len(event.inputs) > 1:
                     _add_assignment(flow, event, event.inputs[0], event.inputs[1], self.assigned)
                 else:
                     _add_op(flow, event, self.assigned, self.blocked_inputs)
@@ -167,6 +187,8 @@ def _add_op(
     if not outputs:
         return
     kind = _OP_CODES.get(op.op_type)
+    if kind is None and is_dataset_op(op.op_type):
+        kind = "non_differentiable_op"
     outs_float = [carries_gradient(flow.dtype(out)) for out in outputs]
     seq, add = op.seq, flow.add
     for index, ref in enumerate(op.inputs):

@@ -3,12 +3,15 @@ or the data that already held it (the ``nan_in_forward`` cause)."""
 
 from __future__ import annotations
 
+import math
+
 from tapetui.explain.backward import rule_value
 from tapetui.explain.causes import Cause, Evidence
 from tapetui.explain.finite import (
     at_line,
     bad_positions,
     counts,
+    flat,
     index_of,
     inputs_text,
     nonfinite,
@@ -70,6 +73,43 @@ def first_forward(
     return next((op for op in forward if _makes_nonfinite(trace, op)), None), None
 
 
+_DIVISIONS = frozenset({"RealDiv", "Div", "Reciprocal", "Inv", "Xdivy", "Rsqrt"})
+_WIDER = {"float16": "float32", "bfloat16": "float32"}
+_STABLE_FORMS = frozenset({"Exp", "Expm1", "Log", "Log1p", "Softplus", "Sigmoid", "Pow"})
+
+
+def forward_fix(trace: Trace, op: OpEvent) -> str:
+    """What keeps this op's output finite: a safe divisor for a division, a range the values
+    stay in for an op that overflowed from finite inputs, else a stable form of the op."""
+    if op.op_type in _DIVISIONS:
+        return (
+            "keep the divisor away from 0: add a small epsilon to it (`x / (d + 1e-7)`), or use "
+            "tf.math.divide_no_nan where 0/0 should count as 0"
+        )
+    if op.op_type not in _STABLE_FORMS and _overflowed(trace, op):
+        out = trace.tensors.get(op.outputs[0]) if op.outputs else None
+        dtype = out.dtype if out is not None else "float32"
+        return (
+            f"the values grew past {dtype}'s range: normalise the inputs, lower the learning rate "
+            "or clip the gradients (tf.clip_by_global_norm) so the weights stay small, or compute "
+            f"this part in {_WIDER.get(dtype, 'float64')}"
+        )
+    return (
+        f"make {op.op_type}'s input stay in range: e.g. a stable form (tf.nn.log_softmax, "
+        "tf.math.reduce_logsumexp, tf.math.log1p), clip its input, or normalise the data"
+    )
+
+
+def _overflowed(trace: Trace, op: OpEvent) -> bool:
+    """Whether the op made ±inf (and no NaN) from finite inputs."""
+    if any(nonfinite(trace, ref) for ref in op.inputs):
+        return False
+    values = [v for ref in op.outputs for v in flat(rule_value(trace, ref))]
+    return any(v in ("inf", "-inf") or v in (math.inf, -math.inf) for v in values) and not any(
+        v == "nan" or (isinstance(v, float) and math.isnan(v)) for v in values
+    )
+
+
 def differentiated_ops(trace: Trace, call: int) -> list[OpEvent]:
     """The forward ops whose backward steps ran in the call, in forward order."""
     ops = {
@@ -97,10 +137,7 @@ def from_forward(
             f"the backward pass through {event.op_type} ({at_line(event.line, event.file)}) carries it into "
             "the gradient."
         )
-        fix = (
-            f"make {op.op_type}'s input stay in range: e.g. a stable form (tf.nn.log_softmax, "
-            "tf.math.reduce_logsumexp, tf.math.log1p), clip its input, or normalise the data"
-        )
+        fix = forward_fix(trace, op)
         marks = [Evidence(op.file, op.line, f"{op.op_type} output is non-finite", op.seq), step]
         dropped = _dropped_by_where(trace, op)
         if dropped is not None:

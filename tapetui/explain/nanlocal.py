@@ -26,6 +26,7 @@ from tapetui.explain.finite import (
     step_mark,
 )
 from tapetui.explain.rules import local_partial
+from tapetui.explain.shape_rules import RESHAPES
 from tapetui.trace.events import BackwardStepEvent, GradientSumEvent, OpEvent
 from tapetui.trace.labels import format_data, label
 from tapetui.trace.model import Trace
@@ -39,6 +40,10 @@ DTYPE_MAX = {
 
 
 SELECT_OPS = frozenset({"Select", "SelectV2"})
+
+_NO_ELEMENTWISE_LOCAL = frozenset({"MatMul", "BatchMatMulV2", "Transpose", *RESHAPES})
+"""Linear ops whose rule is a product with the upstream gradient, with no elementwise local
+derivative: a non-finite gradient from their finite inputs is an overflow."""
 
 
 FIXES = {
@@ -90,8 +95,10 @@ def _local_at(
     partial = local_partial(op.op_type, index, inputs, outputs, 1.0, op.attrs)
     if partial is None:
         return None, None, False
-    if partial.local is None:  # the rule divided by zero (or overflowed) at this input
-        return partial.rule, math.inf, True
+    if partial.local is None:
+        if op.op_type in _NO_ELEMENTWISE_LOCAL:  # linear: its derivative is never infinite
+            return partial.rule, None, False
+        return partial.rule, math.inf, True  # the rule divided by zero (or overflowed) here
     local = as_number(element(partial.local, 0))
     return partial.rule, local, local is not None
 
@@ -121,18 +128,11 @@ def local_cause(
             f"value {format_data(biggest)}, so TensorFlow's gradient is {produced}."
         )
         return Cause("overflow", sentence, FIXES["overflow"], [mark, call_mark])
-    if (
-        not known
-        and not _singular_guess(trace, op, position)
-        and "inf" in produced
-        and dtype
-        in (
-            "float16",
-            "bfloat16",
-        )
-    ):
+    linear = op is not None and op.op_type in _NO_ELEMENTWISE_LOCAL
+    half = dtype in ("float16", "bfloat16") and not _singular_guess(trace, op, position)
+    if not known and "inf" in produced and (linear or half):
         sentence = (
-            f"the forward pass is finite, but the backward step of {where} made {produced} "
+            f"{_forward_state(trace, event)} the backward step of {where} made {produced} "
             f"from a finite upstream gradient at {values}: the product exceeds {dtype}'s "
             f"largest value {format_data(biggest)}."
         )
@@ -146,6 +146,20 @@ def local_cause(
     return Cause(
         "infinite_local_derivative", sentence, FIXES["infinite_local_derivative"], [mark, call_mark]
     )
+
+
+def _forward_state(trace: Trace, event: BackwardStepEvent) -> str:
+    """How the forward pass stood: finite, or the target already non-finite (an overflow in
+    the forward pass too, which this gradient did not go through)."""
+    call = trace.gradient_calls.get(event.call)
+    for ref in call.target_ids if call is not None else []:
+        value = rule_value(trace, ref)
+        if any(is_bad(v) for v in flat(value)):
+            return (
+                f"the target `{label(trace, ref)}` is already {format_data(value)} in the forward "
+                "pass, and the gradient overflows on its own too:"
+            )
+    return "the forward pass is finite, but"
 
 
 def _singular_guess(trace: Trace, op: OpEvent | None, position: int | None) -> bool:

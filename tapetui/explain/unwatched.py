@@ -68,7 +68,15 @@ def _integer(
             ctx.evidence(ignored, f"{s} read, not recorded: {dtype} is not floating point")
         )
     sentence += f"; {used} without the tape recording it."
-    fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({s.strip('`')}, tf.float32)`."
+    name = s.strip("`")
+    if source in ctx.trace.variables:
+        fix = f"Make {s} floating point, e.g. `tf.Variable(3.0)` or `tf.cast({name}, tf.float32)`."
+    else:
+        tape = ctx.tape_name.strip("`")
+        fix = (
+            f"Cast {s} to floating point first (`{name} = tf.cast({name}, tf.float32)`), then "
+            f"`{tape}.watch({name})` and ask for the gradient of that float tensor."
+        )
     return sentence, fix
 
 
@@ -92,9 +100,18 @@ def _watch_accessed_off(
         )
         marks.append(ctx.evidence(empty, "watch() got an empty list: nothing watched"))
     sentence += f". {used[0].upper()}{used[1:]} without {s} being watched."
+    if empty is not None:
+        fix = (
+            "Create the variables before watching them (call the layer once or "
+            "`layer.build(shape)` before `watch()`), or leave `watch_accessed_variables=True`."
+        )
+        return sentence, fix
+    variable = ctx.trace.variables.get(source)
+    how = "`tape.watch(v.value)` for a Keras variable `v`" if variable and variable.keras else None
     fix = (
-        "Create the variables before watching them (call the layer once or `layer.build(shape)` "
-        "before `watch()`), or leave `watch_accessed_variables=True`."
+        f"Watch {s} too, inside the `with` block before it is used "
+        f"({how or f'`{tape.strip(chr(96))}.watch(...)`'}), or leave "
+        "`watch_accessed_variables=True`."
     )
     return sentence, fix
 

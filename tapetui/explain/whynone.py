@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from functools import partial
 
-from tapetui.explain import wording
+from tapetui.explain import datasets, wording
 from tapetui.explain.causes import Cause
 from tapetui.explain.context import CallContext
 from tapetui.explain.dataflow import carries_gradient
@@ -86,8 +86,11 @@ def _cost_on(ctx: CallContext, link: Link) -> int | None:
 
 
 def _blocked(ctx: CallContext, source: int, path: list[Link]) -> Cause:
-    first = next(link for link in path if link.code)
-    cause = wording.crossing(ctx, source, first)
+    first = datasets.primary_link(path)
+    if datasets.is_dataset_link(first):
+        cause = datasets.through_dataset(ctx, source, first, path)
+    else:
+        cause = wording.crossing(ctx, source, first)
     later = [link.code for link in path if link.code and link is not first]
     unwatched = source_reason(ctx, source, before=None)
     known = [*later, cause.code]

@@ -26,6 +26,7 @@ _HOW = {
     "int": "`int()`",
     "bool": "`bool()`",
     "array": "a NumPy conversion",
+    "numpy_function": "`tf.numpy_function`, which hands its Python function NumPy arrays,",
 }
 
 
@@ -130,6 +131,11 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
         "(`tf.reduce_mean`, `tf.square` …) instead of `.numpy()`, `float()`, `np.*`, and "
         "`model(x)` instead of `model.predict(x)`."
     )
+    if isinstance(out, BoundaryEvent) and out.how == "numpy_function":
+        fix = (
+            "Write the function with TensorFlow ops so the tape can follow it, or give it a "
+            "gradient of its own with `@tf.custom_gradient`; `tf.numpy_function` has none."
+        )
     return _cause(
         "left_tensorflow",
         sentence[0].upper() + sentence[1:],

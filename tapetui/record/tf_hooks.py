@@ -27,7 +27,12 @@ from tensorflow.python.eager import backprop, backprop_util, context, record
 from tensorflow.python.eager import tape as tape_lib
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
-from tensorflow.python.ops import gen_resource_variable_ops, gradients_util, resource_variable_ops
+from tensorflow.python.ops import (
+    gen_resource_variable_ops,
+    gradients_util,
+    resource_variable_ops,
+    script_ops,
+)
 from tensorflow.python.platform import tf_logging
 from tensorflow.python.util import traceback_utils
 
@@ -201,6 +206,7 @@ class Wrappers(Protocol):
     def assign(self, method: str, original: Any) -> Any: ...
     def boundary(self, how: str, original: Any) -> Any: ...
     def array_function(self) -> Callable[..., Any]: ...
+    def numpy_function(self, original: Any) -> Any: ...
     def optimizer_filter(self, original: Any) -> Any: ...
     def keras2_optimizer_filter(self, original: Any) -> Any: ...
 
@@ -252,6 +258,7 @@ class Hooks:
         for attr, how in _BOUNDARIES.items():
             self._patch(EagerTensorBase, attr, functools.partial(w.boundary, how))
         self._add(EagerTensorBase, "__array_function__", w.array_function())
+        self._patch(script_ops, "py_func_common", w.numpy_function)
         # TensorFlow's filtered tracebacks (the scenario's own ``traceback.print_exc()``) leave
         # out the hooks' frames, as they leave out TensorFlow's.
         self._patch(traceback_utils, "_EXCLUDED_PATHS", lambda paths: (*paths, _RECORDER_DIR))

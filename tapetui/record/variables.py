@@ -16,9 +16,12 @@ from tapetui.trace.model import Variable
 
 _NUMPY_DIR = f"{os.sep}numpy{os.sep}"
 _KERAS_DIR = f"{os.sep}keras{os.sep}"
-_HANDS_BACK_NUMPY = (_NUMPY_DIR, _KERAS_DIR)
-"""Libraries whose calls hand the scenario NumPy (``np.mean(t)``, Keras ``predict``): a tensor
-they convert for a scenario's call leaves TensorFlow at the scenario's line."""
+_SCRIPT_OPS = f"{os.sep}ops{os.sep}script_ops.py"
+_TF_UTIL_DIR = f"{os.sep}tensorflow{os.sep}python{os.sep}util{os.sep}"
+_HANDS_BACK_NUMPY = (_NUMPY_DIR, _KERAS_DIR, _SCRIPT_OPS, _TF_UTIL_DIR)
+"""Libraries whose calls hand the scenario NumPy (``np.mean(t)``, Keras ``predict``, an eager
+``tf.numpy_function`` passing its inputs as arrays; TensorFlow's own wrappers around those): a
+tensor they convert for a scenario's call leaves TensorFlow at the scenario's line."""
 
 
 class VariableBook:

@@ -76,6 +76,25 @@ def array_function(obs: Observer) -> Callable[..., Any]:
     return __array_function__
 
 
+def numpy_function(obs: Observer, original: Any) -> Any:
+    """An eager ``tf.numpy_function`` hands its inputs to the Python function as NumPy arrays
+    (``np.array(t)``, which Python cannot observe): each input tensor leaves TensorFlow at the
+    scenario's call. (``original`` is ``py_func_common(func, inp, Tout, ...)``.)"""
+
+    @functools.wraps(original)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        inp = kwargs["inp"] if "inp" in kwargs else args[1] if len(args) > 1 else None
+        if not obs.muted and eager() and isinstance(inp, (list, tuple)):
+            caller = sys._getframe(1)
+            with obs.guard():
+                for leaf in inp:
+                    if isinstance(leaf, EagerTensor):
+                        obs.on_boundary(leaf, "numpy_function", caller)
+        return original(*args, **kwargs)
+
+    return run
+
+
 def optimizer_filter(obs: Observer, original: Any) -> Any:
     """Every Keras optimizer drops ``None`` gradients in ``_filter_empty_gradients(grads,
     vars)``: it raises ``ValueError("No gradients provided for any variable.")`` when all are

@@ -58,6 +58,9 @@ class RecordingWrappers:
     def array_function(self) -> Callable[..., Any]:
         return wrap_values.array_function(self.obs)
 
+    def numpy_function(self, original: Any) -> Any:
+        return wrap_values.numpy_function(self.obs, original)
+
     def optimizer_filter(self, original: Any) -> Any:
         return wrap_values.optimizer_filter(self.obs, original)
 

@@ -106,9 +106,9 @@ def _record_batch(paths: list[Path], out_dir: Path) -> None:
 
 @pytest.fixture(scope="session")
 def bug_traces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
-    """Every scenario of ``scenarios/bugs``, recorded once."""
+    """Every scenario of this file, recorded once (``test_bug_reports_2`` records the rest)."""
     out_dir = tmp_path_factory.mktemp("bug-traces")
-    paths = sorted(BUGS.glob("*.py"))
+    paths = [BUGS / name for name in SCENARIOS]
     with ThreadPool(2) as pool:
         pool.starmap(_record_batch, [(paths[0::2], out_dir), (paths[1::2], out_dir)])
     return {path.name: load(out_dir / f"{path.name}.json") for path in paths}
@@ -128,7 +128,7 @@ def _missing(trace: Trace, call: int, source: str) -> MissingGradient:
 
 
 def test_every_scenario_is_checked() -> None:
-    assert {p.name for p in BUGS.glob("*.py")} == set(SCENARIOS)
+    assert set(SCENARIOS) <= {p.name for p in BUGS.glob("*.py")}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -265,7 +265,7 @@ def test_missing_gradient_function_is_no_gradient_registered() -> None:
 
 def test_every_code_has_a_meaning() -> None:
     assert all(meaning.strip() for meaning in CAUSE_CODES.values())
-    assert len(CAUSE_CODES) == 21
+    assert len(CAUSE_CODES) == 22
 
 
 def test_a_watch_that_raised_is_watch_rejected() -> None:

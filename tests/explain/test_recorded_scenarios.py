@@ -121,6 +121,7 @@ def test_every_cause_code_has_a_scenario() -> None:
     errors = {"persistent_reuse", "no_gradient_registered", "watch_rejected", "exception"}
     errors |= {"no_gradients_provided"}  # scenarios/keras/fit_no_gradients.py (tests/record)
     errors |= {"missing_module"}  # the scenario's import failed (tests/test_missing_modules.py)
+    errors |= {"variable_in_function"}  # scenarios/bugs (tests/explain/test_bug_reports_2.py)
     assert set(NONE_CODES.values()) == set(CAUSE_CODES) - errors
 
 
