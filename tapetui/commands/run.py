@@ -4,6 +4,7 @@ with: 0 it ran to its end; 1 it raised, exited non-zero, died or timed out; 2 ba
 from __future__ import annotations
 
 import sys
+import threading
 
 from tapetui.commands.options import UsageError
 from tapetui.record.budget import Budget
@@ -14,6 +15,8 @@ from tapetui.trace.printable import printable
 EXIT_OK = 0
 EXIT_SCENARIO_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C stopped the scenario (128 + SIGINT, as a shell reports it); what it recorded is kept."""
 
 
 def obtain_trace(
@@ -33,7 +36,47 @@ def obtain_trace(
     check_scenario(target)
     check_tensorflow()
     argv, module = (run.argv, run.module) if run is not None else ((), None)
-    return record(target, seed=seed, timeout=timeout, budget=budget, argv=argv, module=module)
+    cancel, ended = threading.Event(), threading.Event()
+    done: list[Trace] = []
+    failed: list[BaseException] = []
+
+    def recording() -> None:
+        try:
+            done.append(
+                record(
+                    target, seed=seed, timeout=timeout, budget=budget, argv=argv, module=module,
+                    cancel=cancel,
+                )
+            )  # fmt: skip
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+        finally:
+            ended.set()
+
+    threading.Thread(target=recording, name="tapetui-record", daemon=True).start()
+    _wait_or_cancel(ended, cancel)
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
+def _wait_or_cancel(ended: threading.Event, cancel: threading.Event) -> None:
+    """Wait for the recording to end; Ctrl-C stops the scenario and keeps what it recorded (the
+    recording ends as ``cancelled``). A second Ctrl-C while it stops gives up at once.
+
+    An event, not ``Thread.join``: a join that Ctrl-C interrupts may leave the thread looking
+    ended while it still runs."""
+    try:
+        while not ended.wait(0.1):  # a wait without a timeout would not let Ctrl-C in
+            pass
+    except KeyboardInterrupt:
+        cancel.set()
+        print(
+            "tapetui: interrupted; stopping the scenario and keeping what it recorded",
+            file=sys.stderr,
+        )
+        while not ended.wait(0.1):
+            pass
 
 
 def target_of(argv: list[str] | None, paths: list[str | None], module: str | None) -> Target:
@@ -52,6 +95,8 @@ def exit_code_for(trace: Trace) -> int:
     (what ``python scenario.py`` ends with); else 1."""
     if trace.status == "finished":
         return EXIT_OK
+    if trace.status == "cancelled":
+        return EXIT_INTERRUPTED
     if trace.status == "exited" and trace.exit_code is not None and trace.exit_code >= 0:
         return trace.exit_code
     return EXIT_SCENARIO_FAILED
