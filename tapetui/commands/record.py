@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from tapetui.commands.options import UsageError, budget
+from tapetui.commands.options import UsageError, budget, shown
 from tapetui.commands.parsers import record_parser, report_parser
 from tapetui.commands.paths import check_paths, check_writable
 from tapetui.commands.run import EXIT_OK, exit_code_for, obtain_trace, target_of, warn_about
@@ -25,7 +25,11 @@ def cmd_record(argv: Sequence[str]) -> int:
     if args.scenario.endswith(".json"):
         raise UsageError(f"{args.scenario} is a trace; record takes a Python scenario")
     trace = obtain_trace(args.scenario, args.seed, args.timeout, budget(args), run)
-    save(trace, out)
+    try:
+        save(trace, out)
+    except OSError as exc:
+        why = (exc.strerror or str(exc)).lower()
+        raise UsageError(f"cannot write {shown(out)}: {why}; the trace was not saved") from None
     warn_about(trace, args.scenario)
     print(f"tapetui: wrote {printable(str(out))} ({len(trace.events)} events)", file=sys.stderr)
     return exit_code_for(trace)

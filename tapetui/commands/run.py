@@ -3,8 +3,11 @@ with: 0 it ran to its end; 1 it raised, exited non-zero, died or timed out; 2 ba
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 from tapetui.commands.options import UsageError
 from tapetui.record.budget import Budget
@@ -54,10 +57,29 @@ def obtain_trace(
             ended.set()
 
     threading.Thread(target=recording, name="tapetui-record", daemon=True).start()
-    _wait_or_cancel(ended, cancel)
+    with _terminate_as_interrupt():
+        _wait_or_cancel(ended, cancel)
     if failed:
         raise failed[0]
     return done[0]
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``timeout 60 tapetui record …``, a CI job cancelled) stops the recording as
+    Ctrl-C does, so the trace of what ran is still written; Python's default would lose it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _wait_or_cancel(ended: threading.Event, cancel: threading.Event) -> None:

@@ -21,6 +21,7 @@ import dataclasses
 import gc
 import json
 import math
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -226,8 +227,26 @@ def dumps(trace: Trace) -> str:
 
 
 def save(trace: Trace, path: str | Path) -> None:
-    """Write ``trace`` to ``path`` as JSON."""
-    Path(path).write_text(dumps(trace), encoding="utf-8")
+    """Write ``trace`` to ``path`` as JSON. A regular file is replaced whole: the JSON goes to a
+    new file beside it first, so a write that is killed or fails (a full disk) leaves the file
+    that was there, never half a trace. Anything else (``/dev/stdout``, a pipe) is written to."""
+    text = dumps(trace)
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        Path(path).write_text(text, encoding="utf-8")
+        return
+    out = Path(os.path.realpath(path))  # through a symbolic link: its target is replaced
+    part = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        part.write_text(text, encoding="utf-8")
+        if mode is not None:
+            os.chmod(part, stat.S_IMODE(mode))
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def load(path: str | Path) -> Trace:
