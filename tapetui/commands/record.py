@@ -12,6 +12,7 @@ from tapetui.commands.paths import check_paths, check_writable
 from tapetui.commands.run import EXIT_OK, exit_code_for, obtain_trace, target_of, warn_about
 from tapetui.scenario.target import split_scenario_args
 from tapetui.trace import save
+from tapetui.trace.jsonio import is_trace_path
 from tapetui.trace.printable import json_safe, printable
 
 
@@ -22,7 +23,7 @@ def cmd_record(argv: Sequence[str]) -> int:
     args.scenario = run.path
     check_paths([args.scenario])
     out = check_writable(args.output, "-o", "trace.json")
-    if args.scenario.endswith(".json"):
+    if is_trace_path(args.scenario):
         raise UsageError(f"{args.scenario} is a trace; record takes a Python scenario")
     trace = obtain_trace(args.scenario, args.seed, args.timeout, budget(args), run)
     try:
@@ -46,4 +47,4 @@ def cmd_report(argv: Sequence[str]) -> int:
     trace = obtain_trace(args.target, args.seed, args.timeout, budget(args), run)
     print(json_safe(render_json(trace)) if args.json else render_text(trace), end="")
     warn_about(trace, args.target)
-    return exit_code_for(trace) if not args.target.endswith(".json") else EXIT_OK
+    return exit_code_for(trace) if not is_trace_path(args.target) else EXIT_OK

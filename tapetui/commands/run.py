@@ -13,6 +13,7 @@ from tapetui.commands.options import UsageError
 from tapetui.record.budget import Budget
 from tapetui.scenario.target import Target, TargetError, resolve
 from tapetui.trace import Trace, load
+from tapetui.trace.jsonio import is_trace_path
 from tapetui.trace.printable import printable
 
 EXIT_OK = 0
@@ -31,7 +32,7 @@ def obtain_trace(
 ) -> Trace:
     """Load a ``.json`` trace, or record a scenario in a child process (``run``: with its
     arguments, or as a module)."""
-    if target.endswith(".json"):
+    if is_trace_path(target):
         return load(target)
     from tapetui.record.process import check_scenario, record
     from tapetui.record.tf_support import check_tensorflow

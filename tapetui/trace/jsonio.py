@@ -249,10 +249,23 @@ def save(trace: Trace, path: str | Path) -> None:
         part.unlink(missing_ok=True)
 
 
+TRACE_SUFFIXES = (".json", ".jsonl")
+"""What a trace file's name ends with, in any case: a trace, a record stream. Never run."""
+
+
+def is_trace_path(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in TRACE_SUFFIXES
+
+
 def load(path: str | Path) -> Trace:
-    """Read a trace file; raises TraceFormatError with one sentence naming the file."""
+    """Read a trace file (or a record stream, ``.jsonl``); raises TraceFormatError with one
+    sentence naming the file."""
     where = str(path)
     text = _text(_read(Path(path), where), where)
+    if Path(path).suffix.lower() == ".jsonl":
+        from tapetui.trace.stream_file import trace_from_stream_text  # it imports this module
+
+        return trace_from_stream_text(text, where)
     big = len(text) >= BIG_TRACE_BYTES
     if big:
         gc.collect()  # so that nothing already garbage is frozen with the trace
