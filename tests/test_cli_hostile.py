@@ -215,3 +215,51 @@ def test_bytes_written_to_stdout_buffer_are_kept_and_shown_visibly(tmp_path: Pat
     assert load(out).output() == (
         "\\xff\\xfe not utf-8 \x1b]0;title\x07 [bold]b[/] café\ndy/dx 6.0\n"
     )
+
+
+# --- what counts as a trace ---------------------------------------------------------------------
+
+
+def test_a_trace_named_in_capitals_is_read_not_run(tmp_path: Path) -> None:
+    upper = tmp_path / "T.JSON"
+    upper.write_text(BASE.read_text())
+    result = tapetui("report", str(upper))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("scenario scenarios/persistent.py · finished\n")  # not run
+
+
+def test_a_trace_among_several_paths_is_refused(tmp_path: Path) -> None:
+    result = tapetui(str(BASE), "scenarios/persistent.py", "--screenshot", str(tmp_path / "s.svg"))
+    assert result.returncode == 2
+    assert one_sentence(result.stderr) == (
+        "tapetui: a trace opens on its own: give one trace, or scenarios to pick among"
+    )
+
+
+def test_the_record_stream_of_a_killed_tapetui_opens_with_what_it_recorded(
+    tmp_path: Path,
+) -> None:
+    from tapetui.record.process import record
+
+    scenario = tmp_path / "s.py"
+    scenario.write_text(FOREVER.replace("while True:\n    pass\n", ""))
+    stream = tmp_path / "trace.jsonl"
+    record(scenario, stream_to=stream, argv=[str(tmp_path / "ready")])
+    lines = stream.read_text().splitlines(keepends=True)
+    final = next(i for i, line in enumerate(lines) if '"status"' in line and "finished" in line)
+    cut = "".join(lines[:final]) + lines[final][:20]  # killed mid-record, before the end
+    stream.write_text(cut)
+    result = tapetui("report", str(stream))
+    assert result.returncode == 0, result.stderr
+    assert "  ✓ dy/dx = 6.0" in result.stdout.splitlines()
+    assert one_sentence(result.stderr) == (
+        f"tapetui: {stream}: The recording stopped before the scenario finished (tapetui itself "
+        "was stopped); the trace keeps what ran before."
+    )
+
+
+def test_serving_a_hostile_file_name_says_so_visibly() -> None:
+    from tapetui.serve import listening_sentence
+
+    said = listening_sentence("localhost", 8000, f"{HOSTILE}.json")
+    assert RAW_CONTROL.search(said) is None and f"for {SHOWN}.json at" in said
