@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tapetui.trace.printable import printable_line
+
 DEFAULT_PORT = 8000
 
 
@@ -60,9 +62,8 @@ def exposure_warning(host: str, port: int, path: str) -> str | None:
 
 def listening_sentence(host: str, port: int, path: str) -> str:
     where = "this machine only; --host to change" if is_local(host) else f"host {host}"
-    return (
-        f"tapetui: serving the debugger for {path} at {url_of(host, port)} ({where}); ctrl+c stops"
-    )
+    sentence = f"serving the debugger for {path} at {url_of(host, port)} ({where}); ctrl+c stops"
+    return f"tapetui: {printable_line(sentence)}"  # a file name's escapes shown, not sent
 
 
 def serve(
@@ -104,7 +105,7 @@ def serve(
 
     warning = exposure_warning(host, port, path)
     if warning is not None:
-        print(f"tapetui: {warning}", file=sys.stderr, flush=True)
+        print(f"tapetui: {printable_line(warning)}", file=sys.stderr, flush=True)
     check_listenable(host, port)
     title = f"tapetui · {Path(path).name}"
     server = DebuggerServer(debugger_command(path, options), host=host, port=port, title=title)

@@ -15,6 +15,7 @@ from tapetui.commands.paths import check_paths, check_writable
 from tapetui.commands.run import EXIT_OK, exit_code_for, obtain_trace, target_of, warn_about
 from tapetui.scenario.target import add_module_option, split_scenario_args
 from tapetui.trace import Trace
+from tapetui.trace.jsonio import is_trace_path
 from tapetui.trace.printable import printable
 
 
@@ -46,7 +47,7 @@ def cmd_graph(argv: Sequence[str]) -> int:
         return traces[-1]
 
     problem = export(out, args.call, obtain)
-    failed = EXIT_OK if run.path.endswith(".json") or not traces else exit_code_for(traces[0])
+    failed = EXIT_OK if is_trace_path(run.path) or not traces else exit_code_for(traces[0])
     if problem is not None and failed == EXIT_OK:
         raise UsageError(problem)
     if problem is not None:  # e.g. it raised before its first gradient call: say both

@@ -8,6 +8,7 @@ from tapetui.commands.options import UsageError, budget, parse_size
 from tapetui.commands.parsers import ui_parser
 from tapetui.commands.paths import check_paths, check_writable
 from tapetui.scenario.target import TargetError, resolve, split_scenario_args
+from tapetui.trace.jsonio import is_trace_path
 
 
 def cmd_ui(argv: Sequence[str]) -> int:
@@ -22,7 +23,7 @@ def cmd_ui(argv: Sequence[str]) -> int:
     size = parse_size(args.size)
     press = _press(args.press, args.screenshot)
     check_paths(args.paths)
-    if args.watch and any(path.endswith(".json") for path in args.paths):
+    if args.watch and any(map(is_trace_path, args.paths)):
         raise UsageError("--watch records a scenario again when it is saved; a trace is never run")
     if args.screenshot is not None:
         check_writable(args.screenshot, "--screenshot", "shot.svg")

@@ -10,6 +10,7 @@ from tapetui.commands.options import Parser, UsageError, add_seed
 from tapetui.commands.paths import check_paths
 from tapetui.commands.run import EXIT_OK
 from tapetui.trace import load
+from tapetui.trace.jsonio import is_trace_path
 
 
 def _port(text: str) -> int:
@@ -27,7 +28,7 @@ def cmd_serve(argv: Sequence[str]) -> int:
     add_seed(parser)
     args = parser.parse_args(argv)
     check_paths([args.path])
-    if args.path.endswith(".json"):
+    if is_trace_path(args.path):
         load(args.path)  # a bad trace is one sentence here, not in every browser
     elif not Path(args.path).is_dir():
         from tapetui.record.process import check_scenario

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import sys
@@ -21,6 +22,7 @@ class Tee:
         self.real = real
         self.name = name
         self.report: Callable[[str, str], None] | None = None
+        self._buffer: _BufferTee | None = None
 
     def write(self, text: str) -> int:
         written = self.real.write(text)
@@ -34,6 +36,39 @@ class Tee:
 
     def flush(self) -> None:
         self.real.flush()
+
+    @property
+    def buffer(self) -> Any:
+        """The real stream's bytes, copied too (``sys.stdout.buffer.write(b"…")``): bytes that
+        are not text in the stream's encoding are kept as ``\\xff`` escapes."""
+        real = self.real.buffer
+        if self._buffer is None or self._buffer.real is not real:
+            self._buffer = _BufferTee(real, self)
+        return self._buffer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+class _BufferTee:
+    """A text stream's ``buffer`` that reports what is written to it, decoded, to its ``Tee``."""
+
+    def __init__(self, real: Any, tee: Tee) -> None:
+        self.real = real
+        self.tee = tee
+        encoding = getattr(tee.real, "encoding", None) or "utf-8"
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="backslashreplace")
+
+    def write(self, data: Any) -> int:
+        written: int = self.real.write(data)
+        text = self.decoder.decode(bytes(data))
+        if self.tee.report is not None and text:
+            self.tee.report(self.tee.name, text)
+        return written
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)

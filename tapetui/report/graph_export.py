@@ -28,7 +28,9 @@ def export(out: Path, call: int | None, obtain: Callable[[], Trace]) -> str | No
         return problem
     trace = obtain()
     try:
-        chosen = choose_call(sorted(trace.gradient_calls), call, Path(trace.scenario).name)
+        chosen = choose_call(
+            sorted(trace.gradient_calls), call, Path(trace.scenario).name or "the trace"
+        )
         write_graph(GradientGraph(trace, chosen), out)
     except (ValueError, GraphvizMissing, OSError) as exc:
         return str(exc)

@@ -27,10 +27,15 @@ def ending_sentence(trace: Trace, target: str) -> str:
     error = trace.error
     template = ENDINGS.get(trace.status)
     if template is not None and not (trace.status == "exited" and trace.exit_code == 0):
+        message = error.message if error else ""
+        if not message and trace.status == "died":
+            message = "the scenario's process ended early; what ran before is recorded"
+        elif not message:
+            template = template.replace(": {message}", "")
         return f"{target}: " + template.format(
             type=error.type if error else "an exception",
             line=trace.line_words(error.line, error.file) if error else "an unknown line",
-            message=error.message if error else "",
+            message=message,
             code=trace.exit_code,
         )
     if not trace.tapes:

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tapetui.trace.jsonio import is_trace_path
+
 
 class TargetError(ValueError):
     """Bad arguments for what to run; the message is one sentence."""
@@ -110,6 +112,6 @@ def resolve(
         return [module_file(module)], tuple(argv or ())
     if argv is not None and not paths:
         raise TargetError("the arguments after -- are for a scenario: name one before --")
-    if argv and any(p.endswith(".json") for p in paths):
+    if argv and any(map(is_trace_path, paths)):
         raise TargetError("a trace is never run, so it takes no arguments after --")
     return list(paths), tuple(argv or ())

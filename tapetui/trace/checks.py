@@ -26,6 +26,11 @@ class TraceFormatError(ValueError):
     """The file is not a trace this version of tapetui can read. The message is one sentence."""
 
 
+def event_what(kind: str) -> str:
+    """``a watch event``, ``an op event``: how a message names one event of ``kind``."""
+    return f"{'an' if kind[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {kind} event"
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -159,7 +164,25 @@ def build(cls: type[T], data: Any, what: str) -> T:
         if check is not None and not check(value):
             raise TraceFormatError(f"{what} has an invalid '{name}' ({value!r:.40})")
         kwargs[name] = value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise TraceFormatError(f"{what} is missing fields ({exc})") from None
+    missing = [name for name in required_fields(cls) if name not in kwargs]
+    if missing:
+        raise TraceFormatError(f"{what} is missing {fields_words(missing)}")
+    return cls(**kwargs)
+
+
+@functools.cache
+def required_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` without a default: a record must hold each."""
+    return tuple(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+
+def fields_words(names: Sequence[str]) -> str:
+    """``the field 'type'``, ``the fields 'type' and 'message'``."""
+    quoted = [f"'{name}'" for name in names]
+    if len(quoted) == 1:
+        return f"the field {quoted[0]}"
+    return f"the fields {', '.join(quoted[:-1])} and {quoted[-1]}"

@@ -21,12 +21,14 @@ import dataclasses
 import gc
 import json
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from tapetui.trace import tables
 from tapetui.trace.cells import cell_map_from_dict, cell_map_to_dict
-from tapetui.trace.checks import CHECKS, TraceFormatError, build
+from tapetui.trace.checks import CHECKS, TraceFormatError, build, event_what
 from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
 from tapetui.trace.heap import collector_paused
 from tapetui.trace.model import (
@@ -40,6 +42,7 @@ from tapetui.trace.model import (
     Variable,
 )
 from tapetui.trace.packed import is_packed, unpacked
+from tapetui.trace.references import check_references
 
 FORMAT_NAME = "tapetui-trace"
 
@@ -94,7 +97,7 @@ def event_from_dict(data: Any) -> Event:
     cls = EVENT_TYPES.get(data.get("kind", ""))
     if cls is None:
         raise TraceFormatError(f"unknown event kind {data.get('kind')!r}")
-    event = build(cls, data, f"a {cls.kind} event")
+    event = build(cls, data, event_what(cls.kind))
     if isinstance(event, WatchEvent):
         event.items = [build(WatchItem, i, "a watch item") for i in event.items]
     return event
@@ -136,6 +139,15 @@ def _check_header(data: Any, where: str) -> None:
             f"{where} uses trace format {version}, newer than the {FORMAT_VERSION} this tapetui "
             "reads; upgrade tapetui to open it"
         )
+
+
+def _object(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TraceFormatError(f"'{key}' should be an object, found {type(value).__name__}")
+    return value
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -191,16 +203,17 @@ def trace_from_dict(data: Any, where: str = "the trace") -> Trace:
         if not CHECKS["int | None"](trace.exit_code):
             raise TraceFormatError("'exit_code' should be a whole number")
         trace.error = _error(data.get("error"))
-        trace.meta = dict(data.get("meta") or {})
-        trace.sources = {str(k): str(v) for k, v in dict(data.get("sources") or {}).items()}
+        trace.meta = dict(_object(data, "meta"))
+        trace.sources = {str(k): str(v) for k, v in _object(data, "sources").items()}
         trace.notebook = cell_map_from_dict(data.get("notebook"))
         read = _read_objects_v1 if data["version"] == 1 else _read_tables
         read(trace, data)
+        trace.reindex()
+        check_references(trace)
     except TraceFormatError as exc:
         raise TraceFormatError(f"{where} is damaged: {exc}") from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise TraceFormatError(f"{where} is damaged: {exc}") from None
-    trace.reindex()
     return trace
 
 
@@ -214,28 +227,94 @@ def dumps(trace: Trace) -> str:
 
 
 def save(trace: Trace, path: str | Path) -> None:
-    """Write ``trace`` to ``path`` as JSON."""
-    Path(path).write_text(dumps(trace), encoding="utf-8")
+    """Write ``trace`` to ``path`` as JSON. A regular file is replaced whole: the JSON goes to a
+    new file beside it first, so a write that is killed or fails (a full disk) leaves the file
+    that was there, never half a trace. Anything else (``/dev/stdout``, a pipe) is written to."""
+    text = dumps(trace)
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        Path(path).write_text(text, encoding="utf-8")
+        return
+    out = Path(os.path.realpath(path))  # through a symbolic link: its target is replaced
+    part = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        part.write_text(text, encoding="utf-8")
+        if mode is not None:
+            os.chmod(part, stat.S_IMODE(mode))
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+TRACE_SUFFIXES = (".json", ".jsonl")
+"""What a trace file's name ends with, in any case: a trace, a record stream. Never run."""
+
+
+def is_trace_path(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in TRACE_SUFFIXES
 
 
 def load(path: str | Path) -> Trace:
-    """Read a trace file; raises TraceFormatError with one sentence naming the file."""
+    """Read a trace file (or a record stream, ``.jsonl``); raises TraceFormatError with one
+    sentence naming the file."""
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TraceFormatError(f"{where} does not exist") from None
-    except IsADirectoryError:
-        raise TraceFormatError(f"{where} is a directory, not a trace file") from None
-    except UnicodeDecodeError:
-        raise TraceFormatError(f"{where} is not a tapetui trace (it is not UTF-8 text)") from None
-    except OSError as exc:
-        raise TraceFormatError(f"{where} cannot be read: {exc.strerror}") from None
+    text = _text(_read(Path(path), where), where)
+    if Path(path).suffix.lower() == ".jsonl":
+        from tapetui.trace.stream_file import trace_from_stream_text  # it imports this module
+
+        return trace_from_stream_text(text, where)
     big = len(text) >= BIG_TRACE_BYTES
     if big:
         gc.collect()  # so that nothing already garbage is frozen with the trace
     with collector_paused(freeze=big):
         return trace_from_dict(_parse(text, where), where)
+
+
+def _read(path: Path, where: str) -> bytes:
+    """The bytes of a regular file; a pipe or a device (which could block or never end) is
+    refused before it is opened."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise TraceFormatError(f"{where} is a directory, not a trace file")
+        if not stat.S_ISREG(mode):
+            raise TraceFormatError(
+                f"{where} is not a regular file (a pipe, a device or a socket); give a trace file"
+            )
+        return path.read_bytes()
+    except TraceFormatError:
+        raise
+    except FileNotFoundError:
+        raise TraceFormatError(f"{where} does not exist") from None
+    except IsADirectoryError:
+        raise TraceFormatError(f"{where} is a directory, not a trace file") from None
+    except OSError as exc:
+        why = (exc.strerror or str(exc)).lower()
+        raise TraceFormatError(f"{where} cannot be read: {why}") from None
+    except ValueError:  # only from a program's own call: a shell cannot pass NUL
+        raise TraceFormatError(f"{where} cannot be read: its name holds a NUL character") from None
+
+
+_COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip"}
+"""The first bytes of compressed files someone may hand over as a trace."""
+
+
+def _text(raw: bytes, where: str) -> str:
+    """A trace file's bytes as text: UTF-8, a leading byte-order mark allowed (an editor's)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    packer = next((name for magic, name in _COMPRESSED.items() if raw.startswith(magic)), None)
+    if packer is not None:
+        raise TraceFormatError(
+            f"{where} is {packer}-compressed, not a tapetui trace; decompress it and open the "
+            "JSON file"
+        )
+    raise TraceFormatError(f"{where} is not a tapetui trace (it is not UTF-8 text)")
 
 
 _NONFINITE = ("inf", "-inf", "nan")

@@ -19,7 +19,15 @@ from itertools import chain, groupby, islice, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from tapetui.trace.checks import TraceFormatError, build, check_column, field_names
+from tapetui.trace.checks import (
+    TraceFormatError,
+    build,
+    check_column,
+    event_what,
+    field_names,
+    fields_words,
+    required_fields,
+)
 from tapetui.trace.events import EVENT_TYPES, Event, WatchEvent, WatchItem
 
 if TYPE_CHECKING:
@@ -172,10 +180,10 @@ def _by_name(cls: type[T], names: list[str], columns: list[Sequence[Any]], what:
     keys = [name for name, _ in known]
     count = len(columns[0]) if columns else 0
     values = zip(*(column for _, column in known), strict=True) if known else repeat((), count)
-    try:
-        return [cls(**dict(zip(keys, row, strict=True))) for row in values]
-    except TypeError as exc:
-        raise TraceFormatError(f"{what} is missing fields ({exc})") from None
+    missing = [name for name in required_fields(cls) if name not in keys]
+    if missing and count:
+        raise TraceFormatError(f"{what} is missing {fields_words(missing)}")
+    return [cls(**dict(zip(keys, row, strict=True))) for row in values]
 
 
 def objects(cls: type[T], data: Any, where: str, what: str, rows: bool = False) -> list[T]:
@@ -207,7 +215,7 @@ def _event_table(part: Any, rows: bool) -> list[Event]:
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise TraceFormatError(f"unknown event kind {kind!r:.40}")
-    built = objects(cls, part, f"the {kind} events", f"a {kind} event", rows)
+    built = objects(cls, part, f"the {kind} events", event_what(cls.kind), rows)
     if cls is WatchEvent:
         for event in cast(list[WatchEvent], built):
             event.items = [build(WatchItem, i, "a watch item") for i in event.items]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tapetui.trace import Trace, TraceFormatError, load
+from tapetui.trace.jsonio import is_trace_path
 from tapetui.trace.printable import printable
 from tapetui.ui.app import TapeTuiApp
 from tapetui.ui.scenarios import ScenarioEntry, discover
@@ -51,12 +52,14 @@ def build_app(
     go to every recording, re-runs (``r``) included."""
     if not paths:
         raise OpenError("give a scenario (.py), a directory of scenarios, or a trace (.json)")
-    if len(paths) == 1 and paths[0].endswith(".json"):
+    if len(paths) == 1 and is_trace_path(paths[0]):
         try:
             trace: Trace = load(paths[0])
         except TraceFormatError as exc:
             raise OpenError(str(exc)) from None
         return TapeTuiApp(trace=trace, seed=seed, at_gradient=at_gradient)
+    if any(map(is_trace_path, paths)):
+        raise OpenError("a trace opens on its own: give one trace, or scenarios to pick among")
     for path in paths:
         if not Path(path).is_dir():
             _check(path)

@@ -89,17 +89,23 @@ def source_names(trace: Trace, call: GradientCall) -> list[str]:
 def norm(data: Any) -> float | None:
     """The L2 norm of a stored value; ``None`` when it is unknown or not numeric."""
     try:
-        return math.sqrt(_sum_squares(data))
+        return math.hypot(*map(_number, _flatten_all(data)))  # no overflow near float64's max
     except (TypeError, ValueError):
         return None
 
 
-def _sum_squares(data: Any) -> float:
+def _flatten_all(data: Any) -> Any:
     if isinstance(data, list):
-        return sum(_sum_squares(d) for d in data)
-    if data is None or isinstance(data, bool):
+        for d in data:
+            yield from _flatten_all(d)
+    else:
+        yield data
+
+
+def _number(x: Any) -> float:
+    if x is None or isinstance(x, bool):
         raise TypeError("no value")
-    return float(data) ** 2
+    return float(x)
 
 
 def mean(data: Any) -> float | None:

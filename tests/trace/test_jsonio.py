@@ -283,7 +283,7 @@ def test_a_field_of_the_wrong_type_is_reported_not_crashed_on(tmp_path: Path) ->
     data = trace_to_dict(small_trace())
     ops = _event_table(data, "op")
     _set_cell(ops, "inputs", 1, "not a list")
-    assert _damaged(tmp_path, data) == "a op event has an invalid 'inputs' ('not a list')"
+    assert _damaged(tmp_path, data) == "an op event has an invalid 'inputs' ('not a list')"
 
 
 def test_a_boolean_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
@@ -393,7 +393,7 @@ def test_floats_are_never_written_as_runs_so_minus_zero_stays(tmp_path: Path) ->
         (["loop.py", True], "the columns of the op events are not all the same length"),
         (["loop.py"], "a column of the op events should be values or runs of plain values"),
         ([["loop.py"], 40], "a column of the op events should be values or runs of plain values"),
-        ([7, 40], "a op event has an invalid 'file' (7)"),
+        ([7, 40], "an op event has an invalid 'file' (7)"),
     ],
 )
 def test_damaged_runs_are_refused(tmp_path: Path, runs: list[Any], message: str) -> None:
