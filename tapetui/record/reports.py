@@ -91,15 +91,17 @@ class BookReports:
     ) -> None:
         self.optimizers.met(grads, variables, error)
 
-    def lean_entered(self, gt: Any) -> None:
-        self._rows().entered(gt)
+    def lean_entered(self, gt: Any, frame: FrameType) -> None:
+        self._rows().entered(gt, frame)
 
-    def lean_exited(self, gt: Any) -> None:
-        self._rows().exited(gt)
+    def lean_exited(self, gt: Any, frame: FrameType) -> None:
+        self._rows().exited(gt, frame)
 
-    def lean_called(self, gt: Any, arguments: dict[str, Any], inside: bool, **how: Any) -> None:
+    def lean_called(
+        self, gt: Any, arguments: dict[str, Any], inside: bool, frame: FrameType, **how: Any
+    ) -> None:
         """A summarised gradient call returned (or raised: ``how["error"]``)."""
-        self._rows().called(gt, arguments, inside, **how)
+        self._rows().called(gt, arguments, inside, frame, **how)
         if how["error"] is None:
             self.on_gradient_returned(arguments, how["result"])
 
