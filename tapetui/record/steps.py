@@ -25,6 +25,10 @@ Site = tuple[str | None, int | None]
 Named = tuple[Site, FrameType]
 """A gradient call's site, and the frame that made the call (where its names are looked up)."""
 
+_KEPT_ELEMENTS = 1 << 16
+"""A value with more elements than this is summarised at once rather than copied (at most a
+few hundred kB a tensor until the rows are sent)."""
+
 STEP_ROWS = 1024
 """Rows are sent once this many are waiting; the stream writer's timed flush sends them at
 least every ``FLUSH_SECONDS`` (``RecordWriter.upstream``), and any other record first."""
@@ -42,6 +46,10 @@ class StepRows:
         """File name -> its index in the pending record's ``files``."""
         self._names: dict[tuple[Site, int], str] = {}
         """The name a tensor passed at a call site had, by site and position."""
+        self._values: list[tuple[list[Any], np.ndarray]] = []
+        """Tensors of the queued rows whose values are written into them when they are sent,
+        each with a copy of its value: summarised at once, a step's values cost more than its
+        rows, a hook at a time among TensorFlow's work; many steps' at a time, much less."""
 
     # --- the scenario's tapes and gradient calls ---------------------------------------------
     # Each runs once a training step, under the recorder's lock (the hooks' guard); ``frame`` is
@@ -132,26 +140,41 @@ class StepRows:
 
     def _add(self, row: list[Any], at: int) -> None:
         """Number the row in the timeline, its file name (at ``at``) as an index into the
-        record's files, and queue it."""
-
-        def add(seq: int) -> None:
-            row[1] = seq
-            file = row[at]
-            if file is not None:
-                files = self._files
-                index = files.get(file)
-                row[at] = index if index is not None else files.setdefault(file, len(files))
-            self.rows.append(row)
-
-        self.rec.numbered(add)  # a scenario's thread may print, and so send, meanwhile
+        record's files, and queue it. The hooks call the book under the recorder's lock (their
+        guard): a scenario's thread that prints, and so sends, waits meanwhile."""
+        rec = self.rec
+        row[1] = rec.seq
+        rec.seq += 1
+        file = row[at]
+        if file is not None:
+            files = self._files
+            index = files.get(file)
+            row[at] = index if index is not None else files.setdefault(file, len(files))
+        self.rows.append(row)
 
     def send(self) -> None:
         """Send the queued rows as one ``steps`` record (the caller holds the recorder's lock)."""
         if not self.rows:
             return
+        self._write_values()
         rows, self.rows = self.rows, []
         files, self._files = list(self._files), {}
         self.rec.sink("steps", {"files": files, "rows": rows})
+
+    def _write_values(self) -> None:
+        """Each waiting tensor's value into its row: whole, or summarised (``values``)."""
+        values, self._values = self._values, []
+        budget = self.rec.budget
+        elements, preview = budget.elements, budget.preview
+        for tensor, value in values:
+            try:
+                tensor[2] = list(value.shape)
+                if value.size <= elements:
+                    tensor[3] = whole(value)
+                else:
+                    tensor[4] = summary_row(value, preview)
+            except Exception as exc:  # the row is sent all the same, without that value
+                self.rec.note_internal_error(exc)
 
     def _refs(self, structure: Any, tensors: list[list[Any]], named: Named | None = None) -> Any:
         """The structure with each leaf replaced by its id; each tensor's value goes to
@@ -191,15 +214,18 @@ class StepRows:
         if enum in _NO_VALUE:  # a resource or variant: its shape only
             tensors.append([ref, dtype, [int(d) for d in leaf.shape], None, None, name])
             return ref
-        value = leaf._numpy()
+        value = leaf._numpy()  # TensorFlow's buffer, not a copy
+        tensor = [ref, dtype, None, None, None, name]
+        tensors.append(tensor)
         if type(value) is not np.ndarray:  # a scalar string is bytes
             value = np.asarray(value)
-        budget = self.rec.budget
-        if value.size <= budget.elements:
-            tensors.append([ref, dtype, list(value.shape), whole(value), None, name])
+        elif value.size > _KEPT_ELEMENTS:  # summarised now, in bounded memory
+            tensor[2] = list(value.shape)
+            tensor[4] = summary_row(value, self.rec.budget.preview)
+            return ref
         else:
-            summary = summary_row(value, budget.preview)
-            tensors.append([ref, dtype, list(value.shape), None, summary, name])
+            value = value.copy()  # never the scenario's tensor's memory, kept until sent
+        self._values.append((tensor, value))
         return ref
 
     def _tensor(
