@@ -104,7 +104,8 @@ class StepRows:
         method: str,
         result: Any,
         error: BaseException | None,
-    ) -> None:
+    ) -> tuple[Any, Any]:
+        """Queue the call's row; its sources and results as the row has them (their ids)."""
         rec = self.rec
         file, line = rec.where(frame)
         tape = self.tapes.state_of(gt).id
@@ -135,6 +136,7 @@ class StepRows:
         self._add(row, 5)
         if len(self.rows) >= STEP_ROWS:
             rec.send_steps()
+        return row[8], row[12]
 
     # --- rows ----------------------------------------------------------------------------------
 
