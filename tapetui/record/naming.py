@@ -54,8 +54,12 @@ class Naming:
     def distinguish_sources(self, arguments: dict[str, Any]) -> None:
         """A gradient call's sources get names no two of them share (``layer.kernel`` bound in
         a loop over two layers reads ``layer.kernel`` and ``layer.kernel#2``)."""
-        variables = self.rec.variables
         refs = [tfo.ref_of(s) for s in flatten(arguments.get("sources", arguments.get("source")))]
+        self.distinguish_refs(refs)
+
+    def distinguish_refs(self, refs: list[Any]) -> None:
+        """``distinguish_sources`` given the ids of the sources, flattened."""
+        variables = self.rec.variables
         found = {r: variables[r] for r in refs if r is not None and r in variables}
         named = [(var, var.pyname) for var in found.values() if var.pyname]
         if len({name for _, name in named}) == len(named):

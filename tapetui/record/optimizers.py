@@ -46,6 +46,14 @@ class OptimizerWatch:
             for ref, r in zip(map(tfo.ref_of, sources), results, strict=False)
             if ref is not None
         }
+        self._remember(by_source)
+
+    def returned_refs(self, sources: list[Any], results: list[Any]) -> None:
+        """``returned`` given the ids of the call's sources and results, flattened (as a
+        summarised step's row has them: each a tensor's or a variable's id, or ``None``)."""
+        self._remember({s: r for s, r in zip(sources, results, strict=False) if s is not None})
+
+    def _remember(self, by_source: dict[int, int | None]) -> None:
         calls = self._calls.setdefault(threading.get_ident(), deque(maxlen=_CALLS_KEPT))
         calls.append((self.calls.count, by_source))
 

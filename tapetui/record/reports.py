@@ -14,6 +14,7 @@ from tapetui.record.observer import Where
 from tapetui.record.optimizers import OptimizerWatch
 from tapetui.record.steps import StepRows
 from tapetui.record.tapes import TapeBook
+from tapetui.trace.model import flatten
 
 
 class BookReports:
@@ -91,17 +92,26 @@ class BookReports:
     ) -> None:
         self.optimizers.met(grads, variables, error)
 
-    def lean_entered(self, gt: Any) -> None:
-        self._rows().entered(gt)
+    def lean_entered(self, gt: Any, frame: FrameType) -> None:
+        self._rows().entered(gt, frame)
 
-    def lean_exited(self, gt: Any) -> None:
-        self._rows().exited(gt)
+    def lean_exited(self, gt: Any, frame: FrameType) -> None:
+        self._rows().exited(gt, frame)
 
-    def lean_called(self, gt: Any, arguments: dict[str, Any], inside: bool, **how: Any) -> None:
+    def lean_called(
+        self, gt: Any, arguments: dict[str, Any], inside: bool, frame: FrameType, **how: Any
+    ) -> None:
         """A summarised gradient call returned (or raised: ``how["error"]``)."""
-        self._rows().called(gt, arguments, inside, **how)
-        if how["error"] is None:
+        sources, results = self._rows().called(gt, arguments, inside, frame, **how)
+        if how["error"] is not None:
+            return
+        sources, results = flatten(sources), flatten(results)
+        if any(r is not None and r < 0 for r in (*sources, *results)):
+            # A leaf with an id of tapetui's own (an ``IndexedSlices``, a number): looked at anew.
             self.on_gradient_returned(arguments, how["result"])
+        else:  # tensors, variables and Nones: the row's ids are theirs
+            self.optimizers.returned_refs(sources, results)
+            self.naming.distinguish_refs(sources)
 
     def _rows(self) -> StepRows:
         """The step rows, made when summarising starts (before the lean wrappers are installed)."""

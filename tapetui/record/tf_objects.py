@@ -109,6 +109,8 @@ def ref_of(obj: Any) -> int | None:
 
 
 _NO_VALUE = frozenset({tf.resource.as_datatype_enum, tf.variant.as_datatype_enum})
+NO_VALUE = _NO_VALUE
+"""The dtype numbers of tensors without a value to read (resources, variants)."""
 
 
 def ids_of(tensors: list[Any]) -> list[int]:

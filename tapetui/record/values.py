@@ -56,7 +56,16 @@ def _whole(array: np.ndarray) -> Any:
     return _nested(array)
 
 
-def _add_stats(summary: ValueSummary, flat: np.ndarray) -> None:
+_sum = np.add.reduce  # what ``ndarray.sum``, ``min`` and ``max`` call, without their wrappers
+_min = np.minimum.reduce
+_max = np.maximum.reduce
+_F8 = np.dtype(np.float64)
+
+Stats = tuple[float | None, float | None, float | None, int, int, float | None]
+"""``(min, max, mean, NaN count, Inf count, L2 norm)`` of a tensor's elements."""
+
+
+def _stats(flat: np.ndarray) -> Stats:
     """min, max, mean, L2 norm and NaN/Inf counts, a chunk at a time, on the tensor's own dtype.
 
     One float64 sum per chunk tells whether it is all finite (the usual case); only a chunk
@@ -64,27 +73,29 @@ def _add_stats(summary: ValueSummary, flat: np.ndarray) -> None:
     """
     lo: float | None = None
     hi: float | None = None
-    total, squares, count = 0.0, 0.0, 0
+    total, squares, count, nan, inf = 0.0, 0.0, 0, 0, 0
+    floating = flat.dtype.kind == "f"
     for start in range(0, flat.size, CHUNK):
-        chunk = flat[start : start + CHUNK]
-        chunk_sum = float(chunk.sum(dtype=np.float64))
-        if not math.isfinite(chunk_sum) and chunk.dtype.kind == "f":
+        chunk = flat[start : start + CHUNK] if flat.size > CHUNK else flat
+        chunk_sum = float(_sum(chunk, dtype=_F8))
+        if floating and not math.isfinite(chunk_sum):
             finite = np.isfinite(chunk)
-            nan = int(np.count_nonzero(np.isnan(chunk)))
-            summary.nan += nan
-            summary.inf += chunk.size - int(np.count_nonzero(finite)) - nan
+            nans = int(np.count_nonzero(np.isnan(chunk)))
+            nan += nans
+            inf += chunk.size - int(np.count_nonzero(finite)) - nans
             chunk = chunk[finite]
-            chunk_sum = float(chunk.sum(dtype=np.float64))
+            chunk_sum = float(_sum(chunk, dtype=_F8))
         if chunk.size:
-            lo = float(chunk.min()) if lo is None else min(lo, float(chunk.min()))
-            hi = float(chunk.max()) if hi is None else max(hi, float(chunk.max()))
+            low, high = float(_min(chunk)), float(_max(chunk))
+            lo = low if lo is None else min(lo, low)
+            hi = high if hi is None else max(hi, high)
             total += chunk_sum
             squares += _sum_of_squares(chunk, max(-lo, hi))
             count += int(chunk.size)
-    if count:
-        summary.min, summary.max, summary.mean = lo, hi, total / count
-        norm = math.sqrt(squares)
-        summary.norm = norm if math.isfinite(norm) else None  # past float64: unknown
+    if not count:
+        return None, None, None, nan, inf, None
+    norm = math.sqrt(squares)
+    return lo, hi, total / count, nan, inf, norm if math.isfinite(norm) else None  # past float64
 
 
 def _sum_of_squares(chunk: np.ndarray, largest: float) -> float:
@@ -107,8 +118,27 @@ def _summary(array: np.ndarray, preview: int) -> ValueSummary:
     flat = array.reshape(-1)  # a view: tensor values are contiguous
     summary = ValueSummary(size=int(flat.size), preview=_whole(flat[:preview]))
     if array.dtype.kind in "fiub" and flat.size:
-        _add_stats(summary, flat)
+        lo, hi, mean, summary.nan, summary.inf, norm = _stats(flat)
+        if mean is not None:
+            summary.min, summary.max, summary.mean, summary.norm = lo, hi, mean, norm
     return summary
+
+
+def summary_row(array: np.ndarray, preview: int) -> list[Any]:
+    """``capture``'s summary of a large value as the list a summarised step's row holds:
+    ``[size, preview, min, max, mean, nan, inf, norm]``, without building the summary."""
+    flat = array.reshape(-1)
+    size = flat.size
+    if array.dtype.kind in "fiub" and size:
+        lo, hi, mean, nan, inf, norm = _stats(flat)
+        if mean is None:
+            lo = hi = norm = None
+        return [size, _whole(flat[:preview]), lo, hi, mean, nan, inf, norm]
+    return [size, _whole(flat[:preview]), None, None, None, 0, 0, None]
+
+
+whole = _whole
+"""A value small enough to store whole, as nested lists (what ``capture`` stores)."""
 
 
 def capture(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -172,7 +173,7 @@ def _lean_enter(obs: Observer, original: Callable[..., Any]) -> Callable[..., An
         result = original(self)
         if not obs.muted:
             with obs.guard():
-                obs.lean_entered(self)
+                obs.lean_entered(self, sys._getframe(1))
         return result
 
     return __enter__
@@ -183,7 +184,7 @@ def _lean_exit(obs: Observer, original: Callable[..., Any]) -> Callable[..., Any
         result = original(self, *exc_info)
         if not obs.muted:
             with obs.guard():
-                obs.lean_exited(self)
+                obs.lean_exited(self, sys._getframe(1))
         return result
 
     return __exit__
@@ -206,11 +207,15 @@ def _lean_gradient(obs: Observer, method: str, original: Callable[..., Any]) -> 
         except BaseException as exc:
             obs.gradient_depth -= 1
             with obs.guard():
-                obs.lean_called(self, arguments, inside, method=method, result=None, error=exc)
+                obs.lean_called(
+                    self, arguments, inside, sys._getframe(1), method=method, result=None, error=exc
+                )
             raise
         obs.gradient_depth -= 1
         with obs.guard():
-            obs.lean_called(self, arguments, inside, method=method, result=result, error=None)
+            obs.lean_called(
+                self, arguments, inside, sys._getframe(1), method=method, result=result, error=None
+            )
         return result
 
     return call
