@@ -41,7 +41,7 @@ from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
 from tapetui.record.tf_hooks import EagerTensor
 from tapetui.record.threads import thread_name
-from tapetui.record.values import capture
+from tapetui.record.values import held
 from tapetui.record.variables import VariableBook
 from tapetui.trace.events import (
     BoundaryEvent,
@@ -63,6 +63,20 @@ def function_name(op_type: str) -> str | None:
     """``square`` for the op ``__inference_square_24`` a ``tf.function`` call runs as."""
     match = _FUNCTION_OP.match(op_type)
     return match.group(1) if match else None
+
+
+_SHAPES: dict[tuple[int, ...], list[int]] = {}
+
+
+def _shape(shape: tuple[int, ...]) -> list[int]:
+    """One list per shape, shared by the records of that shape (read only: a full-detail
+    recording keeps every record, and every list is one more for the garbage collector)."""
+    listed = _SHAPES.get(shape)
+    if listed is None:
+        if len(_SHAPES) >= 4096:
+            _SHAPES.clear()
+        listed = _SHAPES[shape] = list(shape)
+    return listed
 
 
 class _ThisThread(threading.local):
@@ -93,7 +107,7 @@ class Recorder(BookReports):
         self.variables: dict[int, Variable] = {}
         self.ops: dict[int, OpEvent] = {}
         self.producer: dict[int, int] = {}
-        self.op_index: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+        self.op_index: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self.places = LibraryPlaces(files)
         self.leaves = Leaves(self)
         self.tapes = TapeBook(self, self.leaves)
@@ -263,8 +277,8 @@ class Recorder(BookReports):
         else:
             if type(value) is not np.ndarray:  # a scalar string is bytes
                 value = np.asarray(value)
-            data, summary = capture(value, self.budget.elements, self.budget.preview)
-            shape = list(value.shape)
+            data, summary = held(value, self.budget.elements, self.budget.preview)
+            shape = _shape(value.shape)
         if ref is None:
             ref = tfo.ref_of(t) or 0
         record = Tensor(ref, dtype, shape, data, summary, name, producer, variable, *where)
@@ -335,7 +349,8 @@ class Recorder(BookReports):
             self.seq += 1
             self.emit("event", event)
         self.ops[op_id] = event
-        self.op_index.setdefault((op_type, tuple(in_ids)), []).append(op_id)
+        index, key = self.op_index, (op_type, tuple(in_ids))
+        index[key] = (*index.get(key, ()), op_id)  # a tuple of ints: untracked by the GC
         if backward:
             self.gradients.on_backward_op(event)
 
