@@ -336,18 +336,28 @@ class Recorder(BookReports):
         variable = (
             in_ids[0] if op_type == "ReadVariableOp" and in_ids[0] in self.variables else None
         )
-        producer = self.producer
+        # What ``tensor_record`` and ``emit`` do, written out: the hook holds the lock, and no
+        # step rows are queued before the detail budget is spent.
+        producer, sink, budget = self.producer, self.sink, self.budget
         for t, ref in zip(outputs, out_ids, strict=True):
-            self.tensor_record(t, op_id, where, variable, ref=ref)
+            value, dtype = tfo.value_and_dtype(t)
+            if value is None:
+                data, summary, shape = None, None, [int(d) for d in t.shape]
+            else:
+                if type(value) is not np.ndarray:  # a scalar string is bytes
+                    value = np.asarray(value)
+                data, summary = held(value, budget.elements, budget.preview)
+                shape = _shape(value.shape)
+            record = Tensor(ref, dtype, shape, data, summary, None, op_id, variable, file, line)
+            tensors[ref] = record
             producer[ref] = op_id
-        attributes = tfo.readable_attrs(attrs)
-        with self._lock:
-            event = OpEvent(
-                self.seq, file, line, op_id, op_type, in_ids, out_ids, recorded, function,
-                backward, attributes, library, layer, thread_name(),
-            )  # fmt: skip
-            self.seq += 1
-            self.emit("event", event)
+            sink("tensor", record)
+        event = OpEvent(
+            self.seq, file, line, op_id, op_type, in_ids, out_ids, recorded, function, backward,
+            tfo.readable_attrs(attrs), library, layer, thread_name(),
+        )  # fmt: skip
+        self.seq += 1
+        sink("event", event)
         self.ops[op_id] = event
         index, key = self.op_index, (op_type, tuple(in_ids))
         index[key] = (*index.get(key, ()), op_id)  # a tuple of ints: untracked by the GC
