@@ -105,6 +105,9 @@ def main() -> None:
         order = list(modes)
         random.Random(round_).shuffle(order)
         for mode in order:
+            # An earlier turn's recorder and everything it kept are garbage held in cycles, freed
+            # only by a full collection: collected here, not during (and charged to) this turn.
+            gc.collect()
             runs[mode].append(modes[mode](workload))
     print(json.dumps(runs))
 

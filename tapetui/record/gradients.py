@@ -217,7 +217,7 @@ class GradientBook:
             if ref in rec.producer:
                 return rec.producer[ref]
         if in_ids and None not in in_ids:
-            candidates = rec.op_index.get((op_name, tuple(in_ids)), [])  # type: ignore[arg-type]
+            candidates = rec.op_index.get((op_name, tuple(in_ids)), ())  # type: ignore[arg-type]
             fresh = [op for op in candidates if op not in call.stepped]
             if fresh or candidates:
                 return (fresh or candidates)[-1]

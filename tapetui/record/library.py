@@ -48,7 +48,7 @@ _NOT_NAMES = frozenset({"self", "args", "kwargs", "data", "x", "y", "value", "va
 class _Code:
     """What one code object is, decided once."""
 
-    __slots__ = ("code", "layer_call", "library", "lines", "name", "places", "scenario")
+    __slots__ = ("code", "layer_call", "library", "lines", "name", "passed", "places", "scenario")
 
     def __init__(self, code: CodeType, library: str | None, layer_call: bool, name: str | None):
         self.code = code
@@ -59,6 +59,8 @@ class _Code:
         self.name = name
         """The scenario file's trace name, for the scenario's own code; else ``None``."""
         self.scenario = name is not None
+        self.passed = not self.scenario and library is None and not layer_call
+        """Neither the scenario's, nor a library frame, nor a layer's call: walked past."""
         self.lines: dict[int, int] = {}
         """Line of each instruction offset seen (``f_lineno`` decodes the line table each time)."""
         self.places: dict[int, str] = {}
@@ -113,6 +115,9 @@ class LibraryPlaces:
         while frame is not None:
             code = frame.f_code
             kind = codes.get(id(code)) or self._classify(code)
+            if kind.passed:  # most frames: TensorFlow's and tapetui's own
+                frame = frame.f_back
+                continue
             if kind.scenario:
                 break
             if library is None and kind.library is not None:

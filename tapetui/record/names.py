@@ -25,6 +25,7 @@ import inspect
 import types
 import weakref
 from collections.abc import Callable
+from threading import get_ident
 from types import CodeType
 from typing import Any
 
@@ -91,6 +92,8 @@ class NameScanner:
         self._at: tuple[int, CodeType | None, int] = (0, None, -1)
         """(the frame, its code, its instruction offset) of the last ``maybe_scan``."""
         self._codes: dict[int, _Stores] = {}
+        self._held: dict[int, tuple[int, int]] = {}
+        """Per thread, the frame ``hold`` was told is blocked in a call, and its instruction."""
         self._reading = 0
         """Reads under way: naming a tensor records it, which may read the frame again."""
 
@@ -113,10 +116,14 @@ class NameScanner:
         if key != last_key or code is not last_code:
             self.scan(frame)
             return
-        stores = self._codes.get(id(code))
-        if stores is None:
-            stores = self._codes[id(code)] = _Stores(code)
-        names = stores.between(last_lasti, lasti)
+        names: frozenset[str] | None
+        if lasti == last_lasti and self._held and self._held.get(get_ident()) == (key, lasti):
+            names = _NONE  # still blocked in the call it was making at the last read
+        else:
+            stores = self._codes.get(id(code))
+            if stores is None:
+                stores = self._codes[id(code)] = _Stores(code)
+            names = stores.between(last_lasti, lasti)
         if names is None:
             self.scan(frame)
             return
@@ -124,9 +131,11 @@ class NameScanner:
         if not (names or books.sequences or books.waiting):
             return
         settled, missing = books.settled, _MISSING
+        if books.sequences or books.waiting:
+            names = names | books.sequences.keys() | books.waiting.keys()
         wanted = [
             name
-            for name in (names | books.sequences.keys() | books.waiting.keys())
+            for name in names
             if type(value := namespace.get(name, missing)) not in INERT
             and value is not missing
             and ((entry := settled.get(name)) is None or entry() is not value)
@@ -201,6 +210,16 @@ class NameScanner:
         books.sequences[name] = tuple(refs) if steady else None
         books.settled.pop(name, None)
 
+    def hold(self, frame: Any) -> None:
+        """``frame`` runs none of its own code until ``release`` (on this thread): it is blocked
+        in the call it is making (``tape.gradient``), so reading it again at the same
+        instruction finds no binding its code made. Its lists, tuples and Keras objects are
+        still looked at on every read."""
+        self._held[get_ident()] = (id(frame), frame.f_lasti)
+
+    def release(self) -> None:
+        self._held.pop(get_ident(), None)
+
     def forget(self) -> None:
         self._books.clear()
         self._at = (0, None, -1)
@@ -222,6 +241,7 @@ _BINDS = frozenset(
 )
 _LOOPS_BACK = frozenset({"JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"})
 _MISSING = object()
+_NONE: frozenset[str] = frozenset()
 
 
 class _Stores:

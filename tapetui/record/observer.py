@@ -127,7 +127,7 @@ class Journal(Protocol):
     variables: dict[int, Variable]
     ops: dict[int, OpEvent]
     producer: dict[int, int]
-    op_index: dict[tuple[str, tuple[int, ...]], list[int]]
+    op_index: dict[tuple[str, tuple[int, ...]], tuple[int, ...]]
 
     @property
     def summarising(self) -> bool: ...

@@ -41,7 +41,7 @@ from tapetui.record.summary import Summarised
 from tapetui.record.tapes import TapeBook
 from tapetui.record.tf_hooks import EagerTensor
 from tapetui.record.threads import thread_name
-from tapetui.record.values import capture
+from tapetui.record.values import held
 from tapetui.record.variables import VariableBook
 from tapetui.trace.events import (
     BoundaryEvent,
@@ -63,6 +63,20 @@ def function_name(op_type: str) -> str | None:
     """``square`` for the op ``__inference_square_24`` a ``tf.function`` call runs as."""
     match = _FUNCTION_OP.match(op_type)
     return match.group(1) if match else None
+
+
+_SHAPES: dict[tuple[int, ...], list[int]] = {}
+
+
+def _shape(shape: tuple[int, ...]) -> list[int]:
+    """One list per shape, shared by the records of that shape (read only: a full-detail
+    recording keeps every record, and every list is one more for the garbage collector)."""
+    listed = _SHAPES.get(shape)
+    if listed is None:
+        if len(_SHAPES) >= 4096:
+            _SHAPES.clear()
+        listed = _SHAPES[shape] = list(shape)
+    return listed
 
 
 class _ThisThread(threading.local):
@@ -95,7 +109,7 @@ class Recorder(BookReports):
         self.variables: dict[int, Variable] = {}
         self.ops: dict[int, OpEvent] = {}
         self.producer: dict[int, int] = {}
-        self.op_index: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+        self.op_index: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self.places = LibraryPlaces(files)
         self.leaves = Leaves(self)
         self.tapes = TapeBook(self, self.leaves)
@@ -269,8 +283,8 @@ class Recorder(BookReports):
         else:
             if type(value) is not np.ndarray:  # a scalar string is bytes
                 value = np.asarray(value)
-            data, summary = capture(value, self.budget.elements, self.budget.preview)
-            shape = list(value.shape)
+            data, summary = held(value, self.budget.elements, self.budget.preview)
+            shape = _shape(value.shape)
         if ref is None:
             ref = tfo.ref_of(t) or 0
         record = Tensor(ref, dtype, shape, data, summary, name, producer, variable, *where)
@@ -328,20 +342,31 @@ class Recorder(BookReports):
         variable = (
             in_ids[0] if op_type == "ReadVariableOp" and in_ids[0] in self.variables else None
         )
-        producer = self.producer
+        # What ``tensor_record`` and ``emit`` do, written out: the hook holds the lock, and no
+        # step rows are queued before the detail budget is spent.
+        producer, sink, budget = self.producer, self.sink, self.budget
         for t, ref in zip(outputs, out_ids, strict=True):
-            self.tensor_record(t, op_id, where, variable, ref=ref)
+            value, dtype = tfo.value_and_dtype(t)
+            if value is None:
+                data, summary, shape = None, None, [int(d) for d in t.shape]
+            else:
+                if type(value) is not np.ndarray:  # a scalar string is bytes
+                    value = np.asarray(value)
+                data, summary = held(value, budget.elements, budget.preview)
+                shape = _shape(value.shape)
+            record = Tensor(ref, dtype, shape, data, summary, None, op_id, variable, file, line)
+            tensors[ref] = record
             producer[ref] = op_id
-        attributes = tfo.readable_attrs(attrs)
-        with self._lock:
-            event = OpEvent(
-                self.seq, file, line, op_id, op_type, in_ids, out_ids, recorded, function,
-                backward, attributes, library, layer, thread_name(),
-            )  # fmt: skip
-            self.seq += 1
-            self.emit("event", event)
+            sink("tensor", record)
+        event = OpEvent(
+            self.seq, file, line, op_id, op_type, in_ids, out_ids, recorded, function, backward,
+            tfo.readable_attrs(attrs), library, layer, thread_name(),
+        )  # fmt: skip
+        self.seq += 1
+        sink("event", event)
         self.ops[op_id] = event
-        self.op_index.setdefault((op_type, tuple(in_ids)), []).append(op_id)
+        index, key = self.op_index, (op_type, tuple(in_ids))
+        index[key] = (*index.get(key, ()), op_id)  # a tuple of ints: untracked by the GC
         if backward:
             self.gradients.on_backward_op(event)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from tapetui.record.frames import ScenarioFiles
 from tapetui.record.gradients import GradientBook
+from tapetui.record.library import LibraryPlaces
+from tapetui.record.names import NameScanner
 from tapetui.record.naming import Naming
 from tapetui.record.observer import Where
 from tapetui.record.optimizers import OptimizerWatch
@@ -25,6 +27,8 @@ class BookReports:
     gradients: GradientBook
     optimizers: OptimizerWatch
     naming: Naming
+    names: NameScanner
+    places: LibraryPlaces
     steps: StepRows | None
 
     def where(self, frame: FrameType | None = None) -> Where:
@@ -36,6 +40,12 @@ class BookReports:
 
     @gradient_depth.setter
     def gradient_depth(self, depth: int) -> None:
+        if depth and not self.gradients.depth:  # the scenario's frame waits for the call
+            frame = self.places.scenario_at(sys._getframe(1))[0]
+            if frame is not None:
+                self.names.hold(frame)
+        elif not depth:
+            self.names.release()
         self.gradients.depth = depth
 
     def on_tape_created(self, gt: Any, persistent: bool, watch_accessed: bool) -> None:

@@ -171,9 +171,10 @@ def components(composite: Any) -> list[Any]:
 
 
 def readable_attrs(attrs: Any) -> dict[str, str]:
-    """The op attributes a reader cares about, as text (``T: float32``); a fresh dict."""
+    """The op attributes a reader cares about, as text (``T: float32``): one dict for the same
+    attributes, shared by the ops that have them (read only)."""
     try:
-        return dict(_readable_attrs_cached(tuple(attrs)))
+        return _readable_attrs_cached(attrs if type(attrs) is tuple else tuple(attrs))
     except TypeError:  # an unhashable attribute value (a list): work it out each time
         return _readable_attrs(attrs)
 

@@ -8,13 +8,16 @@ Runs for every op output, so the common case (a small float or int tensor) takes
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
 
 from tapetui.record.budget import ELEMENTS, PREVIEW
+from tapetui.trace.encode import floats_text, value_text, write_held
 from tapetui.trace.jsonio import encode_float
 from tapetui.trace.model import ValueSummary
+from tapetui.trace.packed import LEAST, packed_doubles
 
 VALUE_BUDGET = ELEMENTS
 """Tensors with at most this many elements are stored whole; larger ones as a summary."""
@@ -149,6 +152,37 @@ def capture(
     if array.size <= budget:
         return _whole(array), None
     return None, _summary(array, preview)
+
+
+def held(
+    value: np.ndarray, budget: int = VALUE_BUDGET, preview: int = PREVIEW
+) -> tuple[Any, ValueSummary | None]:
+    """``capture``, except that a small array of bools, ints or floats is kept as an array (a
+    copy; floats as little-endian doubles), written as the same JSON when its record is
+    (``held_text``). A full-detail recording keeps every tensor's record: nested lists are
+    objects the garbage collector looks at again in every full collection, an array is not."""
+    kind = value.dtype.kind
+    if value.ndim and value.size <= budget and kind in "biuf":
+        return (value.astype(_DOUBLES) if kind == "f" else value.copy()), None
+    return capture(value, budget, preview)
+
+
+_DOUBLES = np.dtype("<f8")
+_LITTLE = sys.byteorder == "little"
+
+
+def held_text(array: np.ndarray, pack: bool) -> str:
+    """The JSON text of a ``held`` array: what its nested lists give, packed when ``pack``."""
+    if pack and array.dtype.kind == "f" and array.size >= LEAST and _LITTLE:
+        doubles = array.tobytes()
+        total = sum(memoryview(doubles).cast("d"))
+        if total - total == 0:  # all finite (an overflowing sum goes the long way)
+            return packed_doubles(doubles)
+    data = _whole(array)
+    return floats_text(data) if pack else value_text(data)
+
+
+write_held(np.ndarray, held_text)
 
 
 def densified(values: np.ndarray, indices: np.ndarray, shape: Any) -> np.ndarray:

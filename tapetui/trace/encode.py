@@ -81,6 +81,8 @@ def value_text(value: Any) -> str:
         return nested(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclass_function(kind)(value)  # type: ignore[arg-type]  # a class is hashable
+    if kind in _HELD:
+        return _HELD[kind](value, False)
     return nested(value)
 
 
@@ -119,7 +121,21 @@ _FLOATS = {("Tensor", "data"): "_p(v.data, v.shape)", ("ValueSummary", "preview"
 
 def floats_text(value: Any, shape: Any = None) -> str:
     """A tensor's values: packed when they are floats, else as JSON."""
+    write = _HELD.get(type(value))
+    if write is not None:
+        return write(value, True)
     return packed_text(value, shape) or value_text(value)
+
+
+_HELD: dict[type, Callable[[Any, bool], str]] = {}
+"""Writers of values a recorder holds in a form of its own until their record is written (a
+tensor's value as an array), by type: ``write(value, packed)`` gives the JSON text the value's
+nested lists would have given (through ``floats_text`` when ``packed``, else ``value_text``)."""
+
+
+def write_held(kind: type, write: Callable[[Any, bool], str]) -> None:
+    """Have values of type ``kind`` written by ``write(value, packed)`` (see ``_HELD``)."""
+    _HELD[kind] = write
 
 
 def _default_test(f: dataclasses.Field[Any], value: str) -> str | None:

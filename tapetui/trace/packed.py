@@ -21,7 +21,7 @@ from tapetui.trace.checks import TraceFormatError
 KEY = "f8"
 _SWAP = sys.byteorder == "big"  # packed little-endian everywhere
 _FLOATS = {float}
-_LEAST = 4
+LEAST = 4
 """Fewer floats than this are written as decimals: packing costs about what three of them do."""
 
 
@@ -34,7 +34,7 @@ def packed_text(data: Any, shape: Any) -> str | None:
     flat = data
     while flat and type(flat[0]) is list:
         flat = list(chain.from_iterable(flat))
-    if len(flat) < _LEAST or set(map(type, flat)) != _FLOATS:  # an int would come back a float
+    if len(flat) < LEAST or set(map(type, flat)) != _FLOATS:  # an int would come back a float
         return None
     if shape is not None and (type(shape) is not list or math.prod(shape) != len(flat)):
         return None
@@ -44,7 +44,12 @@ def packed_text(data: Any, shape: Any) -> str | None:
         return None
     if _SWAP:
         values.byteswap()
-    return '{"' + KEY + '":"' + base64.b64encode(values.tobytes()).decode("ascii") + '"}'
+    return packed_doubles(values.tobytes())
+
+
+def packed_doubles(doubles: bytes) -> str:
+    """The JSON text of values given as little-endian doubles (``packed_text``'s form)."""
+    return '{"' + KEY + '":"' + base64.b64encode(doubles).decode("ascii") + '"}'
 
 
 def is_packed(value: Any) -> bool:
