@@ -23,7 +23,7 @@ from tapetui.trace.events import (
     WatchEvent,
     WatchItem,
 )
-from tapetui.trace.jsonio import load, save
+from tapetui.trace.jsonio import save
 from tapetui.trace.model import (
     FORMAT_VERSION,
     ErrorInfo,
@@ -34,6 +34,7 @@ from tapetui.trace.model import (
     ValueSummary,
     Variable,
 )
+from tapetui.trace.opening import load
 
 __all__ = [
     "FORMAT_VERSION",

@@ -257,22 +257,6 @@ def is_trace_path(path: str | Path) -> bool:
     return Path(path).suffix.lower() in TRACE_SUFFIXES
 
 
-def load(path: str | Path) -> Trace:
-    """Read a trace file (or a record stream, ``.jsonl``); raises TraceFormatError with one
-    sentence naming the file."""
-    where = str(path)
-    text = _text(_read(Path(path), where), where)
-    if Path(path).suffix.lower() == ".jsonl":
-        from tapetui.trace.stream_file import trace_from_stream_text  # it imports this module
-
-        return trace_from_stream_text(text, where)
-    big = len(text) >= BIG_TRACE_BYTES
-    if big:
-        gc.collect()  # so that nothing already garbage is frozen with the trace
-    with collector_paused(freeze=big):
-        return trace_from_dict(_parse(text, where), where)
-
-
 def _read(path: Path, where: str) -> bytes:
     """The bytes of a regular file; a pipe or a device (which could block or never end) is
     refused before it is opened."""
@@ -388,3 +372,19 @@ def encode_float(x: float) -> float | str:
     if math.isnan(x):
         return "nan"
     return "inf" if x > 0 else "-inf"
+
+
+def read_text(path: str | Path) -> str:
+    """A trace file's text; TraceFormatError with one sentence naming the file when it cannot
+    be read as text."""
+    where = str(path)
+    return _text(_read(Path(path), where), where)
+
+
+def trace_from_text(text: str, where: str) -> Trace:
+    """The trace a trace file's ``text`` holds; TraceFormatError naming ``where`` if none."""
+    big = len(text) >= BIG_TRACE_BYTES
+    if big:
+        gc.collect()  # so that nothing already garbage is frozen with the trace
+    with collector_paused(freeze=big):
+        return trace_from_dict(_parse(text, where), where)

@@ -8,21 +8,13 @@ expected lines are found by a piece of the culprit statement, so the scenarios c
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from multiprocessing.pool import ThreadPool
-from pathlib import Path
-
 import pytest
 
 from tapetui.explain import explain, explain_error
-from tapetui.explain.missing import MissingGradient, missing_gradients
-from tapetui.trace import load
+from tapetui.explain.missing import missing_gradients
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
-
-ROOT = Path(__file__).resolve().parents[2]
-BUGS = ROOT / "scenarios" / "bugs"
+from tests.explain.bug_traces import BUGS, line_of, missing_gradient, record_bugs
 
 NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
     # scenario: [(gradient call, source, cause, a piece of the culprit line), ...]
@@ -99,32 +91,11 @@ FINE = ["gather_sparse_gradient.py"]  # IndexedSlices gradients: all there, noth
 SCENARIOS = sorted({*NONE, *NAN, *NOTES, *FINE})
 
 
-def _record_batch(paths: list[Path], out_dir: Path) -> None:
-    command = [sys.executable, "-m", "tests.explain.batch_record", str(out_dir), *map(str, paths)]
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=True, timeout=600)
-
-
 @pytest.fixture(scope="session")
 def bug_traces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
     """Every scenario of this file, recorded once (``test_bug_reports_2`` records the rest)."""
     out_dir = tmp_path_factory.mktemp("bug-traces")
-    paths = [BUGS / name for name in SCENARIOS]
-    with ThreadPool(2) as pool:
-        pool.starmap(_record_batch, [(paths[0::2], out_dir), (paths[1::2], out_dir)])
-    return {path.name: load(out_dir / f"{path.name}.json") for path in paths}
-
-
-def line_of(trace: Trace, text: str) -> int:
-    """The line of the scenario's source holding ``text``, after its docstring."""
-    lines = trace.sources[trace.scenario].splitlines()
-    end = next(i for i, line in enumerate(lines[1:], 2) if '"""' in line)
-    return next(i for i, line in enumerate(lines, 1) if i > end and text in line)
-
-
-def _missing(trace: Trace, call: int, source: str) -> MissingGradient:
-    found = [m for m in missing_gradients(trace) if m.call == call and m.source == source]
-    assert found, [(m.call, m.source) for m in missing_gradients(trace)]
-    return found[0]
+    return record_bugs(SCENARIOS, out_dir)
 
 
 def test_every_scenario_is_checked() -> None:
@@ -144,7 +115,7 @@ def test_none_gets_its_cause_at_its_line(
     bug_traces: dict[str, Trace], name: str, call: int, source: str, code: str, culprit: str | None
 ) -> None:
     trace = bug_traces[name]
-    missing = _missing(trace, call, source)
+    missing = missing_gradient(trace, call, source)
     assert missing.cause == code, missing.sentence
     if culprit is not None:
         line = line_of(trace, culprit)
@@ -205,13 +176,13 @@ def test_sparse_gradients_are_shown_and_not_explained_away(
 
 
 def test_a_non_trainable_source_says_so(bug_traces: dict[str, Trace]) -> None:
-    missing = _missing(bug_traces["batchnorm_model_variables.py"], 1, "bn/moving_mean")
+    missing = missing_gradient(bug_traces["batchnorm_model_variables.py"], 1, "bn/moving_mean")
     assert "not trainable" in missing.sentence
     assert "model.trainable_variables" in missing.fix
 
 
 def test_a_variable_made_again_each_call_is_named(bug_traces: dict[str, Trace]) -> None:
-    missing = _missing(bug_traces["variable_created_in_call.py"], 2, "trained[0]")
+    missing = missing_gradient(bug_traces["variable_created_in_call.py"], 2, "trained[0]")
     assert "made again later" in missing.sentence
     assert "build()" in missing.fix
 
@@ -219,7 +190,7 @@ def test_a_variable_made_again_each_call_is_named(bug_traces: dict[str, Trace]) 
 def test_a_loss_ignoring_the_model_output_names_that_output(
     bug_traces: dict[str, Trace],
 ) -> None:
-    missing = _missing(bug_traces["loss_uses_only_y_true.py"], 1, "dense/kernel")
+    missing = missing_gradient(bug_traces["loss_uses_only_y_true.py"], 1, "dense/kernel")
     assert "`y_pred`" in missing.sentence
     assert "is used by nothing afterwards" in missing.sentence
 
@@ -246,5 +217,5 @@ def test_a_constant_first_seen_by_name_is_not_placed_on_a_with_line(
     bug_traces: dict[str, Trace],
 ) -> None:
     trace = bug_traces["numpy_in_loss.py"]
-    missing = _missing(trace, 1, "w")
+    missing = missing_gradient(trace, 1, "w")
     assert f"line {line_of(trace, 'with tf.GradientTape()')}" not in missing.sentence

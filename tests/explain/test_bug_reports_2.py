@@ -9,23 +9,15 @@ lines are found by a piece of the culprit statement, so the scenarios can be edi
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from multiprocessing.pool import ThreadPool
-from pathlib import Path
-
 import pytest
 
 from tapetui.explain import explain, explain_error
 from tapetui.explain.causes import Cause
-from tapetui.explain.missing import MissingGradient, missing_gradients
-from tapetui.trace import load
+from tapetui.explain.missing import missing_gradients
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
 from tests.explain import test_bug_reports as first_round
-
-ROOT = Path(__file__).resolve().parents[2]
-BUGS = ROOT / "scenarios" / "bugs"
+from tests.explain.bug_traces import BUGS, line_of, missing_gradient, record_bugs
 
 NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
     # scenario: [(gradient call, source, cause, a piece of the culprit line), ...]
@@ -110,32 +102,11 @@ OTHERS = [  # checked one by one below
 SCENARIOS = sorted({*NONE, *NAN, *NOTES, *OTHERS})
 
 
-def _record_batch(paths: list[Path], out_dir: Path) -> None:
-    command = [sys.executable, "-m", "tests.explain.batch_record", str(out_dir), *map(str, paths)]
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def traces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
     """Every scenario of this round, recorded once."""
     out_dir = tmp_path_factory.mktemp("bug-traces-2")
-    paths = [BUGS / name for name in SCENARIOS]
-    with ThreadPool(2) as pool:
-        pool.starmap(_record_batch, [(paths[0::2], out_dir), (paths[1::2], out_dir)])
-    return {path.name: load(out_dir / f"{path.name}.json") for path in paths}
-
-
-def line_of(trace: Trace, text: str) -> int:
-    """The line of the scenario's source holding ``text``, after its docstring."""
-    lines = trace.sources[trace.scenario].splitlines()
-    end = next(i for i, line in enumerate(lines[1:], 2) if '"""' in line)
-    return next(i for i, line in enumerate(lines, 1) if i > end and text in line)
-
-
-def _missing(trace: Trace, call: int, source: str) -> MissingGradient:
-    found = [m for m in missing_gradients(trace) if m.call == call and m.source == source]
-    assert found, [(m.call, m.source) for m in missing_gradients(trace)]
-    return found[0]
+    return record_bugs(SCENARIOS, out_dir)
 
 
 def _nan_cause(trace: Trace, call: int, source: str) -> Cause:
@@ -170,7 +141,7 @@ def test_none_gets_its_cause_at_its_line(
     traces: dict[str, Trace], name: str, call: int, source: str, code: str, culprit: str | None
 ) -> None:
     trace = traces[name]
-    missing = _missing(trace, call, source)
+    missing = missing_gradient(trace, call, source)
     assert missing.cause == code, missing.sentence
     if culprit is not None:
         line = line_of(trace, culprit)
@@ -210,7 +181,7 @@ def test_notes(traces: dict[str, Trace], name: str) -> None:
 
 
 def test_a_tensor_rebound_by_an_update_says_to_assign(traces: dict[str, Trace]) -> None:
-    missing = _missing(traces["tensor_rebound_after_step.py"], 2, "x")
+    missing = missing_gradient(traces["tensor_rebound_after_step.py"], 2, "x")
     assert "assign_sub" in missing.fix
     [first] = [c for c in traces["tensor_rebound_after_step.py"].gradient_calls.values()][:1]
     assert first.result_ids[0] is not None  # the first step, with the variable, had its 6.0
@@ -219,13 +190,13 @@ def test_a_tensor_rebound_by_an_update_says_to_assign(traces: dict[str, Trace]) 
 def test_predict_is_named_as_leaving_tensorflow_not_the_dataset_it_runs_on(
     traces: dict[str, Trace],
 ) -> None:
-    missing = _missing(traces["keras_predict_in_tape.py"], 1, "image")
+    missing = missing_gradient(traces["keras_predict_in_tape.py"], 1, "image")
     assert "`model(x)` instead of `model.predict(x)`" in missing.fix
     assert "tf.data" not in missing.sentence
 
 
 def test_numpy_function_is_where_the_value_left(traces: dict[str, Trace]) -> None:
-    missing = _missing(traces["numpy_function_rank_loss.py"], 1, "w")
+    missing = missing_gradient(traces["numpy_function_rank_loss.py"], 1, "w")
     assert "`tf.numpy_function`" in missing.sentence
     assert "is used by nothing afterwards" not in missing.sentence
     assert "tf.custom_gradient" in missing.fix
@@ -235,7 +206,7 @@ def test_a_variable_used_in_dataset_map_names_the_pipeline_and_its_iterator(
     traces: dict[str, Trace],
 ) -> None:
     trace = traces["dataset_map_uses_variable.py"]
-    missing = _missing(trace, 1, "scale")
+    missing = missing_gradient(trace, 1, "scale")
     assert "tf.data pipeline" in missing.sentence
     assert f"line {line_of(trace, 'next(iter(data))')}" in missing.sentence
     assert "after they come out of the dataset" in missing.fix
@@ -244,7 +215,7 @@ def test_a_variable_used_in_dataset_map_names_the_pipeline_and_its_iterator(
 def test_watch_accessed_off_with_built_variables_says_to_watch_their_values(
     traces: dict[str, Trace],
 ) -> None:
-    missing = _missing(traces["watch_accessed_false_model.py"], 1, "head/kernel")
+    missing = missing_gradient(traces["watch_accessed_false_model.py"], 1, "head/kernel")
     assert "tape.watch(v.value)" in missing.fix
     assert "build" not in missing.fix  # the variables existed before the tape
 
@@ -252,7 +223,7 @@ def test_watch_accessed_off_with_built_variables_says_to_watch_their_values(
 def test_the_outer_tape_is_the_one_named_for_a_second_derivative(
     traces: dict[str, Trace],
 ) -> None:
-    missing = _missing(traces["nested_tape_outer_unwatched.py"], 2, "x")
+    missing = missing_gradient(traces["nested_tape_outer_unwatched.py"], 2, "x")
     assert "`outer`" in missing.sentence
     assert "outer.watch(x)" in missing.fix
 
@@ -285,13 +256,13 @@ def test_a_layer_made_in_call_is_named_as_made_at_every_call(traces: dict[str, T
 def test_the_gan_generator_asked_of_the_wrong_tape_names_the_right_one(
     traces: dict[str, Trace],
 ) -> None:
-    missing = _missing(traces["gan_gradient_from_wrong_tape.py"], 1, "gen/kernel")
+    missing = missing_gradient(traces["gan_gradient_from_wrong_tape.py"], 1, "gen/kernel")
     assert "`disc_tape`" in missing.sentence
     assert "gen_tape.gradient(" in missing.fix
 
 
 def test_a_watched_integer_image_says_to_cast_before_watching(traces: dict[str, Trace]) -> None:
-    missing = _missing(traces["watch_uint8_image.py"], 1, "image")
+    missing = missing_gradient(traces["watch_uint8_image.py"], 1, "image")
     assert "uint8" in missing.sentence
     assert "tf.cast(image, tf.float32)" in missing.fix
     assert "tf.Variable(3.0)" not in missing.fix

@@ -92,10 +92,22 @@ def test_a_missing_scenario_is_refused(capsys: pytest.CaptureFixture[str]) -> No
     assert "scenario.py" in capsys.readouterr().err
 
 
-def test_a_trace_with_dangling_references_still_shows_every_step(tmp_path: Path) -> None:
+def test_a_trace_whose_events_name_a_missing_call_is_refused_in_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trace = square_twice()
+    trace.gradient_calls.pop(2)  # a call whose event is still in the timeline
+    path = tmp_path / "dangling.json"
+    save(trace, path)
+    assert run([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "names gradient call 2, which the trace does not hold" in err
+    assert "Traceback" not in err
+
+
+def test_a_trace_missing_a_tensor_still_shows_every_step(tmp_path: Path) -> None:
     trace = square_twice()
     trace.tensors.pop(21)  # a gradient the backward step points at
-    trace.gradient_calls.pop(2)  # a call whose event is still in the timeline
     path = tmp_path / "dangling.json"
     save(trace, path)
 
