@@ -263,3 +263,20 @@ def test_serving_a_hostile_file_name_says_so_visibly() -> None:
 
     said = listening_sentence("localhost", 8000, f"{HOSTILE}.json")
     assert RAW_CONTROL.search(said) is None and f"for {SHOWN}.json at" in said
+
+
+def test_an_output_naming_the_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    trace.write_text(BASE.read_text())
+    scenario = tmp_path / "s.py"
+    scenario.write_text(FOREVER)
+    runs = [
+        ("record", str(scenario), "-o", str(tmp_path / "." / "s.py")),
+        (str(trace), "--screenshot", str(trace)),
+        ("graph", str(trace), "-o", str(trace)),
+    ]
+    for args in runs:
+        result = tapetui(*args)
+        assert result.returncode == 2
+        assert "is the file being read; give another name such as" in one_sentence(result.stderr)
+    assert scenario.read_text() == FOREVER and trace.read_text() == BASE.read_text()

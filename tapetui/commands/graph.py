@@ -36,7 +36,7 @@ def cmd_graph(argv: Sequence[str]) -> int:
     args = graph_parser().parse_args(argv)
     run = target_of(rest, [args.target], args.module)
     check_paths([run.path])
-    out = check_writable(args.output, "-o", "graph.svg")
+    out = check_writable(args.output, "-o", "graph.svg", [run.path])
     limits = budget(args)
     from tapetui.report.graph_export import export
 

@@ -26,7 +26,7 @@ def cmd_ui(argv: Sequence[str]) -> int:
     if args.watch and any(map(is_trace_path, args.paths)):
         raise UsageError("--watch records a scenario again when it is saved; a trace is never run")
     if args.screenshot is not None:
-        check_writable(args.screenshot, "--screenshot", "shot.svg")
+        check_writable(args.screenshot, "--screenshot", "shot.svg", args.paths)
     from tapetui.ui import run
 
     limits = budget(args)

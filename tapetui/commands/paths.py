@@ -28,9 +28,17 @@ def check_paths(paths: Sequence[str]) -> None:
             raise UsageError(f"cannot open {shown(path)}: {problem}")
 
 
-def check_writable(path: str, option: str, example: str) -> Path:
-    """``path`` is a file that can be written, checked by opening it (nothing is truncated)."""
+def check_writable(
+    path: str, option: str, example: str, inputs: Sequence[str | None] = ()
+) -> Path:
+    """``path`` is a file that can be written, checked by opening it (nothing is truncated), and
+    none of ``inputs`` (``-o scenario.py`` would write the trace over the scenario)."""
     out = Path(path)
+    for given in filter(None, inputs):
+        if _same_file(out, Path(given)):
+            raise UsageError(
+                f"{option} {shown(out)} is the file being read; give another name such as {example}"
+            )
     problem = _problem(out)
     if problem is None and out.is_dir():
         raise UsageError(f"{shown(out)} is a folder; give {option} a file name such as {example}")
@@ -45,6 +53,13 @@ def check_writable(path: str, option: str, example: str) -> Path:
     if problem is not None:
         raise UsageError(f"cannot write {shown(out)}: {problem}")
     return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 def _try_open(out: Path) -> str | None:

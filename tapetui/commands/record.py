@@ -22,7 +22,7 @@ def cmd_record(argv: Sequence[str]) -> int:
     run = target_of(rest, [args.scenario], args.module)
     args.scenario = run.path
     check_paths([args.scenario])
-    out = check_writable(args.output, "-o", "trace.json")
+    out = check_writable(args.output, "-o", "trace.json", [args.scenario])
     if is_trace_path(args.scenario):
         raise UsageError(f"{args.scenario} is a trace; record takes a Python scenario")
     trace = obtain_trace(args.scenario, args.seed, args.timeout, budget(args), run)
