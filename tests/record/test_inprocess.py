@@ -14,7 +14,7 @@ import pytest
 from tapetui.record import record
 from tapetui.report.build import build_report
 from tapetui.report.text import render_text
-from tapetui.trace.jsonio import load
+from tapetui.trace import load
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
 from tapetui.ui.status import status_text
