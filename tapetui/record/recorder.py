@@ -79,6 +79,17 @@ def _shape(shape: tuple[int, ...]) -> list[int]:
     return listed
 
 
+def _value_fields(t: Any, budget: Budget) -> tuple[str, list[int], Any, Any]:
+    """A tensor record's dtype, shape, value and summary (``held``: small values as arrays)."""
+    value, dtype = tfo.value_and_dtype(t)
+    if value is None:
+        return dtype, [int(d) for d in t.shape], None, None
+    if type(value) is not np.ndarray:  # a scalar string is bytes
+        value = np.asarray(value)
+    data, summary = held(value, budget.elements, budget.preview)
+    return dtype, _shape(value.shape), data, summary
+
+
 class _ThisThread(threading.local):
     assigning = False
     tracing = 0
@@ -277,14 +288,7 @@ class Recorder(BookReports):
         ref: int | None = None,
     ) -> Tensor:
         """Record an eager tensor (``ref``: its id, when the caller has it)."""
-        value, dtype = tfo.value_and_dtype(t)
-        if value is None:
-            data, summary, shape = None, None, [int(d) for d in t.shape]
-        else:
-            if type(value) is not np.ndarray:  # a scalar string is bytes
-                value = np.asarray(value)
-            data, summary = held(value, self.budget.elements, self.budget.preview)
-            shape = _shape(value.shape)
+        dtype, shape, data, summary = _value_fields(t, self.budget)
         if ref is None:
             ref = tfo.ref_of(t) or 0
         record = Tensor(ref, dtype, shape, data, summary, name, producer, variable, *where)
@@ -346,14 +350,7 @@ class Recorder(BookReports):
         # step rows are queued before the detail budget is spent.
         producer, sink, budget = self.producer, self.sink, self.budget
         for t, ref in zip(outputs, out_ids, strict=True):
-            value, dtype = tfo.value_and_dtype(t)
-            if value is None:
-                data, summary, shape = None, None, [int(d) for d in t.shape]
-            else:
-                if type(value) is not np.ndarray:  # a scalar string is bytes
-                    value = np.asarray(value)
-                data, summary = held(value, budget.elements, budget.preview)
-                shape = _shape(value.shape)
+            dtype, shape, data, summary = _value_fields(t, budget)
             record = Tensor(ref, dtype, shape, data, summary, None, op_id, variable, file, line)
             tensors[ref] = record
             producer[ref] = op_id
