@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import dis
 import inspect
+import operator
 import types
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from threading import get_ident
 from types import CodeType
 from typing import Any
@@ -66,7 +67,7 @@ subclass, or a class with its own metaclass, is still looked at."""
 class _Books:
     """What one frame's bindings were found to be, so that the next read can skip them."""
 
-    __slots__ = ("sequences", "settled", "waiting")
+    __slots__ = ("sequences", "settled", "steady", "waiting")
 
     def __init__(self) -> None:
         self.settled: dict[str, _Ref[Any]] = {}
@@ -76,6 +77,9 @@ class _Books:
         self.sequences: dict[str, tuple[_Ref[Any] | None, ...] | None] = {}
         """Name -> a list's or tuple's items as last named (``None`` for an item never named),
         or ``None`` when they are to be looked at every time (a Keras layer among them)."""
+        self.steady: dict[str, tuple[_Ref[Any], ...]] = {}
+        """The sequences whose every item was named and settled: seen again with the very same
+        items, there is nothing to look at (checked without a Python-level loop)."""
 
 
 class NameScanner:
@@ -116,7 +120,7 @@ class NameScanner:
         if key != last_key or code is not last_code:
             self.scan(frame)
             return
-        names: frozenset[str] | None
+        names: Set[str] | None
         if lasti == last_lasti and self._held and self._held.get(get_ident()) == (key, lasti):
             names = _NONE  # still blocked in the call it was making at the last read
         else:
@@ -130,15 +134,16 @@ class NameScanner:
         books = self._books_for(key)
         if not (names or books.sequences or books.waiting):
             return
-        settled, missing = books.settled, _MISSING
+        settled, steady, missing = books.settled, books.steady, _MISSING
         if books.sequences or books.waiting:
-            names = names | books.sequences.keys() | books.waiting.keys()
+            names = {*names, *books.sequences, *books.waiting}
         wanted = [
             name
             for name in names
             if type(value := namespace.get(name, missing)) not in INERT
             and value is not missing
             and ((entry := settled.get(name)) is None or entry() is not value)
+            and ((items := steady.get(name)) is None or not _same_items(items, value))
         ]
         if not wanted:
             return
@@ -148,8 +153,9 @@ class NameScanner:
             if len(wanted) == 1:
                 self._look(books, wanted[0], namespace[wanted[0]], now)
                 return
-            for name, value in list(namespace.items()):  # the order a full read takes
-                if name in wanted and type(value) not in INERT:
+            for name in [name for name in list(namespace) if name in wanted]:  # a full read's order
+                value = namespace.get(name, missing)
+                if value is not missing and type(value) not in INERT:
                     self._look(books, name, value, now)
         finally:
             self._reading -= 1
@@ -180,6 +186,7 @@ class NameScanner:
             return
         done = self.take(name, value)
         books.sequences.pop(name, None)
+        books.steady.pop(name, None)
         if kind.__weakrefoffset__:
             if done:
                 books.settled[name] = _Ref(value)
@@ -207,8 +214,12 @@ class NameScanner:
                 refs.append(_Ref(item))
             else:
                 steady = False
-        books.sequences[name] = tuple(refs) if steady else None
+        books.sequences[name] = known = tuple(refs) if steady else None
         books.settled.pop(name, None)
+        if known is not None and None not in known:
+            books.steady[name] = known  # type: ignore[assignment]  # no None among them
+        else:
+            books.steady.pop(name, None)
 
     def hold(self, frame: Any) -> None:
         """``frame`` runs none of its own code until ``release`` (on this thread): it is blocked
@@ -231,6 +242,16 @@ class NameScanner:
                 del self._books[next(iter(self._books))]
             books = self._books[key] = _Books()
         return books
+
+
+def _same_items(refs: tuple[_Ref[Any], ...], value: Any) -> bool:
+    """Whether ``value`` is a list or tuple of just the objects ``refs`` refer to, in order."""
+    kind = type(value)
+    return (
+        (kind is list or kind is tuple)
+        and len(value) == len(refs)
+        and all(map(operator.is_, map(operator.call, refs), value))
+    )
 
 
 _OPTIMIZED = inspect.CO_OPTIMIZED

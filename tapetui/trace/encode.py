@@ -92,21 +92,55 @@ def dataclass_function(cls: type) -> Callable[[Any], str]:
     at its default of ``None``, ``False``, ``[]`` or ``{}`` is left out (the reader gives a
     missing field its default): most of an op's or a tensor's fields are, and writing them
     cost a third of the record."""
-    names: dict[str, Any] = {"_v": value_text, "_E": "", "_p": floats_text}
-    source = "lambda v: f'{{" + "".join(_parts(cls, names)) + "}}'"
-    write: Callable[[Any], str] = eval(source, names)  # our names only
+    names: dict[str, Any] = {"_v": value_text, "_E": "", "_p": floats_text, **_TYPED}
+    general: Callable[[Any], str] = eval(_source(cls, names, False), names)  # our names only
+    typed: Callable[[Any], str] = eval(_source(cls, names, True), names)
+
+    def write(value: Any) -> str:
+        try:
+            return typed(value)
+        except TypeError:  # a field not of its declared type: written by its value's type
+            return general(value)
+
     return write
 
 
-def _parts(cls: type, names: dict[str, Any]) -> list[str]:
+def _source(cls: type, names: dict[str, Any], typed: bool) -> str:
+    return "lambda v: f'{{" + "".join(_parts(cls, names, typed)) + "}}'"
+
+
+_TYPED: dict[str, Any] = {"_i": _int_repr, "_s": _escape, "_n": nested, "_N": "null"}
+"""Writers of fields by their declared type, without ``value_text``'s look at the value's:
+each raises ``TypeError`` for a value of another type (then the record is written the general
+way)."""
+_BY_TYPE = {"int": "_i", "str": "_s", "list[int]": "_n", "list[str]": "_n"}
+
+
+def _typed_value(f: dataclasses.Field[Any], value: str, skip: str | None) -> str:
+    """The expression writing field ``f`` (at ``value``) by its declared type, or by its
+    value's when the type is not one of ``_BY_TYPE`` (``skip``: the field may be left out)."""
+    declared = str(f.type)
+    optional = declared.endswith(" | None")
+    write = _BY_TYPE.get(declared.removesuffix(" | None"))
+    if write is None:
+        return f"_v({value})"
+    if optional and (skip is None or skip != f"{value} is None"):  # None is written as null
+        return f"_N if {value} is None else {write}({value})"
+    return f"{write}({value})"
+
+
+def _parts(cls: type, names: dict[str, Any], typed: bool = False) -> list[str]:
     """The f-string pieces of ``cls``'s JSON object: each key as JSON text, then its value; a
-    field at its default, when it may be left out, gives the empty string ``_E``."""
+    field at its default, when it may be left out, gives the empty string ``_E`` (``typed``:
+    each value written by its field's declared type)."""
     kind = [f"{_escape('kind')}:{_escape(cls.kind)}"] if issubclass(cls, Event) else []
     parts: list[str] = []
     for f in dataclasses.fields(cls):
         key = _escape(f.name) + ":"
         skip = _default_test(f, f"v.{f.name}")
-        value = _FLOATS.get((cls.__name__, f.name), f"_v(v.{f.name})")
+        value = _FLOATS.get((cls.__name__, f.name)) or (
+            _typed_value(f, f"v.{f.name}", skip) if typed else f"_v(v.{f.name})"
+        )
         if skip is None or not (kind or parts):  # the first key is always written
             parts.append(("," if kind or parts else "") + key + f"{{{value}}}")
         else:
