@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import runpy
 import sys
 import traceback
@@ -76,13 +77,20 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
 # tf.data says this once per `map` when functions run eagerly; the scenario did not ask for it.
 class _RecordersOwn(logging.Filter):
     """Drops what TensorFlow logs because the recorder runs functions eagerly: ``pfor``
-    (``tf.vectorized_map``, ``jacobian``) says it turns ``run_functions_eagerly`` off again."""
+    (``tf.vectorized_map``, ``jacobian``) says it turns ``run_functions_eagerly`` off again, and
+    a distribution strategy's ``run`` of a ``tf.function`` step, compiled a graph where nothing
+    runs eagerly, says in its eager body that running eagerly is slow (``run`` of a plain
+    Python function still says it, as it does without tapetui)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(_PFOR_WARNING)
+        message = str(record.msg)
+        if message.startswith(_PFOR_WARNING):
+            return False
+        return not (tff.IN_BODY.depth and _EAGER_STRATEGY.match(message))
 
 
 _PFOR_WARNING = "It looks like tf.function behavior was disabled, perhaps using tf.config"
+_EAGER_STRATEGY = re.compile(r"Using \w+ eagerly has significant overhead currently\.")
 _NOT_THE_SCENARIOS = _RecordersOwn()
 
 

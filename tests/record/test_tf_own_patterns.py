@@ -93,11 +93,20 @@ def test_a_step_a_mirrored_strategy_runs_in_replica_threads_is_recorded_in_each_
     runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
 ) -> None:
     plain, trace = runs["mirrored_step.py"]
-    assert plain.stdout.splitlines() == ["grad 8.0", "grad 24.0"]
+    assert plain.stdout.splitlines() == ["grad 8.0", "grad 24.0", "eager 8.0"]
     assert trace.status == "finished"  # the trace no longer waits for its own replica threads
     calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
     assert [trace.tensors[c.result_ids[0]].data for c in calls] == [4.0, 4.0, 12.0, 12.0]
-    assert all(c.thread is not None and c.line == 20 for c in calls)
+    assert all(c.thread is not None and c.line == 22 for c in calls)
+
+
+def test_only_the_strategys_eager_run_warns_as_it_does_plainly(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["mirrored_step.py"]
+    warning = "Using MirroredStrategy eagerly has significant overhead"
+    assert plain.stderr.count(warning) == 1  # the lambda's run; the compiled step's never
+    assert trace.output("stderr").count(warning) == 1
 
 
 def test_a_dataset_map_shows_no_warning_about_running_functions_eagerly(

@@ -1,5 +1,7 @@
 """A tf.function train step run on two replicas by MirroredStrategy: each replica's tape and
-gradient call runs in a thread of its own, which the step's trace starts and waits for."""
+gradient call runs in a thread of its own, which the step's trace starts and waits for. Then one
+plain Python function run eagerly by the strategy: TensorFlow warns that this is slow (the
+compiled step never says so)."""
 
 import tensorflow as tf
 
@@ -25,3 +27,6 @@ def step(x):
 
 for n in (1.0, 3.0):
     print("grad", float(step(tf.constant(n))))
+
+doubled = strategy.run(lambda: w * 2.0)
+print("eager", float(strategy.reduce(tf.distribute.ReduceOp.SUM, doubled, axis=None)))
