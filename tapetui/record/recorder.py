@@ -315,8 +315,8 @@ class Recorder(BookReports):
             return record
         if where is None:
             where = self.where()
-        record = self.tensor_record(t, None, where, name=name)
-        if boundary and self.summarised is None and t.dtype.name != "resource":
+        record = self.tensor_record(t, None, where, name=name, ref=ref)
+        if boundary and self.summarised is None and record.dtype != "resource":
             self.event(BoundaryEvent, where, tensor=record.id, direction="in", how=how)
         return record
 
