@@ -181,15 +181,20 @@ class _TraceError:
 def _record_anyway(run: Any) -> None:
     """Run the call eagerly, its output held back and dropped, before the trace's error is
     raised: its tapes, gradient calls and ops are what the error is explained by (a Keras
-    ``fit`` step whose loss has no gradient fails while tracing, at ``apply_gradients``)."""
+    ``fit`` step whose loss has no gradient fails while tracing, at ``apply_gradients``). The
+    warnings it showed are forgotten as its output is dropped: plain ``python`` never ran it,
+    and shows them where the scenario next meets them."""
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], []), _HeldOutput(streams[1], [])
+    shown = _ShownWarnings()
     try:
-        run()
+        with shown:
+            run()
     except Exception:  # the same error, or none: the trace's is the one python raises
         pass
     finally:
         sys.stdout, sys.stderr = streams
+        shown.forget()
 
 
 def _trace_first(

@@ -115,3 +115,13 @@ def test_a_dataset_map_shows_no_warning_about_running_functions_eagerly(
     plain, trace = runs["dataset_map_warning.py"]
     assert plain.stdout.splitlines()[1:] == ["values [0, 2, 4]", "warnings []"]
     assert trace.output("stdout") == plain.stdout  # the same warning filters too
+
+
+def test_a_warning_only_the_failed_calls_eager_run_reached_is_shown_later_as_plainly(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["warning_after_failed_trace.py"]
+    assert plain.stdout.splitlines() == ["raised AttributeError", "done"]
+    shown = "warning_after_failed_trace.py:13: UserWarning: noisy was called"
+    assert plain.stderr.count(shown) == 1
+    assert trace.output("stderr").count(shown) == 1
