@@ -106,6 +106,9 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
     if isinstance(out, BoundaryEvent):
         how = how_it_left(out)
         sentence = f"{left} left TensorFlow through {how} in {ctx.statement(out)} and "
+    elif isinstance(out, OpEvent) and out.function is None:  # read through NumPy's buffer
+        how = "NumPy (`np.asarray`, `np.array` or a NumPy function)"
+        sentence = f"{left}, made in {ctx.statement(out)}, was read by {how} and "
     else:
         function = out.function if isinstance(out, OpEvent) else None
         left = how = f"the result of `{function or 'a function'}`"
