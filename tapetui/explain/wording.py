@@ -8,6 +8,7 @@ from tapetui.explain.links import Link
 from tapetui.explain.recording import TapeView
 from tapetui.trace.events import (
     AssignEvent,
+    BackwardStepEvent,
     BoundaryEvent,
     Event,
     MissingGradientsEvent,
@@ -87,6 +88,13 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         )
         fix = "Keep the path from the source to the target in floating point (cast to an "
         fix += "integer only after taking the gradient)."
+    elif (custom := _custom_step(ctx, op)) is not None:
+        sentence = (
+            f"The `tf.custom_gradient` function `{custom.op_type}` called in {stmt} returned "
+            f"None as the gradient of its input, so nothing flows from {t} back to {s}."
+        )
+        fix = f"Make the gradient function of `{custom.op_type}` return a tensor for each "
+        fix += "input (`dy * …`, or `tf.zeros_like(x)` for a deliberate zero), not None."
     else:
         sentence = (
             f"{op.function or op.op_type} in {stmt} has no gradient: TensorFlow treats its "
@@ -148,6 +156,12 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
         ctx.evidence(back, "a new constant entered TensorFlow"),
         ctx.call_evidence(),
     )
+
+
+def _custom_step(ctx: CallContext, op: OpEvent) -> BackwardStepEvent | None:
+    """The backward step of ``op`` in this call when it was a ``tf.custom_gradient``'s."""
+    steps = ctx.flow.backward_steps.get(ctx.call.id, [])
+    return next((e for e in steps if e.op == op.op and e.custom), None)
 
 
 def _entered_where(ctx: CallContext, out: Event, back: BoundaryEvent) -> str:

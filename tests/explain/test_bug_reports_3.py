@@ -29,6 +29,7 @@ NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
         (1, "enc", "watch_accessed_off", "tf.GradientTape(watch_accessed_variables=False)")
     ],
     "tf_function_argmax_accuracy_loss.py": [(1, "w", "non_differentiable_op", "tf.argmax(")],
+    "custom_gradient_returns_none.py": [(1, "w", "non_differentiable_op", "clip_op(w * 2.0)")],
 }
 """What a reader of each report and scenario expects; the explainer never sees these."""
 
@@ -112,6 +113,15 @@ def test_a_numpy_read_in_a_lambda_layer_is_where_the_value_left(
     assert "read by NumPy" in missing.sentence
     assert "`d(x)`" in missing.sentence  # the Dense layer's output, the value NumPy read
     assert "np.*" in missing.fix
+
+
+def test_a_custom_gradient_returning_none_is_named_not_its_identity_op(
+    traces: dict[str, Trace],
+) -> None:
+    missing = missing_gradient(traces["custom_gradient_returns_none.py"], 1, "w")
+    assert "`tf.custom_gradient` function `clip_op`" in missing.sentence
+    assert "Identity" not in missing.sentence
+    assert "`clip_op` return a tensor for each input" in missing.fix
 
 
 def test_a_constant_remade_from_the_same_numpy_array_blames_no_earlier_numpy_call(
