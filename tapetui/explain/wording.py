@@ -77,6 +77,7 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
     assert op is not None
     assert isinstance(link.dst, int)  # an op's link ends at one of the op's outputs
     s, t, stmt = ctx.name(source), ctx.target_name, ctx.statement(op)
+    custom = _custom_step(ctx, op) if code == "non_differentiable_op" else None
     if code == "stop_gradient":
         sentence = f"`tf.stop_gradient` in {stmt} blocks every path from {s} to {t}."
         fix = f"Remove `tf.stop_gradient` there if {s} should get a gradient through it."
@@ -88,7 +89,7 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         )
         fix = "Keep the path from the source to the target in floating point (cast to an "
         fix += "integer only after taking the gradient)."
-    elif (custom := _custom_step(ctx, op)) is not None:
+    elif custom is not None:
         sentence = (
             f"The `tf.custom_gradient` function `{custom.op_type}` called in {stmt} returned "
             f"None as the gradient of its input, so nothing flows from {t} back to {s}."
@@ -102,7 +103,8 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         )
         fix = "Use a differentiable stand-in (softmax/sigmoid instead of argmax/round, a "
         fix += "straight-through estimator `x + tf.stop_gradient(tf.round(x) - x)`)."
-    where = ctx.evidence(op, f"{op.function or op.op_type}: the gradient stops here")
+    stopped = custom.op_type if custom is not None else op.function or op.op_type
+    where = ctx.evidence(op, f"{stopped}: the gradient stops here")
     return _cause(code, sentence, fix, ctx.origin(source), where, ctx.call_evidence())
 
 

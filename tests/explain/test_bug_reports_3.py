@@ -118,9 +118,13 @@ def test_a_numpy_read_in_a_lambda_layer_is_where_the_value_left(
 def test_a_custom_gradient_returning_none_is_named_not_its_identity_op(
     traces: dict[str, Trace],
 ) -> None:
-    missing = missing_gradient(traces["custom_gradient_returns_none.py"], 1, "w")
+    trace = traces["custom_gradient_returns_none.py"]
+    missing = missing_gradient(trace, 1, "w")
     assert "`tf.custom_gradient` function `clip_op`" in missing.sentence
     assert "Identity" not in missing.sentence
+    [cause] = explain(trace)[1].results
+    assert cause is not None
+    assert "clip_op: the gradient stops here" in [e.text for e in cause.evidence]
     assert "`clip_op` return a tensor for each input" in missing.fix
 
 
