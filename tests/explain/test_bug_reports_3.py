@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tapetui.explain import explain, explain_error
+from tapetui.report import render_text
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
 from tests.explain.bug_traces import line_of, missing_gradient, record_bugs
@@ -163,3 +164,11 @@ def test_every_jacobian_call_was_recorded_both_ways(traces: dict[str, Trace]) ->
     first = _result(trace, 1, "x")
     assert first[0][0] == [[3.0, 1.0], [1.0, 1.0]]  # dy[0,0]/dx = 2·x[0,0]·δ + 1
     assert _result(trace, 3, "x") == first
+
+
+def test_the_function_pfor_compiles_is_not_said_to_be_seen_without_graph(
+    traces: dict[str, Trace],
+) -> None:
+    text = render_text(traces["jacobian_with_and_without_pfor.py"])
+    assert "ran compiled (as TensorFlow itself runs them: pfor, tf.data …)" in text
+    assert "record without --graph" not in text  # it was recorded without --graph
