@@ -6,9 +6,18 @@ them) or by happening on the same line. When nothing matches, a *weak* link join
 that left to the constants entering afterwards (until the next gradient call of a non-persistent
 tape, or, after a persistent tape was asked, until the next outermost tape is entered): a guess
 the explainer only uses when nothing else connects the source to the target.
+
+Three refinements keep the guesses honest. NumPy reads a tensor through the buffer protocol
+(``np.asarray(t)``, ``np.tanh(t)``), which no hook sees: an eager op's result that nothing used,
+followed on the same line by a constant of its shape, is such a crossing (a weak link). A
+constant holding the very numbers of one that entered before (``tf.constant(x_np)`` again) came
+from that same NumPy data, not from what left since. A single number written on its line
+(``x ** 3``) is that literal, not NumPy's mean of something that left.
 """
 
 from __future__ import annotations
+
+import re
 
 from tapetui.explain.links import Link
 from tapetui.explain.values import value_keys
@@ -38,14 +47,19 @@ class Crossings:
         self.outs: dict[object, list[BoundaryEvent]] = {}
         self.by_line: dict[tuple[str | None, int | None], list[BoundaryEvent]] = {}
         self.since_call: list[tuple[Event, int]] = []
+        self.unused: list[tuple[OpEvent, int]] = []
+        """The float results nothing used of the last eager ops, all of one line: what NumPy
+        may have read unseen."""
+        self.ins: set[object] = set()
+        """The value keys of every multi-number constant that entered so far."""
         self.asked = False
         """Whether a persistent tape was asked since ``since_call`` was last emptied."""
         self._used: set[int] | None = None
 
     @property
     def used(self) -> set[int]:
-        """Every value any op of the run takes as an input (worked out at the first
-        ``tf.function`` call, the only events that need it)."""
+        """Every value any op of the run takes as an input (worked out at the first op that
+        needs it)."""
         if self._used is None:
             self._used = {ref for op in self.trace.ops.values() for ref in op.inputs}
         return self._used
@@ -63,17 +77,81 @@ class Crossings:
         elif isinstance(event, OpEvent) and event.function is not None:
             used = self.used
             self.since_call += [(event, ref) for ref in event.outputs if ref not in used]
+        elif isinstance(event, OpEvent) and not event.backward:
+            if self.unused and (self.unused[0][0].file, self.unused[0][0].line) != (
+                event.file,
+                event.line,
+            ):
+                self.unused = []
+            used = self.used
+            self.unused += [
+                (event, ref) for ref in event.outputs if ref not in used and _floats(trace, ref)
+            ]
         elif isinstance(event, BoundaryEvent) and event.direction == "out":
             for key in value_keys(trace.tensors.get(event.tensor), derived=True):
                 self.outs.setdefault(key, []).append(event)
             self.by_line.setdefault((event.file, event.line), []).append(event)
             self.since_call.append((event, event.tensor))
         elif isinstance(event, BoundaryEvent):
+            if _literal(trace, event):
+                return []
+            entered_before = self._entered_before(event)
             found = _matches(trace, event, self.outs, self.by_line)
             if found:
                 return [_link(out, out.tensor, event, weak=False) for out in found]
+            unseen = self._read_unseen(event)
+            if unseen:
+                return [_link(op, ref, event, weak=True) for op, ref in unseen]
+            if entered_before:
+                return []
             return [_link(out, ref, event, weak=True) for out, ref in self.since_call]
         return []
+
+    def _read_unseen(self, event: BoundaryEvent) -> list[tuple[OpEvent, int]]:
+        """The unused eager results of ``event``'s line with its shape: read by NumPy (through
+        the buffer protocol, which no hook sees) to make the constant entering at ``event``."""
+        if event.how != "constant" or not _floats(self.trace, event.tensor):
+            return []
+        shape = self.trace.tensors[event.tensor].shape
+        return [
+            (op, ref)
+            for op, ref in self.unused
+            if (op.file, op.line) == (event.file, event.line)
+            and self.trace.tensors[ref].shape == shape
+        ]
+
+    def _entered_before(self, event: BoundaryEvent) -> bool:
+        """Whether the constant entering at ``event`` holds the numbers of one that entered
+        before (then noted, for the next); single numbers (``0.5``, ``1.0``) repeat by chance."""
+        tensor = self.trace.tensors.get(event.tensor)
+        if tensor is None or not tensor.shape:
+            return False
+        keys = value_keys(tensor, derived=False)
+        seen = any(key in self.ins for key in keys)
+        self.ins.update(keys)
+        return seen
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|(?<![\w.])\.\d+")
+
+
+def _literal(trace: Trace, event: BoundaryEvent) -> bool:
+    """Whether the single number entering at ``event`` is written on its line, as a literal."""
+    tensor = trace.tensors.get(event.tensor)
+    if tensor is None or not isinstance(tensor.data, int | float) or event.line is None:
+        return False
+    lines = trace.sources.get(event.file or trace.scenario, "").splitlines()
+    if not 0 < event.line <= len(lines):
+        return False
+    code = lines[event.line - 1].split("#")[0]
+    value = abs(float(tensor.data))
+    return any(abs(float(n) - value) <= 1e-6 * max(1.0, value) for n in _NUMBER.findall(code))
+
+
+def _floats(trace: Trace, ref: int) -> bool:
+    """Whether ``ref`` is a recorded tensor of several floating-point numbers."""
+    tensor = trace.tensors.get(ref)
+    return bool(tensor and tensor.shape and tensor.dtype.startswith(("float", "bfloat")))
 
 
 def _reusable(trace: Trace, event: GradientCallEvent) -> bool:

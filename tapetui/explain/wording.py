@@ -8,6 +8,7 @@ from tapetui.explain.links import Link
 from tapetui.explain.recording import TapeView
 from tapetui.trace.events import (
     AssignEvent,
+    BackwardStepEvent,
     BoundaryEvent,
     Event,
     MissingGradientsEvent,
@@ -76,6 +77,7 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
     assert op is not None
     assert isinstance(link.dst, int)  # an op's link ends at one of the op's outputs
     s, t, stmt = ctx.name(source), ctx.target_name, ctx.statement(op)
+    custom = _custom_step(ctx, op) if code == "non_differentiable_op" else None
     if code == "stop_gradient":
         sentence = f"`tf.stop_gradient` in {stmt} blocks every path from {s} to {t}."
         fix = f"Remove `tf.stop_gradient` there if {s} should get a gradient through it."
@@ -87,6 +89,13 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         )
         fix = "Keep the path from the source to the target in floating point (cast to an "
         fix += "integer only after taking the gradient)."
+    elif custom is not None:
+        sentence = (
+            f"The `tf.custom_gradient` function `{custom.op_type}` called in {stmt} returned "
+            f"None as the gradient of its input, so nothing flows from {t} back to {s}."
+        )
+        fix = f"Make the gradient function of `{custom.op_type}` return a tensor for each "
+        fix += "input (`dy * …`, or `tf.zeros_like(x)` for a deliberate zero), not None."
     else:
         sentence = (
             f"{op.function or op.op_type} in {stmt} has no gradient: TensorFlow treats its "
@@ -94,7 +103,8 @@ def crossing(ctx: CallContext, source: int, link: Link) -> Cause:
         )
         fix = "Use a differentiable stand-in (softmax/sigmoid instead of argmax/round, a "
         fix += "straight-through estimator `x + tf.stop_gradient(tf.round(x) - x)`)."
-    where = ctx.evidence(op, f"{op.function or op.op_type}: the gradient stops here")
+    stopped = custom.op_type if custom is not None else op.function or op.op_type
+    where = ctx.evidence(op, f"{stopped}: the gradient stops here")
     return _cause(code, sentence, fix, ctx.origin(source), where, ctx.call_evidence())
 
 
@@ -106,6 +116,9 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
     if isinstance(out, BoundaryEvent):
         how = how_it_left(out)
         sentence = f"{left} left TensorFlow through {how} in {ctx.statement(out)} and "
+    elif isinstance(out, OpEvent) and out.function is None:  # read through NumPy's buffer
+        how = "NumPy (`np.asarray`, `np.array` or a NumPy function)"
+        sentence = f"{left}, made in {ctx.statement(out)}, was read by {how} and "
     else:
         function = out.function if isinstance(out, OpEvent) else None
         left = how = f"the result of `{function or 'a function'}`"
@@ -145,6 +158,12 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
         ctx.evidence(back, "a new constant entered TensorFlow"),
         ctx.call_evidence(),
     )
+
+
+def _custom_step(ctx: CallContext, op: OpEvent) -> BackwardStepEvent | None:
+    """The backward step of ``op`` in this call when it was a ``tf.custom_gradient``'s."""
+    steps = ctx.flow.backward_steps.get(ctx.call.id, [])
+    return next((e for e in steps if e.op == op.op and e.custom), None)
 
 
 def _entered_where(ctx: CallContext, out: Event, back: BoundaryEvent) -> str:

@@ -92,6 +92,12 @@ class Naming:
                 # path below the model (`dense_1/kernel`), as Keras itself names it.
                 self._name_variable(path if "/" in path else f"{name}.{path}", var)
             return False
+        elif (held := tfo.module_variables(value)) is not None:  # made lazily, maybe later
+            # Inside its own method a module is `self`: its variables are named after the
+            # caller's binding (`layer.w`), which the next reading of that frame takes.
+            for path, var in held if name != "self" else ():
+                self._name_variable(f"{name}.{path}", var)
+            return False
         return True
 
     def _name_variable(self, name: str, value: Any) -> None:

@@ -86,6 +86,26 @@ def layer_variables(obj: Any) -> list[tuple[str, Any]]:
     return named
 
 
+def module_variables(obj: Any) -> list[tuple[str, Any]] | None:
+    """Each variable a plain ``tf.Module`` holds, with its attribute path (``w``,
+    ``layers[0].w``); ``None`` for anything else (Keras objects are ``layer_variables``')."""
+    if not isinstance(obj, tf.Module) or is_keras_object(obj):
+        return None
+    try:
+        found = obj._flatten(predicate=_is_variable, with_path=True)
+        return [("".join(_step(k) for k in path).lstrip("."), var) for path, var in found]
+    except Exception:  # a module mid-construction; nothing to name yet
+        return []
+
+
+def _is_variable(obj: Any) -> bool:
+    return isinstance(obj, tf.Variable)
+
+
+def _step(key: Any) -> str:
+    return f"[{key}]" if isinstance(key, int) else f".{key}"
+
+
 def keras_path(obj: Any) -> str | None:
     """A Keras ``Variable``'s path (``sequential/dense_1/kernel``), else ``None``."""
     if not is_keras_variable(obj):

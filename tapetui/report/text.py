@@ -133,10 +133,12 @@ def _function_lines(functions: dict[str, Any] | None) -> list[str]:
             f"{', '.join(functions['eager'])}; --graph keeps them compiled"
         )
     if functions["compiled"]:
-        how = "with --graph" if functions["mode"] == "compiled" else "by the scenario's choice"
+        graph = functions["mode"] == "compiled"
+        how = "with --graph" if graph else "as TensorFlow itself runs them: pfor, tf.data …"
+        see = "; record without --graph to see inside" if graph else ""
         lines.append(
             f"tf.functions ran compiled ({how}), each call one op: "
-            f"{', '.join(functions['compiled'])}; record without --graph to see inside"
+            f"{', '.join(functions['compiled'])}{see}"
         )
     if functions["xla"]:
         lines.append(
