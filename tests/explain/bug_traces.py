@@ -41,3 +41,14 @@ def missing_gradient(trace: Trace, call: int, source: str) -> MissingGradient:
     found = [m for m in missing_gradients(trace) if m.call == call and m.source == source]
     assert found, [(m.call, m.source) for m in missing_gradients(trace)]
     return found[0]
+
+
+def check_none_cause(trace: Trace, call: int, source: str, code: str, culprit: str | None) -> None:
+    """The gradient of ``source`` in ``call`` is ``None`` for ``code``; with ``culprit``, the
+    evidence and the sentence name the line holding that text."""
+    missing = missing_gradient(trace, call, source)
+    assert missing.cause == code, missing.sentence
+    if culprit is not None:
+        line = line_of(trace, culprit)
+        assert line in missing.evidence_lines, (line, missing.evidence_lines)
+        assert f"line {line}" in missing.sentence, missing.sentence

@@ -14,7 +14,7 @@ from tapetui.explain import explain, explain_error
 from tapetui.explain.missing import missing_gradients
 from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
-from tests.explain.bug_traces import BUGS, line_of, missing_gradient, record_bugs
+from tests.explain.bug_traces import BUGS, check_none_cause, line_of, missing_gradient, record_bugs
 
 NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
     # scenario: [(gradient call, source, cause, a piece of the culprit line), ...]
@@ -114,13 +114,7 @@ def test_the_recorder_had_no_internal_error(bug_traces: dict[str, Trace], name: 
 def test_none_gets_its_cause_at_its_line(
     bug_traces: dict[str, Trace], name: str, call: int, source: str, code: str, culprit: str | None
 ) -> None:
-    trace = bug_traces[name]
-    missing = missing_gradient(trace, call, source)
-    assert missing.cause == code, missing.sentence
-    if culprit is not None:
-        line = line_of(trace, culprit)
-        assert line in missing.evidence_lines, (line, missing.evidence_lines)
-        assert f"line {line}" in missing.sentence, missing.sentence
+    check_none_cause(bug_traces[name], call, source, code, culprit)
 
 
 @pytest.mark.parametrize(
