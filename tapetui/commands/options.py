@@ -61,7 +61,11 @@ def _timeout(text: str) -> float:
 
 def add_seed(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--seed", type=_seed, default=0, help="RNG seed for the scenario, 0 to 2**32-1 (default 0)"
+        "--seed",
+        type=_seed,
+        default=0,
+        help="RNG seed for the scenario, 0 to 2**32-1 (default 0; TensorFlow's global seed is "
+        "its own default plus this, so ops given their own seeds draw as they do without tapetui)",
     )
 
 

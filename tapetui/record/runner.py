@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
+from tensorflow.python.framework import random_seed
 
 from tapetui.record import figures
 from tapetui.record import tf_function_hooks as tff
@@ -36,9 +37,15 @@ from tapetui.trace.model import ErrorInfo
 
 
 def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and TensorFlow's random numbers, so every run draws the same.
+
+    TensorFlow's global seed is its own default (``DEFAULT_GRAPH_SEED``) plus ``seed``: where a
+    scenario leaves the global seed unset, TensorFlow draws an op given its own seed from that
+    default, so with the default seed 0 such an op draws what it draws without tapetui (the
+    scenario prints the same numbers); an op without a seed draws the same on every run."""
     random.seed(seed)
     np.random.seed(seed)
-    tfh.tf.random.set_seed(seed)
+    tfh.tf.random.set_seed(random_seed.DEFAULT_GRAPH_SEED + seed)
 
 
 @contextmanager

@@ -63,9 +63,10 @@ PLAIN_DRIVER = """
 import contextlib, io, json, random, runpy, sys
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.framework.random_seed import DEFAULT_GRAPH_SEED
 outputs = {}
 for path in sys.argv[1:]:
-    random.seed(0); np.random.seed(0); tf.random.set_seed(0)  # what tapetui's --seed 0 does
+    random.seed(0); np.random.seed(0); tf.random.set_seed(DEFAULT_GRAPH_SEED)  # tapetui's --seed 0
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         runpy.run_path(path, run_name="__main__")
