@@ -134,17 +134,9 @@ class NameScanner:
         books = self._books_for(key)
         if not (names or books.sequences or books.waiting):
             return
-        settled, steady, missing = books.settled, books.steady, _MISSING
         if books.sequences or books.waiting:
             names = {*names, *books.sequences, *books.waiting}
-        wanted = [
-            name
-            for name in names
-            if type(value := namespace.get(name, missing)) not in INERT
-            and value is not missing
-            and ((entry := settled.get(name)) is None or entry() is not value)
-            and ((items := steady.get(name)) is None or not _same_items(items, value))
-        ]
+        wanted = self._unsettled(books, names, namespace)
         if not wanted:
             return
         now = self.generation() if self.generation is not None else -1
@@ -154,11 +146,35 @@ class NameScanner:
                 self._look(books, wanted[0], namespace[wanted[0]], now)
                 return
             for name in [name for name in list(namespace) if name in wanted]:  # a full read's order
-                value = namespace.get(name, missing)
-                if value is not missing and type(value) not in INERT:
+                value = namespace.get(name, _MISSING)
+                if value is not _MISSING and type(value) not in INERT:
                     self._look(books, name, value, now)
         finally:
             self._reading -= 1
+
+    @staticmethod
+    def _unsettled(books: _Books, names: Set[str], namespace: dict[str, Any]) -> list[str]:
+        """The names in ``names`` bound to something not settled in ``books`` (a plain loop:
+        it runs for every op, and a comprehension costs a function call more)."""
+        settled, steady, inert, get, missing = (
+            books.settled,
+            books.steady,
+            INERT,
+            namespace.get,
+            _MISSING,
+        )
+        wanted: list[str] = []
+        for name in names:
+            value = get(name, missing)
+            if type(value) in inert or value is missing:
+                continue
+            entry = settled.get(name)
+            if entry is not None and entry() is value:
+                continue
+            items = steady.get(name)
+            if items is None or not _same_items(items, value):
+                wanted.append(name)
+        return wanted
 
     def scan(self, frame: Any) -> None:
         """Every binding of ``frame`` (an object with ``f_locals``), lists and tuples one deep."""
@@ -178,8 +194,12 @@ class NameScanner:
         if (entry is not None and entry() is value) or name.startswith("__"):
             return
         kind = type(value)
-        if (kind is list or kind is tuple) and len(value) <= _SEQUENCE_ITEMS:
-            self._look_into(books, name, value)
+        if kind in _CONTAINERS:
+            if kind is not dict and len(value) <= _SEQUENCE_ITEMS:
+                self._look_into(books, name, value)
+            else:  # ``take`` names none of them: passed over (a list grown long: forgotten)
+                books.sequences.pop(name, None)
+                books.steady.pop(name, None)
             return
         held = books.waiting.get(name)
         if held is not None and held[0]() is value and held[1] == now >= 0:
@@ -262,6 +282,9 @@ _BINDS = frozenset(
 )
 _LOOPS_BACK = frozenset({"JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"})
 _MISSING = object()
+_CONTAINERS = frozenset({list, tuple, dict})
+"""Built-in containers: a list or tuple of a few items is looked into, and ``take`` names none
+of them as such (none can be weakly referred to, so none is ever settled)."""
 _NONE: frozenset[str] = frozenset()
 
 

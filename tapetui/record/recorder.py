@@ -54,6 +54,8 @@ from tapetui.trace.model import Tensor, Variable
 Sink = Callable[[str, Any], None]
 """Receives each record: ``sink("tensor", Tensor(...))``, ``sink("event", OpEvent(...))``."""
 
+_NO_TAPES: list[int] = []
+"""An op no tape records: one empty list shared by the events of all such ops (read only)."""
 _FUNCTION_OP = re.compile(r"^__(?:inference|forward)_(?:__backward_)?(.+?)_\d+(?:_\d+)?$")
 _MAX_INTERNAL_ERRORS = 20
 
@@ -355,8 +357,12 @@ class Recorder(BookReports):
             tensors[ref] = record
             producer[ref] = op_id
             sink("tensor", record)
+        # The event is kept for the whole run (the backward pass looks its op up): its id lists
+        # as tuples of ints, which the garbage collector stops tracking, so its full collections
+        # do not walk three lists for every op recorded (the text written is the same).
         event = OpEvent(
-            self.seq, file, line, op_id, op_type, in_ids, out_ids, recorded, function, backward,
+            self.seq, file, line, op_id, op_type, tuple(in_ids), tuple(out_ids),  # type: ignore[arg-type]
+            tuple(recorded) if recorded else _NO_TAPES, function, backward,  # type: ignore[arg-type]
             tfo.readable_attrs(attrs), library, layer, thread_name(),
         )  # fmt: skip
         self.seq += 1

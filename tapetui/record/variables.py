@@ -64,7 +64,7 @@ class VariableBook:
         self.rec.ensure_tensor(value, boundary=True)
         value_ref = tfo.ref_of(value) if isinstance(value, EagerTensor) else None
         last = self.rec.ops.get(self.rec.op_count)
-        if value_ref is None and last is not None and last.inputs[:1] == [ref]:
+        if value_ref is None and last is not None and list(last.inputs[:1]) == [ref]:
             value_ref = last.inputs[-1]  # a Python number, converted by the Assign op itself
         self.rec.event(AssignEvent, where, variable=ref, method=method, value=value_ref)
 

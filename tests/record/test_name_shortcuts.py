@@ -28,6 +28,10 @@ for step in range(3):
     params[1] = tf.Variable(float(step) + 5.0, name=f"v{step}")
 pair = (outs[0], outs[1])
 total = pair[0] + pair[1]
+many = [w1 * float(i) for i in range(20)]  # too long to look into
+few = many[:2]
+many = [few[1] + 1.0, total * 2.0]  # short again: its items are named
+product = many[0] * many[1]
 """
 
 DRIVER = """
