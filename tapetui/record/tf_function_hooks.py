@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import sys
 import threading
 import weakref
 from collections.abc import Iterator
@@ -74,9 +76,7 @@ _SYMBOLIC: weakref.WeakSet[Any] = weakref.WeakSet()
 """The concrete functions whose trace called ``tf.gradients``, which only a graph can run."""
 
 
-def trace_function(
-    fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], made: list[Any]
-) -> None:
+def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], made: list[Any]) -> None:
     """Trace ``fn`` for these arguments as a compiled call would (once per input signature,
     from TensorFlow's own cache); raises what tracing raises. Adds the variables the trace
     made to ``made``, also when it raised (a Keras train step traced to an optimizer that
@@ -147,10 +147,20 @@ def count_eager_call(fn: Any, traced: bool) -> None:
         manager.called_without_tracing(fn._key_for_call_stats)
 
 
+_PUBLIC_GRADIENTS = os.path.join("ops", "gradients_impl.py")
+"""The module of ``tf.gradients``: its calls of ``_GradientsHelper`` are the scenario's."""
+
+
 def noting_symbolic(helper: Any) -> Any:
+    """``_GradientsHelper`` noting a call from ``tf.gradients`` (``gradients_impl``: also
+    ``tf.hessians`` and TF1's ``gradients``). TensorFlow's own gradient functions call it too
+    while the trace builds a backward pass (a ``tf.while_loop``'s, as a Keras LSTM's, a
+    ``tf.cond``'s, a nested function's): those run eagerly as well, and are not noted."""
+
     @functools.wraps(helper)
     def noting(*args: Any, **kwargs: Any) -> Any:
-        TRACING.symbolic = True
+        if sys._getframe(1).f_code.co_filename.endswith(_PUBLIC_GRADIENTS):
+            TRACING.symbolic = True
         return helper(*args, **kwargs)
 
     return noting
