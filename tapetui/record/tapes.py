@@ -37,6 +37,8 @@ _ATTR = "_tapetui_tape"
 PY_FUNCTION_TAPES = "py_function_tapes"
 """The trace's meta entry for the tapes made in or for a ``tf.py_function``, by tape id."""
 _SCRIPT_OPS = "tensorflow.python.ops.script_ops"
+_EAGER_FUNC_CALLS = frozenset({"EagerFunc.__call__", "EagerFunc._call"})
+"""Where ``script_ops`` runs a py_function's Python function (``__call__`` under its tape)."""
 _EAGER_CALLS = frozenset({"_internal_py_func", "eager_py_func"})
 """``script_ops`` functions on the stack when the op runs where Python called it (eagerly)."""
 
@@ -293,10 +295,10 @@ def py_function_place(frame: FrameType | None, files: ScenarioFiles) -> dict[str
         if module.startswith("tapetui."):
             frame = frame.f_back
             continue
-        owner = frame.f_locals.get("self") if module == _SCRIPT_OPS else None
-        function = getattr(owner, "_func", None) if owner is not None else None
-        if function is not None and frame.f_code.co_name in ("__call__", "_call"):
-            role = "differentiates" if first and frame.f_code.co_name == "__call__" else "inside"
+        if module == _SCRIPT_OPS and frame.f_code.co_qualname in _EAGER_FUNC_CALLS:
+            own = first and frame.f_code.co_qualname == "EagerFunc.__call__"
+            function = getattr(frame.f_locals.get("self"), "_func", None)
+            role = "differentiates" if own else "inside"
             return {"role": role, "function": _function_name(function), **_ran_from(frame, files)}
         first = False
         frame = frame.f_back
@@ -304,7 +306,12 @@ def py_function_place(frame: FrameType | None, files: ScenarioFiles) -> dict[str
 
 
 def _function_name(function: Any) -> str | None:
-    name = getattr(inspect.unwrap(function), "__name__", None)
+    if not callable(function):
+        return None
+    try:
+        name = getattr(inspect.unwrap(function), "__name__", None)
+    except ValueError:  # a cycle of ``__wrapped__``
+        return None
     return name if isinstance(name, str) else None
 
 

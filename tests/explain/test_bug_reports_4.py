@@ -1,7 +1,8 @@
 """The explainer, the report and the step pane on a fourth round of real bug reports and
 TensorFlow patterns (``scenarios/bugs``): a Keras loss that left TensorFlow through ``evaluate``,
-``predict`` or ``.numpy()`` whatever variables were assigned on the way; the tapes a
-``tf.py_function`` makes or runs, said for what they are; and a function pfor runs as a graph.
+``predict`` or ``.numpy()`` whatever variables were assigned on the way, and ``evaluate``'s float
+given to ``tape.gradient``; the tapes a ``tf.py_function`` makes or runs, said for what they are;
+and a function pfor runs as a graph.
 
 The scenarios are recorded once for this module, in two child processes side by side
 (``tests.explain.batch_record``), as the other rounds are. Expected lines are found by a piece of
@@ -43,6 +44,7 @@ NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
 """What a reader of each report and scenario expects; the explainer never sees these."""
 
 OTHERS = [
+    "keras_evaluate_loss_to_gradient.py",
     "py_function_tape_in_dataset_map.py",
     "py_function_with_inner_tape_under_tape.py",
     "vectorized_map_per_example_loss.py",
@@ -106,6 +108,19 @@ def test_evaluates_float_left_tensorflow_though_its_metric_variables_were_assign
     assert cause is not None and "stateful_assign" in cause.others
     # The constant was first seen at the tape's exit (no op used it): that line is no evidence.
     assert line_of(trace, "with tf.GradientTape()") not in missing.evidence_lines
+
+
+def test_evaluates_float_given_to_gradient_is_named_as_the_target_that_left(
+    traces: dict[str, Trace],
+) -> None:
+    trace = traces["keras_evaluate_loss_to_gradient.py"]
+    assert trace.error is not None and trace.error.type == "TypeError"
+    cause = explain(trace)[1].error
+    assert cause is not None and cause.code == "left_tensorflow", cause
+    line = line_of(trace, "model.evaluate(")
+    assert f"`loss = model.evaluate(x, y, verbose=0)` (line {line})" in cause.sentence
+    assert "its target is the Python/NumPy value 0.2317" in cause.sentence
+    assert [e.line for e in cause.evidence] == [line, line_of(trace, "tape.gradient(")]
 
 
 def test_numpy_of_the_output_is_blamed_not_the_metric_updated_before(
