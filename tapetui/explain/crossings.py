@@ -52,6 +52,9 @@ class Crossings:
         self.unused: list[tuple[OpEvent, int]] = []
         """The float results nothing used of the last eager ops, all of one line: what NumPy
         may have read unseen (single numbers too)."""
+        self.unused_by_value: dict[object, list[tuple[OpEvent, int]]] = {}
+        """The first ``unused_keyed`` of ``unused`` by their value keys (made when asked)."""
+        self.unused_keyed = 0
         self.ins: set[object] = set()
         """The value keys of every multi-number constant that entered so far."""
         self.asked = False
@@ -84,7 +87,7 @@ class Crossings:
                 event.file,
                 event.line,
             ):
-                self.unused = []
+                self.unused, self.unused_by_value, self.unused_keyed = [], {}, 0
             used = self.used
             self.unused += [
                 (event, ref)
@@ -141,12 +144,16 @@ class Crossings:
             return []
         if isinstance(tensor.data, float) and tensor.data.is_integer():
             return []  # a whole single number (0, 1) repeats by chance
-        keys = value_keys(tensor, derived=False)
-        return [
-            (op, ref)
-            for op, ref in self.unused
-            if any(key in keys for key in value_keys(self.trace.tensors[ref], derived=False))
-        ]
+        by_value = self.unused_by_value
+        for op, ref in self.unused[self.unused_keyed :]:
+            for key in value_keys(self.trace.tensors[ref], derived=False):
+                by_value.setdefault(key, []).append((op, ref))
+        self.unused_keyed = len(self.unused)
+        found: dict[int, tuple[OpEvent, int]] = {}
+        for key in value_keys(tensor, derived=False):
+            for op, ref in by_value.get(key, ()):
+                found.setdefault(ref, (op, ref))
+        return list(found.values())
 
     def _entered_before(self, event: BoundaryEvent) -> bool:
         """Whether the constant entering at ``event`` holds the numbers of one that entered
