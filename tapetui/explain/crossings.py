@@ -9,7 +9,9 @@ the explainer only uses when nothing else connects the source to the target.
 
 Three refinements keep the guesses honest. NumPy reads a tensor through the buffer protocol
 (``np.asarray(t)``, ``np.tanh(t)``), which no hook sees: an eager op's result that nothing used,
-followed on the same line by a constant of its shape, is such a crossing (a weak link). A
+followed on the same line by a constant of its shape, is such a crossing (a weak link); one
+followed, before any op of another line ran, by a constant of its very numbers is one for sure
+(Keras ``evaluate`` turns its metrics' results into Python floats this way). A
 constant holding the very numbers of one that entered before (``tf.constant(x_np)`` again) came
 from that same NumPy data, not from what left since. A single number written on its line
 (``x ** 3``) is that literal, not NumPy's mean of something that left.
@@ -49,7 +51,10 @@ class Crossings:
         self.since_call: list[tuple[Event, int]] = []
         self.unused: list[tuple[OpEvent, int]] = []
         """The float results nothing used of the last eager ops, all of one line: what NumPy
-        may have read unseen."""
+        may have read unseen (single numbers too)."""
+        self.unused_by_value: dict[object, list[tuple[OpEvent, int]]] = {}
+        """The first ``unused_keyed`` of ``unused`` by their value keys (made when asked)."""
+        self.unused_keyed = 0
         self.ins: set[object] = set()
         """The value keys of every multi-number constant that entered so far."""
         self.asked = False
@@ -82,10 +87,12 @@ class Crossings:
                 event.file,
                 event.line,
             ):
-                self.unused = []
+                self.unused, self.unused_by_value, self.unused_keyed = [], {}, 0
             used = self.used
             self.unused += [
-                (event, ref) for ref in event.outputs if ref not in used and _floats(trace, ref)
+                (event, ref)
+                for ref in event.outputs
+                if ref not in used and _floats(trace, ref, numbers=True)
             ]
         elif isinstance(event, BoundaryEvent) and event.direction == "out":
             for key in value_keys(trace.tensors.get(event.tensor), derived=True):
@@ -99,6 +106,9 @@ class Crossings:
             found = _matches(trace, event, self.outs, self.by_line)
             if found:
                 return [_link(out, out.tensor, event, weak=False) for out in found]
+            same = [] if entered_before else self._read_unseen_same(event)
+            if same:
+                return [_link(op, ref, event, weak=False) for op, ref in same]
             unseen = self._read_unseen(event)
             if unseen:
                 return [_link(op, ref, event, weak=True) for op, ref in unseen]
@@ -119,6 +129,31 @@ class Crossings:
             if (op.file, op.line) == (event.file, event.line)
             and self.trace.tensors[ref].shape == shape
         ]
+
+    def _read_unseen_same(self, event: BoundaryEvent) -> list[tuple[OpEvent, int]]:
+        """The unused eager results holding the very numbers of the constant entering at
+        ``event``, with no op of another line run since: NumPy read them unseen and they came
+        back. The constant may be first seen lines later (``tf.constant(x_float)`` runs no op;
+        it is seen when something next looks at it), so its line is not asked; a constant of
+        numbers that entered before came from that data (``_entered_before``), and a whole
+        single number may match by chance."""
+        if event.how != "constant" or not self.unused:
+            return []
+        tensor = self.trace.tensors.get(event.tensor)
+        if tensor is None or not _floats(self.trace, event.tensor, numbers=True):
+            return []
+        if isinstance(tensor.data, float) and tensor.data.is_integer():
+            return []  # a whole single number (0, 1) repeats by chance
+        by_value = self.unused_by_value
+        for op, ref in self.unused[self.unused_keyed :]:
+            for key in value_keys(self.trace.tensors[ref], derived=False):
+                by_value.setdefault(key, []).append((op, ref))
+        self.unused_keyed = len(self.unused)
+        found: dict[int, tuple[OpEvent, int]] = {}
+        for key in value_keys(tensor, derived=False):
+            for op, ref in by_value.get(key, ()):
+                found.setdefault(ref, (op, ref))
+        return list(found.values())
 
     def _entered_before(self, event: BoundaryEvent) -> bool:
         """Whether the constant entering at ``event`` holds the numbers of one that entered
@@ -148,10 +183,13 @@ def _literal(trace: Trace, event: BoundaryEvent) -> bool:
     return any(abs(float(n) - value) <= 1e-6 * max(1.0, value) for n in _NUMBER.findall(code))
 
 
-def _floats(trace: Trace, ref: int) -> bool:
-    """Whether ``ref`` is a recorded tensor of several floating-point numbers."""
+def _floats(trace: Trace, ref: int, numbers: bool = False) -> bool:
+    """Whether ``ref`` is a recorded tensor of several floating-point numbers (``numbers``: or
+    of one, with its value recorded)."""
     tensor = trace.tensors.get(ref)
-    return bool(tensor and tensor.shape and tensor.dtype.startswith(("float", "bfloat")))
+    if tensor is None or not tensor.dtype.startswith(("float", "bfloat")):
+        return False
+    return bool(tensor.shape) or (numbers and isinstance(tensor.data, float))
 
 
 def _reusable(trace: Trace, event: GradientCallEvent) -> bool:

@@ -1,5 +1,5 @@
 """A gradient that stops at a ``tf.data`` pipeline: the source reaches the target only through a
-dataset and the values its iterator hands out.
+dataset and the values its iterator hands out; and which stop on a path is reported first.
 
 tf.data runs its functions (``map``, ``filter`` …) as graphs of its own that no tape records, so
 what comes out of an iterator is a constant to every tape. Found from the recorded ops: the path
@@ -26,10 +26,22 @@ def is_dataset_link(link: Link) -> bool:
 
 
 def primary_link(path: list[Link]) -> Link:
-    """The link whose fix is needed first: the first uncrossable one, except that a dataset the
+    """The link whose fix is needed first: the first uncrossable one, except where the value left
+    TensorFlow on its way to the target.
+
+    A value that reached the target only through a Python number or NumPy is reported as having
+    left TensorFlow, whatever variables were assigned before it left (Keras ``evaluate``
+    accumulates the loss in its metrics' variables, then returns a float): keeping the value in
+    TensorFlow is the fix, and the assignments are listed with the other causes. A dataset the
     same statement built and then took out of TensorFlow (Keras ``predict`` runs the model on a
-    dataset of its input and returns NumPy) is reported as the statement leaving TensorFlow."""
+    dataset of its input and returns NumPy) is reported as the statement leaving TensorFlow.
+    """
     first = next(link for link in path if link.code)
+    for link in path:
+        if link.code == "left_tensorflow":
+            return link
+        if link.code and link.code != "stateful_assign":
+            break
     if not is_dataset_link(first) or first.op is None:
         return first
     place = (first.op.file, first.op.line)

@@ -9,6 +9,7 @@ from tapetui.explain import wording
 from tapetui.explain.causes import Cause, Evidence, Note
 from tapetui.explain.context import CallContext, at
 from tapetui.explain.nosources import no_sources_note
+from tapetui.explain.plain_target import plain_target_cause
 from tapetui.explain.pyfunc import py_function_notes
 from tapetui.trace.events import MissingGradientsEvent, WatchEvent
 from tapetui.trace.model import GradientCall, Trace
@@ -46,6 +47,9 @@ def error_cause(ctx: CallContext) -> Cause:
     rejected = _rejected_watch(ctx.trace, call)
     if rejected is not None:
         return _after_rejected_watch(ctx, rejected, asked)
+    plain_target = plain_target_cause(ctx, asked)
+    if plain_target is not None:
+        return plain_target
     plain = _plain_sources(ctx)
     if plain:
         return Cause(

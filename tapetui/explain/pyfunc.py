@@ -1,10 +1,11 @@
 """A ``tf.py_function`` whose Python body took its input out of TensorFlow: its gradient is wrong.
 
-TensorFlow differentiates a ``tf.py_function`` by running its Python function again under a tape
-of its own (the recording shows that tape, entered and exited just before the ``EagerPyFunc``
-op, on the op's line). What the function computes in NumPy or Python is invisible to that tape,
-so the gradient TensorFlow returns through the op leaves it out (0 where all of it went through
-NumPy) — a gradient that is there, but not the derivative. Found from the recorded events: the
+TensorFlow differentiates a ``tf.py_function`` by running its Python function under a tape of its
+own (the recording shows that tape, entered and exited just before the ``EagerPyFunc`` op, on
+the op's line, and notes it as TensorFlow's: ``pyfunc_tapes``). What the function computes in
+NumPy or Python is invisible to that tape, so the gradient TensorFlow returns through the op
+leaves it out (0 where all of it went through NumPy) — a gradient that is there, but not the
+derivative. Found from the recorded events: the
 call's backward step through ``EagerPyFunc``, the inner tape, and a value leaving TensorFlow
 while that tape was recording.
 """
@@ -12,6 +13,7 @@ while that tape was recording.
 from __future__ import annotations
 
 from tapetui.explain.context import CallContext
+from tapetui.explain.pyfunc_tapes import py_function_tape
 from tapetui.explain.wording import how_it_left
 from tapetui.trace.events import (
     BoundaryEvent,
@@ -43,7 +45,10 @@ def py_function_notes(ctx: CallContext) -> list[str]:
 def _left_inside(ctx: CallContext, op: OpEvent) -> BoundaryEvent | None:
     """The first value leaving TensorFlow while the op's own inner tape recorded its body."""
     events = ctx.trace.events
-    for tape_events in ctx.flow.tape_events.values():
+    for tape, tape_events in ctx.flow.tape_events.items():
+        made = py_function_tape(ctx.trace, tape)
+        if made is not None and made.role != "differentiates":
+            continue  # a tape the function made itself, not the one TensorFlow ran it under
         enter = next((e for e in tape_events if isinstance(e, TapeEnterEvent)), None)
         exit_ = next((e for e in tape_events if isinstance(e, TapeExitEvent)), None)
         if enter is None or exit_ is None or not enter.seq < exit_.seq < op.seq:

@@ -155,7 +155,9 @@ def _left_tensorflow(ctx: CallContext, source: int, link: Link) -> Cause:
         fix,
         ctx.origin(source),
         ctx.evidence(out, f"{left} left TensorFlow ({how})"),
-        ctx.evidence(back, "a new constant entered TensorFlow"),
+        ctx.evidence(back, "a new constant entered TensorFlow")
+        if _placed(ctx, out, back)
+        else None,
         ctx.call_evidence(),
     )
 
@@ -175,6 +177,12 @@ def _entered_where(ctx: CallContext, out: Event, back: BoundaryEvent) -> str:
     if back.line == out.line and back.file == out.file:
         return f" in {ctx.statement(back)}"
     return f", first used in {ctx.statement(back)}"
+
+
+def _placed(ctx: CallContext, out: Event, back: BoundaryEvent) -> bool:
+    """Whether the constant's recorded line is one where it was made or used: the line it left
+    on, or an op's that took it (not a tape's exit or a gradient call, where it was named)."""
+    return (back.file, back.line) == (out.file, out.line) or _first_seen_by_an_op(ctx, back)
 
 
 def _first_seen_by_an_op(ctx: CallContext, back: BoundaryEvent) -> bool:

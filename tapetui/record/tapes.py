@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from tapetui.record import tf_objects as tfo
+from tapetui.record.frames import ScenarioFiles
 from tapetui.record.leaves import label_of
 from tapetui.record.observer import Journal, LeafRefs, Where
 from tapetui.record.tf_hooks import is_differentiable_dtype, recording_stopped, tf_would_record
@@ -29,6 +33,14 @@ NEVER_RECORDED = frozenset({"StopGradient"})
 """Ops TensorFlow never puts on a tape, whatever their inputs."""
 
 _ATTR = "_tapetui_tape"
+
+PY_FUNCTION_TAPES = "py_function_tapes"
+"""The trace's meta entry for the tapes made in or for a ``tf.py_function``, by tape id."""
+_SCRIPT_OPS = "tensorflow.python.ops.script_ops"
+_EAGER_FUNC_CALLS = frozenset({"EagerFunc.__call__", "EagerFunc._call"})
+"""Where ``script_ops`` runs a py_function's Python function (``__call__`` under its tape)."""
+_EAGER_CALLS = frozenset({"_internal_py_func", "eager_py_func"})
+"""``script_ops`` functions on the stack when the op runs where Python called it (eagerly)."""
 
 
 @dataclass
@@ -106,7 +118,18 @@ class TapeBook:
         setattr(gt, _ATTR, state)
         if announce:
             self.rec.emit("tape", record)
+        self._note_py_function(self.count)
         return state
+
+    def _note_py_function(self, tape: int) -> None:
+        """Note what a tape made in or for a ``tf.py_function`` is (``py_function_place``)."""
+        found = py_function_place(sys._getframe(2), self.rec.files)
+        if found is None:
+            return
+        noted = self.rec.notes.setdefault(PY_FUNCTION_TAPES, {})
+        noted[str(tape)] = found
+        if not self.rec.summarising:  # summarised: the trace's final meta lists them all
+            self.rec.emit("meta", {"meta": {PY_FUNCTION_TAPES: dict(noted)}})
 
     def name_tape(self, gt: Any, name: str) -> None:
         state = getattr(gt, _ATTR, None)
@@ -259,8 +282,55 @@ class TapeBook:
         return WatchItem(ref, label, "watched")
 
 
+def py_function_place(frame: FrameType | None, files: ScenarioFiles) -> dict[str, Any] | None:
+    """What a tape made at ``frame`` is to a ``tf.py_function``, or ``None`` when no py_function
+    is running: TensorFlow's own (``role`` ``differentiates``: ``EagerFunc.__call__`` runs the
+    Python function under a tape of its own, to differentiate it), or one the function made
+    (``inside``); the function's name, and the scenario line the py_function ran from with
+    whether it ran there eagerly (``eager``) or from a graph TensorFlow ran (a tf.data
+    pipeline's or a compiled tf.function's: then no scenario line, or the one running it)."""
+    first = True
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("tapetui."):
+            frame = frame.f_back
+            continue
+        if module == _SCRIPT_OPS and frame.f_code.co_qualname in _EAGER_FUNC_CALLS:
+            own = first and frame.f_code.co_qualname == "EagerFunc.__call__"
+            function = getattr(frame.f_locals.get("self"), "_func", None)
+            role = "differentiates" if own else "inside"
+            return {"role": role, "function": _function_name(function), **_ran_from(frame, files)}
+        first = False
+        frame = frame.f_back
+    return None
+
+
+def _function_name(function: Any) -> str | None:
+    if not callable(function):
+        return None
+    try:
+        name = getattr(inspect.unwrap(function), "__name__", None)
+    except ValueError:  # a cycle of ``__wrapped__``
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _ran_from(frame: FrameType | None, files: ScenarioFiles) -> dict[str, Any]:
+    """The scenario line outside a py_function's frame, and whether the op ran eagerly there."""
+    eager = False
+    while frame is not None:
+        if frame.f_globals.get("__name__") == _SCRIPT_OPS and frame.f_code.co_name in _EAGER_CALLS:
+            eager = True
+        name = files.name(frame.f_code.co_filename)
+        if name is not None:
+            return {"file": name, "line": frame.f_lineno, "eager": eager}
+        frame = frame.f_back
+    return {"file": None, "line": None, "eager": eager}
+
+
 def _floating(var: Any) -> bool:
     return is_differentiable_dtype(var.dtype)
+
 
 _COMPONENTS = ("values", "indices", "dense_shape", "flat_values", "row_splits")
 

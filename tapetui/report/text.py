@@ -6,6 +6,8 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
+from tapetui.explain.function_words import run_by_tensorflow
+from tapetui.explain.pyfunc_tapes import py_function_tape_words
 from tapetui.explain.summarised import BUDGET_OPTIONS, detail_spent
 from tapetui.report.build import build_report, no_collector_pauses
 from tapetui.trace import Trace
@@ -134,7 +136,7 @@ def _function_lines(functions: dict[str, Any] | None) -> list[str]:
         )
     if functions["compiled"]:
         graph = functions["mode"] == "compiled"
-        how = "with --graph" if graph else "as TensorFlow itself runs them: pfor, tf.data …"
+        how = "with --graph" if graph else run_by_tensorflow()
         see = "; record without --graph to see inside" if graph else ""
         lines.append(
             f"tf.functions ran compiled ({how}), each call one op: "
@@ -180,6 +182,8 @@ def _render_text(trace: Trace) -> str:
         watched = ", ".join(tape["watched"]) or "nothing"
         if tape["not_floating"]:
             watched += f" ({', '.join(tape['not_floating'])}: not floating point, never recorded)"
+        made = py_function_tape_words(trace, tape["id"])
+        flags = [made, *flags] if made is not None else flags
         lines.append(f"tape {tape['id']} · {_at(tape)} · {' · '.join(flags)} · watched: {watched}")
     lines += _function_lines(report["functions"])
     if report["summarised"]:

@@ -15,7 +15,9 @@ from tapetui.explain.backward import (
     differs_sentence,
 )
 from tapetui.explain.finite import flat, is_bad
+from tapetui.explain.function_words import run_by_tensorflow
 from tapetui.explain.partials import PartialNames, names_of, partial, target_name, wrt
+from tapetui.explain.pyfunc_tapes import py_function_tape_short
 from tapetui.explain.rules import LocalPartial
 from tapetui.trace import (
     BackwardStepEvent,
@@ -117,7 +119,10 @@ def _function_text(trace: Trace, function: str) -> Line:
         return (f"{why} `{function}`: runs compiled, since XLA fuses its ops", "dim")
     if trace.meta.get("functions") == "compiled":
         return (f"compiled `tf.function` `{function}`: run without --graph to see inside", "dim")
-    return (f"compiled `tf.function` `{function}`: the scenario runs it as a graph", "dim")
+    return (
+        f"compiled `tf.function` `{function}`: ran compiled, {run_by_tensorflow(one=True)}",
+        "dim",
+    )
 
 
 def _recorded_text(trace: Trace, step: Step, op: OpEvent) -> Line:
@@ -155,8 +160,10 @@ def tape_events(trace: Trace, tape: int) -> list[Event]:
 
 def _tape_name(trace: Trace, tape_id: int) -> str:
     tape = trace.tapes.get(tape_id)
-    name = f" ({tape.label})" if tape is not None and tape.label else ""
-    return f"tape {tape_id}{name}"
+    words = [tape.label] if tape is not None and tape.label else []
+    made = py_function_tape_short(trace, tape_id)
+    words += [made] if made is not None else []
+    return f"tape {tape_id} ({', '.join(words)})" if words else f"tape {tape_id}"
 
 
 def describe_backward(trace: Trace, step: Step, event: BackwardStepEvent) -> list[Line]:

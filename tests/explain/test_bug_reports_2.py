@@ -18,6 +18,7 @@ from tapetui.trace.labels import label
 from tapetui.trace.model import Trace
 from tests.explain import test_bug_reports as first_round
 from tests.explain import test_bug_reports_3 as third_round
+from tests.explain import test_bug_reports_4 as fourth_round
 from tests.explain.bug_traces import BUGS, check_none_cause, line_of, missing_gradient, record_bugs
 
 NONE: dict[str, list[tuple[int, str, str, str | None]]] = {
@@ -125,7 +126,10 @@ def _note(trace: Trace, code: str) -> str:
 
 def test_every_scenario_of_scenarios_bugs_is_checked_by_one_round() -> None:
     names = {p.name for p in BUGS.glob("*.py")}
-    rounds = [set(SCENARIOS), set(first_round.SCENARIOS), set(third_round.SCENARIOS)]
+    rounds = [
+        set(SCENARIOS),
+        *(set(r.SCENARIOS) for r in (first_round, third_round, fourth_round)),
+    ]
     assert names == set().union(*rounds)
     assert sum(map(len, rounds)) == len(names)  # no scenario in two rounds
 
