@@ -34,8 +34,11 @@ NEVER_RECORDED = frozenset({"StopGradient"})
 
 _ATTR = "_tapetui_tape"
 
-PY_FUNCTION_TAPES = "py_function_tapes"
-"""The trace's meta entry for the tapes made in or for a ``tf.py_function``, by tape id."""
+TAPE_ORIGINS = "tape_origins"
+"""The trace's meta entry for the tapes TensorFlow made itself or ran in a ``tf.py_function``,
+by tape id (``tape_origin``)."""
+_TRAINING_APIS = ("tensorflow.python.training.", "tensorflow.python.keras.")
+"""TensorFlow's modules whose tapes are the training step's (TF1 ``Optimizer.minimize``)."""
 _SCRIPT_OPS = "tensorflow.python.ops.script_ops"
 _EAGER_FUNC_CALLS = frozenset({"EagerFunc.__call__", "EagerFunc._call"})
 """Where ``script_ops`` runs a py_function's Python function (``__call__`` under its tape)."""
@@ -105,7 +108,10 @@ class TapeBook:
         place: Place = (),
     ) -> TapeState:
         budget = self.rec.budget
-        if place and not self.rec.summarising:
+        origin = tape_origin(sys._getframe(1), self.rec.files)
+        # TensorFlow's own tapes (py_function's, ForwardAccumulator's, several to an op) are no
+        # step of the scenario's loop: they do not count towards its repeats.
+        if place and not self.rec.summarising and (origin is None or origin["role"] == "inside"):
             self.made_at[place] += 1
             if budget.detailed_repeats_exceeded(self.made_at[place]):
                 self.rec.start_summary("repeats")
@@ -118,18 +124,17 @@ class TapeBook:
         setattr(gt, _ATTR, state)
         if announce:
             self.rec.emit("tape", record)
-        self._note_py_function(self.count)
+        if origin is not None:
+            self._note_origin(self.count, origin)
         return state
 
-    def _note_py_function(self, tape: int) -> None:
-        """Note what a tape made in or for a ``tf.py_function`` is (``py_function_place``)."""
-        found = py_function_place(sys._getframe(2), self.rec.files)
-        if found is None:
-            return
-        noted = self.rec.notes.setdefault(PY_FUNCTION_TAPES, {})
+    def _note_origin(self, tape: int, found: dict[str, Any]) -> None:
+        """Note what a tape TensorFlow made, or one made in a ``tf.py_function``, is
+        (``tape_origin``)."""
+        noted = self.rec.notes.setdefault(TAPE_ORIGINS, {})
         noted[str(tape)] = found
         if not self.rec.summarising:  # summarised: the trace's final meta lists them all
-            self.rec.emit("meta", {"meta": {PY_FUNCTION_TAPES: dict(noted)}})
+            self.rec.emit("meta", {"meta": {TAPE_ORIGINS: dict(noted)}})
 
     def name_tape(self, gt: Any, name: str) -> None:
         state = getattr(gt, _ATTR, None)
@@ -282,24 +287,33 @@ class TapeBook:
         return WatchItem(ref, label, "watched")
 
 
-def py_function_place(frame: FrameType | None, files: ScenarioFiles) -> dict[str, Any] | None:
-    """What a tape made at ``frame`` is to a ``tf.py_function``, or ``None`` when no py_function
-    is running: TensorFlow's own (``role`` ``differentiates``: ``EagerFunc.__call__`` runs the
-    Python function under a tape of its own, to differentiate it), or one the function made
-    (``inside``); the function's name, and the scenario line the py_function ran from with
-    whether it ran there eagerly (``eager``) or from a graph TensorFlow ran (a tf.data
-    pipeline's or a compiled tf.function's: then no scenario line, or the one running it)."""
+def tape_origin(frame: FrameType | None, files: ScenarioFiles) -> dict[str, Any] | None:
+    """What a tape made at ``frame`` is to TensorFlow, or ``None`` for one the scenario (or
+    Keras, or a TensorFlow training API) made outside any ``tf.py_function``:
+
+    - ``differentiates``: ``tf.py_function``'s own (``EagerFunc.__call__`` runs the Python
+      function under a tape of its own, to differentiate it);
+    - ``inside``: one the py_function's Python function made;
+    - ``tensorflow``: one TensorFlow made for its own gradient work (``tf.recompute_grad``'s
+      backward pass, ``tf.autodiff.ForwardAccumulator``'s), ``function`` naming where.
+
+    With the function's name, the scenario line it ran from and whether it ran there eagerly
+    (``eager``) or from a graph TensorFlow ran (a tf.data pipeline's or a compiled
+    tf.function's: then no scenario line, or the one running it)."""
     first = True
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module.startswith("tapetui."):
             frame = frame.f_back
             continue
-        if module == _SCRIPT_OPS and frame.f_code.co_qualname in _EAGER_FUNC_CALLS:
-            own = first and frame.f_code.co_qualname == "EagerFunc.__call__"
+        code = frame.f_code
+        if module == _SCRIPT_OPS and code.co_qualname in _EAGER_FUNC_CALLS:
+            own = first and code.co_qualname == "EagerFunc.__call__"
             function = getattr(frame.f_locals.get("self"), "_func", None)
             role = "differentiates" if own else "inside"
             return {"role": role, "function": _function_name(function), **_ran_from(frame, files)}
+        if first and module.startswith("tensorflow.") and not module.startswith(_TRAINING_APIS):
+            return {"role": "tensorflow", "function": code.co_name, **_ran_from(frame, files)}
         first = False
         frame = frame.f_back
     return None
