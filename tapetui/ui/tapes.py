@@ -8,6 +8,7 @@ from typing import Any
 from tapetui.explain.counting import plural
 from tapetui.explain.dataflow import carries_gradient
 from tapetui.explain.finite import nonfinite
+from tapetui.explain.pyfunc_tapes import py_function_tape_words
 from tapetui.explain.watches import dtype_of
 from tapetui.trace import GradientCall, OpEvent, Tape, Trace, WatchEvent
 from tapetui.trace.labels import label
@@ -78,6 +79,9 @@ def tape_lines(trace: Trace, tape: Tape) -> list[Line]:
     where = f" · {short_place(trace, tape.file, tape.line)}" if tape.line else ""
     thread = f" · thread {tape.thread}" if tape.thread is not None else ""
     lines: list[Line] = [(f"▾ tape {tape.id}{name}{where}{thread}", "bold")]
+    made = py_function_tape_words(trace, tape.id)
+    if made is not None:  # a tape TensorFlow made, or one made in a tf.py_function
+        lines.append((f"  {made}", "dim"))
     lines.append(("  persistent" if tape.persistent else "  one-shot (not persistent)", ""))
     mark = "✓" if tape.watch_accessed_variables else "✗ (off)"
     lines.append((f"  watches accessed {mark}", ""))

@@ -47,3 +47,16 @@ def test_the_report_says_whose_each_tape_is_and_the_gradients_are_tensorflows(
 def test_tensorflows_tapes_do_not_make_a_loop_of_the_scenario(trace: Trace) -> None:
     assert "summarised" not in trace.meta
     assert len(trace.gradient_calls) == 2
+
+
+def test_the_tapes_pane_says_tensorflow_made_the_tape(trace: Trace) -> None:
+    from tapetui.ui.tapes import tape_lines
+
+    lines = [text for text, _ in tape_lines(trace, trace.tapes[2])]
+    assert lines[:2] == [
+        "▾ tape 2 · l.11",
+        "  TensorFlow's own: made by TensorFlow's `inner_recompute_grad` for its own gradient work",
+    ]
+    assert [text for text, _ in tape_lines(trace, trace.tapes[1])][
+        1
+    ] == "  one-shot (not persistent)"
