@@ -12,6 +12,7 @@ from tapetui.explain.pyfunc_tapes import py_function_tape, py_function_tape_shor
 from tapetui.record.process import record
 from tapetui.report.text import render_text
 from tapetui.trace import Trace
+from tapetui.ui.tapes import tape_lines
 
 SCENARIO = Path(__file__).resolve().parent / "tf_own" / "tensorflow_made_tapes.py"
 
@@ -50,8 +51,6 @@ def test_tensorflows_tapes_do_not_make_a_loop_of_the_scenario(trace: Trace) -> N
 
 
 def test_the_tapes_pane_says_tensorflow_made_the_tape(trace: Trace) -> None:
-    from tapetui.ui.tapes import tape_lines
-
     lines = [text for text, _ in tape_lines(trace, trace.tapes[2])]
     assert lines[:2] == [
         "▾ tape 2 · l.11",
