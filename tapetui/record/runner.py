@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from tensorflow.python.framework import random_seed
 
-from tapetui.record import figures
+from tapetui.record import figures, tf_print
 from tapetui.record import tf_function_hooks as tff
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
@@ -63,6 +63,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         hooks.stop_observing_ops()
     if output is not None:
         output.report_to(lambda stream, text: _report_output(rec, stream, text))
+    restore_prints = tf_print.report_prints(lambda stream, text: _report_output(rec, stream, text))
     figures.report_to(lambda path, how: _report_figure(rec, path, how))
     saved_exits = os._exit, os.abort
     os._exit, os.abort = _flushing(rec, os._exit), _flushing(rec, os.abort)
@@ -75,6 +76,7 @@ def hooked(rec: Recorder, output: CapturedOutput | None) -> Iterator[tfh.Hooks]:
         os._exit, os.abort = saved_exits
         if output is not None:
             output.report_to(None)
+        restore_prints()
         figures.report_to(None)
         hooks.remove()
         with rec.guard():
@@ -131,7 +133,9 @@ def _report_figure(rec: Recorder, path: str, how: str) -> None:
     with rec.guard():
         line = rec.where()[1]
         rec.notes.setdefault("figures", []).append({"path": path, "line": line, "how": how})
-        done = "shown at line {}, saved as {}" if how == "show" else "saved at line {} by savefig: {}"
+        done = (
+            "shown at line {}, saved as {}" if how == "show" else "saved at line {} by savefig: {}"
+        )
         rec.on_output("figure", "[figure " + done.format(line, path) + "]\n")
 
 
@@ -276,9 +280,7 @@ def _error_info(
     message = str(exc)
     if notebook is not None and isinstance(exc, SyntaxError):  # not the file's absolute path
         message = str(exc.msg)
-    return ErrorInfo(
-        type=type(exc).__name__, message=message, file=file, line=line, traceback=text
-    )
+    return ErrorInfo(type=type(exc).__name__, message=message, file=file, line=line, traceback=text)
 
 
 def _print_traceback(files: ScenarioFiles, exc: BaseException) -> None:
