@@ -171,6 +171,7 @@ def test_a_print_in_a_function_prints_on_every_call_as_when_run_eagerly(runs) ->
     assert plain.stdout.count("python print") == 1  # once, while tracing
     assert trace.output("stdout").count("python print") == 3  # the trace's own print dropped
     assert plain.stderr.count("tf.print") == 3
+    assert trace.output("stderr") == "tf.print\n" * 3  # the kernel's text, kept in the trace
 
 
 def test_a_dataset_loop_prints_what_plain_python_prints(runs) -> None:
