@@ -16,7 +16,9 @@ import tensorflow as tf
 from tensorflow.python.autograph.impl import api as autograph_api
 from tensorflow.python.eager import context
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
+from tensorflow.python.framework import ops
 from tensorflow.python.ops import gradients_util
+from tensorflow.python.util import nest, variable_utils
 
 
 def functions_run_eagerly() -> bool:
@@ -145,6 +147,24 @@ def count_eager_call(fn: Any, traced: bool) -> None:
         )
     else:
         manager.called_without_tracing(fn._key_for_call_stats)
+
+
+def compiled_custom_gradient_arguments(original: Any) -> Any:
+    """``custom_gradient._eager_mode_decorator``: in a function body run eagerly, the arguments
+    are made tensors before the decorated function runs, as the graph-mode decorator of a
+    compiled call makes them. A variable passed in (a Keras variable, which wraps a
+    ``tf.Variable``) is then read before the function runs, as compiled, and its gradient is an
+    input's: eagerly, the function's read of it would make it a variable the function used, and
+    ``grad_fn`` would be called with ``variables=`` and asked for two groups of gradients."""
+
+    @functools.wraps(original)
+    def decorator(f: Any, args: Any, kwargs: Any) -> Any:
+        if IN_BODY.depth:
+            args = variable_utils.convert_variables_to_tensors(args)
+            args = nest.map_structure(ops.convert_to_tensor, args, expand_composites=True)
+        return original(f, args, kwargs)
+
+    return decorator
 
 
 def noting_symbolic(helper: Any) -> Any:
