@@ -114,7 +114,10 @@ def trace_before_eager_call(rec: Recorder) -> Any:
                 tff.count_eager_call(fn, tff.TRACING.retraced)
             if failed is None and tff.TRACING.symbolic:  # tf.gradients runs in graphs only
                 body.last = None
-                _note(rec, "graph_gradient_functions", tff.function_name(fn))
+                why = (
+                    "graph_only_functions" if tff.TRACING.graph_only else "graph_gradient_functions"
+                )
+                _note(rec, why, tff.function_name(fn))
                 with tff.functions_compiled(), tff.function_body():
                     return run()
             body.last = _Call.of(fn, args, kwargs) if failed is None else None
@@ -214,7 +217,10 @@ def _trace_first(
             error = exc
         finally:
             sys.stdout, sys.stderr = streams
-    if error is None:
+    if error is None and tff.TRACING.symbolic:  # run compiled from this trace: its output is
+        for stream, text in writes:  # the compiled call's, which does not trace again
+            stream.write(text)
+    elif error is None:
         shown.forget()  # its output is dropped: the eager call shows them, once, as compiled
     for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
         with rec.guard():

@@ -380,6 +380,7 @@ _SUMMARISED_KEEPS = {
     (DetectorManager, "called_with_tracing"),
     (DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
+    (custom_gradient, "_eager_mode_decorator"),  # what a compiled call computes, not detail
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
 
