@@ -189,7 +189,7 @@ def _record_anyway(run: Any) -> None:
     and shows them where the scenario next meets them."""
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], []), _HeldOutput(streams[1], [])
-    shown = _ShownWarnings()
+    shown = _ShownWarnings([])
     try:
         with shown:
             run()
@@ -211,7 +211,7 @@ def _trace_first(
     made: list[Any] = []
     with Tracing(rec):  # the trace's tapes and calls are not the scenario's eager ones
         try:
-            with _ShownWarnings() as shown:
+            with _ShownWarnings(writes) as shown:
                 tff.trace_function(fn, args, kwargs, made)
         except BaseException as exc:  # raised later, outside the recorder's guard
             error = exc
@@ -232,10 +232,14 @@ class _ShownWarnings:
     """Notes the warnings shown while a function is traced, so that Python's "shown once"
     registries can forget them again: the trace's output is dropped, and the eager call that
     follows must show them as the compiled call showed them (Keras warns that gradients do not
-    exist for some variables while its train step is traced)."""
+    exist for some variables while its train step is traced). Each is shown only if the held
+    output ``held`` is written out, in its place there: dropped, it is neither printed nor
+    added to the list of a ``warnings.catch_warnings(record=True)`` around the call (which
+    the eager call adds it to, once, as the compiled call did)."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: list[tuple[Any, str]]) -> None:
         self.shown: list[tuple[str, type[Warning], str, int]] = []
+        self.held = held
 
     def __enter__(self) -> _ShownWarnings:
         self._show = warnings.showwarning
@@ -249,7 +253,9 @@ class _ShownWarnings:
             line: str | None = None,
         ) -> None:
             self.shown.append((str(message), category, filename, lineno))
-            self._show(message, category, filename, lineno, file, line)
+            self.held.append(
+                (_Shown(self._show, (message, category, filename, lineno, file, line)), "")
+            )
 
         warnings.showwarning = showwarning
         return self
@@ -267,6 +273,16 @@ class _ShownWarnings:
                     registry = getattr(module, "__warningregistry__", None)
                     if isinstance(registry, dict):
                         registry.pop((text, category, lineno), None)
+
+
+class _Shown:
+    """A warning held back with a trace's output: "written" out, it is shown."""
+
+    def __init__(self, show: Any, args: tuple[Any, ...]) -> None:
+        self.show, self.args = show, args
+
+    def write(self, _: str) -> None:
+        self.show(*self.args)
 
 
 def note_xla_call(rec: Recorder) -> Any:

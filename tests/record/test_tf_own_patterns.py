@@ -155,3 +155,11 @@ def test_a_function_reading_graph_only_attributes_while_traced_runs_compiled(
     assert trace.meta["graph_only_functions"] == ["double"]
     (call,) = trace.gradient_calls.values()
     assert [trace.tensors[i].data for i in call.result_ids] == [24.0]
+
+
+def test_a_warning_caught_around_a_traced_call_is_caught_once_as_compiled(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["warning_caught_while_traced.py"]
+    assert plain.stdout.splitlines()[-1] == "caught ['halving a tensor', 'about to fail']"
+    assert trace.output("stdout") == plain.stdout
