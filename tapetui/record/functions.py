@@ -21,6 +21,10 @@ calls and ops that led to the error are recorded (a Keras ``fit`` step whose los
 fails while tracing, in ``apply_gradients``: the gradient call that gave the ``None``s explains
 it); then what the trace printed is written out and its error raised, as plain ``python`` does.
 
+A function whose trace calls ``tf.gradients`` or whose own code reads what only a graph tensor
+has (``x.op``, ``x.name``) runs compiled from that trace, which it could not eagerly; what the
+trace printed is then written out, as the compiled call printed it.
+
 ``jit_compile=True`` functions run compiled (``tapetui.record.tf_hooks.Hooks.patch_function_calls``):
 XLA fuses and reorders ops, so eager values and errors would not be XLA's.
 """
