@@ -21,6 +21,10 @@ calls and ops that led to the error are recorded (a Keras ``fit`` step whose los
 fails while tracing, in ``apply_gradients``: the gradient call that gave the ``None``s explains
 it); then what the trace printed is written out and its error raised, as plain ``python`` does.
 
+A function whose trace calls ``tf.gradients`` or whose own code reads what only a graph tensor
+has (``x.op``, ``x.name``) runs compiled from that trace, which it could not eagerly; what the
+trace printed is then written out, as the compiled call printed it.
+
 ``jit_compile=True`` functions run compiled (``tapetui.record.tf_hooks.Hooks.patch_function_calls``):
 XLA fuses and reorders ops, so eager values and errors would not be XLA's.
 """
@@ -114,7 +118,10 @@ def trace_before_eager_call(rec: Recorder) -> Any:
                 tff.count_eager_call(fn, tff.TRACING.retraced)
             if failed is None and tff.TRACING.symbolic:  # tf.gradients runs in graphs only
                 body.last = None
-                _note(rec, "graph_gradient_functions", tff.function_name(fn))
+                why = (
+                    "graph_only_functions" if tff.TRACING.graph_only else "graph_gradient_functions"
+                )
+                _note(rec, why, tff.function_name(fn))
                 with tff.functions_compiled(), tff.function_body():
                     return run()
             body.last = _Call.of(fn, args, kwargs) if failed is None else None
@@ -186,7 +193,7 @@ def _record_anyway(run: Any) -> None:
     and shows them where the scenario next meets them."""
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], []), _HeldOutput(streams[1], [])
-    shown = _ShownWarnings()
+    shown = _ShownWarnings([])
     try:
         with shown:
             run()
@@ -208,13 +215,16 @@ def _trace_first(
     made: list[Any] = []
     with Tracing(rec):  # the trace's tapes and calls are not the scenario's eager ones
         try:
-            with _ShownWarnings() as shown:
+            with _ShownWarnings(writes) as shown:
                 tff.trace_function(fn, args, kwargs, made)
         except BaseException as exc:  # raised later, outside the recorder's guard
             error = exc
         finally:
             sys.stdout, sys.stderr = streams
-    if error is None:
+    if error is None and tff.TRACING.symbolic:  # run compiled from this trace: its output is
+        for stream, text in writes:  # the compiled call's, which does not trace again
+            stream.write(text)
+    elif error is None:
         shown.forget()  # its output is dropped: the eager call shows them, once, as compiled
     for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
         with rec.guard():
@@ -226,10 +236,14 @@ class _ShownWarnings:
     """Notes the warnings shown while a function is traced, so that Python's "shown once"
     registries can forget them again: the trace's output is dropped, and the eager call that
     follows must show them as the compiled call showed them (Keras warns that gradients do not
-    exist for some variables while its train step is traced)."""
+    exist for some variables while its train step is traced). Each is shown only if the held
+    output ``held`` is written out, in its place there: dropped, it is neither printed nor
+    added to the list of a ``warnings.catch_warnings(record=True)`` around the call (which
+    the eager call adds it to, once, as the compiled call did)."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: list[tuple[Any, str]]) -> None:
         self.shown: list[tuple[str, type[Warning], str, int]] = []
+        self.held = held
 
     def __enter__(self) -> _ShownWarnings:
         self._show = warnings.showwarning
@@ -243,7 +257,9 @@ class _ShownWarnings:
             line: str | None = None,
         ) -> None:
             self.shown.append((str(message), category, filename, lineno))
-            self._show(message, category, filename, lineno, file, line)
+            self.held.append(
+                (_Shown(self._show, (message, category, filename, lineno, file, line)), "")
+            )
 
         warnings.showwarning = showwarning
         return self
@@ -261,6 +277,16 @@ class _ShownWarnings:
                     registry = getattr(module, "__warningregistry__", None)
                     if isinstance(registry, dict):
                         registry.pop((text, category, lineno), None)
+
+
+class _Shown:
+    """A warning held back with a trace's output: "written" out, it is shown."""
+
+    def __init__(self, show: Any, args: tuple[Any, ...]) -> None:
+        self.show, self.args = show, args
+
+    def write(self, _: str) -> None:
+        self.show(*self.args)
 
 
 def note_xla_call(rec: Recorder) -> Any:

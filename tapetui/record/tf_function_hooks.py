@@ -18,7 +18,9 @@ import tensorflow as tf
 from tensorflow.python.autograph.impl import api as autograph_api
 from tensorflow.python.eager import context
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
+from tensorflow.python.framework import ops
 from tensorflow.python.ops import gradients_util
+from tensorflow.python.util import nest, variable_utils
 
 
 def functions_run_eagerly() -> bool:
@@ -57,6 +59,8 @@ class _Tracing:
     """Whether the last trace called ``tf.gradients`` (graph-only: the call runs compiled)."""
     retraced = False
     """Whether the last call traced anew (not from TensorFlow's cache)."""
+    graph_only = False
+    """Whether the last trace's own code read what only a graph tensor has (``x.op``)."""
 
     def __init__(self) -> None:
         self.created: list[Any] = []
@@ -85,22 +89,65 @@ def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], made:
     ``tf.gradients`` (the call must then run compiled)."""
     TRACING.depth += 1
     TRACING.created = []
-    TRACING.symbolic = False
+    TRACING.symbolic = TRACING.graph_only = False
     helper = gradients_util._GradientsHelper
     count = fn.experimental_get_tracing_count()
     try:
         gradients_util._GradientsHelper = noting_symbolic(helper)
-        with functions_compiled():
+        with functions_compiled(), _noting_graph_attributes():
             concrete = fn.get_concrete_function(*args, **kwargs)
         TRACING.retraced = fn.experimental_get_tracing_count() != count
-        if TRACING.symbolic:
+        if TRACING.graph_only:
+            _GRAPH_ONLY.add(concrete)
+        if TRACING.symbolic or TRACING.graph_only:
             _SYMBOLIC.add(concrete)
         TRACING.symbolic = concrete in _SYMBOLIC
+        TRACING.graph_only = concrete in _GRAPH_ONLY
     finally:
         made.extend({id(var): var for var in TRACING.created}.values())
         gradients_util._GradientsHelper = helper
         TRACING.depth -= 1
         TRACING.created = []
+
+
+_GRAPH_ONLY: weakref.WeakSet[Any] = weakref.WeakSet()
+"""The concrete functions whose own code read a graph tensor's ``op``, ``graph``, ``name``..."""
+
+GRAPH_ATTRIBUTES = ("op", "graph", "name", "value_index", "consumers")
+"""What a graph tensor has and an eager one raises ``AttributeError`` for."""
+
+_LIBRARIES = frozenset({"tensorflow", "keras", "tf_keras", "tapetui"})
+"""Packages that run eagerly too: they read these attributes only where a graph is built."""
+
+
+@contextlib.contextmanager
+def _noting_graph_attributes() -> Iterator[None]:
+    """While the outermost trace runs: a graph tensor's ``GRAPH_ATTRIBUTES`` read by code
+    outside ``_LIBRARIES`` (the function's own, as AutoGraph converted it) mark the trace
+    ``graph_only``: its eager run would raise "Tensor.op is undefined when eager execution is
+    enabled", so the call runs compiled, as ``tf.gradients`` makes it."""
+    if TRACING.depth > 1 or "op" in ops.SymbolicTensor.__dict__:
+        yield
+        return
+    for name in GRAPH_ATTRIBUTES:
+        setattr(ops.SymbolicTensor, name, _noted(name))
+    try:
+        yield
+    finally:
+        for name in GRAPH_ATTRIBUTES:
+            delattr(ops.SymbolicTensor, name)
+
+
+def _noted(name: str) -> property:
+    original = next(k.__dict__[name] for k in ops.SymbolicTensor.__mro__ if name in k.__dict__)
+
+    def get(self: Any) -> Any:
+        module = str(sys._getframe(1).f_globals.get("__name__", ""))
+        if module.partition(".")[0] not in _LIBRARIES:
+            TRACING.graph_only = True
+        return original.__get__(self, type(self))
+
+    return property(get)
 
 
 DetectorManager = polymorphic_function._FrequentTracingDetectorManager
@@ -145,6 +192,24 @@ def count_eager_call(fn: Any, traced: bool) -> None:
         )
     else:
         manager.called_without_tracing(fn._key_for_call_stats)
+
+
+def compiled_custom_gradient_arguments(original: Any) -> Any:
+    """``custom_gradient._eager_mode_decorator``: in a function body run eagerly, the arguments
+    are made tensors before the decorated function runs, as the graph-mode decorator of a
+    compiled call makes them. A variable passed in (a Keras variable, which wraps a
+    ``tf.Variable``) is then read before the function runs, as compiled, and its gradient is an
+    input's: eagerly, the function's read of it would make it a variable the function used, and
+    ``grad_fn`` would be called with ``variables=`` and asked for two groups of gradients."""
+
+    @functools.wraps(original)
+    def decorator(f: Any, args: Any, kwargs: Any) -> Any:
+        if IN_BODY.depth:
+            args = variable_utils.convert_variables_to_tensors(args)
+            args = nest.map_structure(ops.convert_to_tensor, args, expand_composites=True)
+        return original(f, args, kwargs)
+
+    return decorator
 
 
 _PUBLIC_GRADIENTS = os.path.join("ops", "gradients_impl.py")

@@ -28,6 +28,7 @@ from tensorflow.python.eager import tape as tape_lib
 from tensorflow.python.eager.polymorphic_function import eager_function_run, polymorphic_function
 from tensorflow.python.framework import op_callbacks, ops
 from tensorflow.python.ops import (
+    custom_gradient,
     gen_resource_variable_ops,
     gradients_util,
     resource_variable_ops,
@@ -39,6 +40,7 @@ from tensorflow.python.util import traceback_utils
 from tapetui.record.tf_function_hooks import (
     TRACING,
     DetectorManager,
+    compiled_custom_gradient_arguments,
     compiled_while,
     function_name,
     functions_compiled,
@@ -101,6 +103,7 @@ PRIVATE_APIS: dict[str, Callable[[], object]] = {
     "tf_logging._get_caller": lambda: tf_logging._get_caller,
     "autograph api._ErrorMetadata": lambda: autograph_api._ErrorMetadata,
     "gradients_util._GradientsHelper": lambda: gradients_util._GradientsHelper,
+    "custom_gradient._eager_mode_decorator": lambda: custom_gradient._eager_mode_decorator,
     "polymorphic_function._frequent_tracing_detector_manager": lambda: (
         polymorphic_function._frequent_tracing_detector_manager.called_with_tracing,
         polymorphic_function._FrequentTracingDetectorManager.called_without_tracing,
@@ -320,6 +323,9 @@ class Hooks:
         # A variable a trace makes is a function's own kind, which does not run
         # ResourceVariable's __init__ (unless init_scope lifted it out of the trace).
         self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", made_in_trace)
+        # A tf.custom_gradient called in a body run eagerly gets its arguments as tensors, as
+        # in the compiled call's graph (a variable passed in is read first).
+        self._patch(custom_gradient, "_eager_mode_decorator", compiled_custom_gradient_arguments)
 
     def stop_observing_ops(self) -> None:
         """Let every op, forward and backward, run as if tapetui were not there (the detail
@@ -374,6 +380,7 @@ _SUMMARISED_KEEPS = {
     (DetectorManager, "called_with_tracing"),
     (DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
+    (custom_gradient, "_eager_mode_decorator"),  # what a compiled call computes, not detail
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
 

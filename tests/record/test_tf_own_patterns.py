@@ -125,3 +125,41 @@ def test_a_warning_only_the_failed_calls_eager_run_reached_is_shown_later_as_pla
     shown = "warning_after_failed_trace.py:13: UserWarning: noisy was called"
     assert plain.stderr.count(shown) == 1
     assert trace.output("stderr").count(shown) == 1
+
+
+def test_a_keras_variable_given_to_a_custom_gradient_in_a_function_is_read_as_compiled(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["keras_variable_custom_gradient.py"]
+    assert plain.stdout.splitlines() == ["grads [3.0, 2.0]", "later 3.0 11.0"]
+    calls = sorted(trace.gradient_calls.values(), key=lambda c: c.seq)
+    assert len(calls) == 13 and all(c.error is None for c in calls)  # past the budget too
+    assert [trace.tensors[i].data for i in calls[0].result_ids] == [3.0, 2.0]
+
+
+def test_what_a_function_run_compiled_for_tf_gradients_prints_while_traced_is_shown(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["print_while_tracing_graph_gradients.py"]
+    assert plain.stdout.count("tracing slope") == 2  # one trace per input shape
+    assert trace.output("stdout") == plain.stdout
+    assert trace.meta["graph_gradient_functions"] == ["slope"]
+
+
+def test_a_function_reading_graph_only_attributes_while_traced_runs_compiled(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["graph_attributes_in_function.py"]
+    assert plain.stdout.splitlines()[0] == "traced Mul mul:0 0"  # traced once, then cached
+    assert trace.output("stdout") == plain.stdout
+    assert trace.meta["graph_only_functions"] == ["double"]
+    (call,) = trace.gradient_calls.values()
+    assert [trace.tensors[i].data for i in call.result_ids] == [24.0]
+
+
+def test_a_warning_caught_around_a_traced_call_is_caught_once_as_compiled(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Trace]],
+) -> None:
+    plain, trace = runs["warning_caught_while_traced.py"]
+    assert plain.stdout.splitlines()[-1] == "caught ['halving a tensor', 'about to fail']"
+    assert trace.output("stdout") == plain.stdout
