@@ -7,7 +7,7 @@ only to this book, so a training step costs the recorder a few rows instead of a
 
 from __future__ import annotations
 
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 import numpy as np
@@ -22,12 +22,16 @@ from tapetui.trace.steps import CALL, ENTER, EXIT
 
 Site = tuple[str | None, int | None]
 """A gradient call's file and line."""
-Named = tuple[Site, FrameType]
-"""A gradient call's site, and the frame that made the call (where its names are looked up)."""
+Named = tuple[Site, FrameType, bool]
+"""A gradient call's site, the frame that made the call (where its names are looked up), and
+whether that frame is the scenario's own (else the scenario's is looked for above it)."""
 
 _KEPT_ELEMENTS = 1 << 16
 """A value with more elements than this is summarised at once rather than copied (at most a
 few hundred kB a tensor until the rows are sent)."""
+
+_SITES_KEPT = 4096
+"""Call sites remembered (``StepRows._where``); past this many they are forgotten at once."""
 
 STEP_ROWS = 1024
 """Rows are sent once this many are waiting; the stream writer's timed flush sends them at
@@ -46,6 +50,9 @@ class StepRows:
         """File name -> its index in the pending record's ``files``."""
         self._names: dict[tuple[Site, int], str] = {}
         """The name a tensor passed at a call site had, by site and position."""
+        self._sites: dict[tuple[int, int], tuple[CodeType, str, int]] = {}
+        """Scenario code calling a tape's method, by its code object's id and instruction: the
+        code (held, so that its id is not reused), its file's trace name and the line."""
         self._values: list[tuple[list[Any], np.ndarray]] = []
         """Tensors of the queued rows whose values are written into them when they are sent,
         each with a copy of its value: summarised at once, a step's values cost more than its
@@ -62,7 +69,7 @@ class StepRows:
         state = tapes.state_of(gt, announce=False)
         state.active = True
         active.append(state)
-        file, line = self.rec.where(frame)
+        file, line, _ = self._where(frame)
         tape = state.record  # kept as the rows say: a later record of the tape sends it whole
         parent_id = parent.id if parent is not None else None
         if tape.line is None:  # created unseen: it is known from its ``with`` on
@@ -84,15 +91,16 @@ class StepRows:
         active = tapes.active
         if state in active:
             active.remove(state)
-        file, line = self.rec.where(frame)
+        file, line, _ = self._where(frame)
         watched = list(state.watched)
         for variable in gt.watched_variables():
             ref = _variable_ref(variable)
             if ref is not None and ref not in watched:
                 watched.append(ref)
-        row: list[Any] = [EXIT, 0, state.record.id, file, line, watched]
+        record = state.record
+        row: list[Any] = [EXIT, 0, record.id, file, line, watched]
         self._add(row, 3)
-        state.record.exit_seq, state.record.watched = row[1], watched
+        record.exit_seq, record.watched = row[1], watched
 
     def called(
         self,
@@ -107,11 +115,11 @@ class StepRows:
     ) -> tuple[Any, Any]:
         """Queue the call's row; its sources and results as the row has them (their ids)."""
         rec = self.rec
-        file, line = rec.where(frame)
+        file, line, own = self._where(frame)
         tape = self.tapes.state_of(gt).id
         self.calls.count += 1
         tensors: list[list[Any]] = []
-        named = ((file, line), frame)
+        named = ((file, line), frame, own)
         refs = self._refs
         row = [
             CALL,
@@ -137,6 +145,26 @@ class StepRows:
         if len(self.rows) >= STEP_ROWS:
             rec.send_steps()
         return row[8], row[12]
+
+    def _where(self, frame: FrameType) -> tuple[str | None, int | None, bool]:
+        """``rec.where(frame)``, and whether ``frame`` is itself the scenario's frame (the usual
+        case: a ``with`` or a ``tape.gradient`` in the scenario's code). Such a frame's file and
+        line are known by its code and instruction, the same at every step: looked up in full
+        once per call site. Any other frame (a library's helper) is looked up in full each time:
+        where the scenario stands above it may change."""
+        code = frame.f_code
+        key = (id(code), frame.f_lasti)
+        known = self._sites.get(key)
+        if known is not None and known[0] is code and not self.rec.files.new_files:
+            return known[1], known[2], True  # (a file first met since is sent by ``where``)
+        file, line = self.rec.where(frame)
+        if file is None or line is None or self.rec.files.name(code.co_filename) != file:
+            return file, line, False
+        sites = self._sites
+        if len(sites) >= _SITES_KEPT:
+            sites.clear()
+        sites[key] = (code, file, line)
+        return file, line, True
 
     # --- rows ----------------------------------------------------------------------------------
 
@@ -244,11 +272,12 @@ class StepRows:
 
     def _name(self, tensor: Any, named: Named, position: int) -> str | None:
         """The scenario's name for a tensor it passed (``loss``), looked up in full once per
-        call site and argument, then only checked."""
-        site, frame = named
+        call site and argument, then only checked (in the calling frame, when that is the
+        scenario's own: ``_where``)."""
+        site, frame, own = named
         known = self._names.get((site, position))
         if known is not None:
-            scenario = self.rec.files.innermost(frame)[0]
+            scenario = frame if own else self.rec.files.innermost(frame)[0]
             if scenario is not None and scenario.f_locals.get(known) is tensor:
                 return known
         name = self.rec.bound_name(tensor)
