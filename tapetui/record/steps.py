@@ -11,6 +11,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 import numpy as np
+from tensorflow.python.ops.unconnected_gradients import UnconnectedGradients
 
 from tapetui.record import tf_objects as tfo
 from tapetui.record.leaves import describe, label_of
@@ -29,6 +30,10 @@ whether that frame is the scenario's own (else the scenario's is looked for abov
 _KEPT_ELEMENTS = 1 << 16
 """A value with more elements than this is summarised at once rather than copied (at most a
 few hundred kB a tensor until the rows are sent)."""
+
+_WHOLE_AT_ONCE = 4
+"""A number tensor of at most this many elements is written into its row at once (``whole``
+cannot fail on one), not copied to be written when the rows are sent."""
 
 _SITES_KEPT = 4096
 """Call sites remembered (``StepRows._where``); past this many they are forgotten at once."""
@@ -94,7 +99,8 @@ class StepRows:
         file, line, _ = self._where(frame)
         watched = list(state.watched)
         for variable in gt.watched_variables():
-            ref = _variable_ref(variable)
+            handle: Any = variable.handle if type(variable) in _VARIABLE_TYPES else None
+            ref = handle._id if type(handle) is EagerTensor else _variable_ref(variable)
             if ref is not None and ref not in watched:
                 watched.append(ref)
         record = state.record
@@ -120,7 +126,10 @@ class StepRows:
         self.calls.count += 1
         tensors: list[list[Any]] = []
         named = ((file, line), frame, own)
-        refs = self._refs
+        refs, get = self._refs, arguments.get
+        target = get("target")
+        sources = get("sources", get("source"))
+        output_gradients = get("output_gradients")
         row = [
             CALL,
             0,
@@ -129,10 +138,14 @@ class StepRows:
             method,
             file,
             line,
-            refs(arguments.get("target"), tensors, named),
-            refs(arguments.get("sources", arguments.get("source")), tensors, named),
-            refs(arguments.get("output_gradients"), tensors, named),
-            _unconnected(arguments.get("unconnected_gradients", "none")),
+            self._eager(target, tensors, named)
+            if type(target) is EagerTensor
+            else refs(target, tensors, named),
+            self._sources(sources, tensors, named)
+            if type(sources) is list
+            else refs(sources, tensors, named),
+            None if output_gradients is None else refs(output_gradients, tensors, named),
+            _unconnected(get("unconnected_gradients", "none")),
             inside,
             None if error is not None else refs(result, tensors),
             None if error is None else [type(error).__name__, str(error)],
@@ -236,6 +249,17 @@ class StepRows:
             tensors.append(self._tensor(ref, dtype, shape, value, name))
         return ref
 
+    def _sources(self, sources: list[Any], tensors: list[list[Any]], named: Named) -> list[Any]:
+        """``_refs`` of a list of sources, a variable's id read here (the common source)."""
+        found = []
+        for source in sources:
+            handle: Any = source.handle if type(source) in _VARIABLE_TYPES else None
+            if type(handle) is EagerTensor:
+                found.append(handle._id)
+            else:
+                found.append(self._refs(source, tensors, named))
+        return found
+
     def _eager(self, leaf: Any, tensors: list[list[Any]], named: Named | None) -> int:
         ref: int = leaf._id
         name = None if named is None else self._name(leaf, named, len(tensors))
@@ -252,6 +276,13 @@ class StepRows:
         elif value.size > _KEPT_ELEMENTS:  # summarised now, in bounded memory
             tensor[2] = list(value.shape)
             tensor[4] = summary_row(value, self.rec.budget.preview)
+            return ref
+        elif (
+            value.size <= _WHOLE_AT_ONCE
+            and value.dtype.kind in "biuf"
+            and value.size <= self.rec.budget.elements
+        ):  # a loss, a bias's gradient: its few numbers cost less now than a copy kept
+            tensor[2], tensor[3] = list(value.shape), whole(value)
             return ref
         else:
             value = value.copy()  # never the scenario's tensor's memory, kept until sent
@@ -320,6 +351,8 @@ _UNCONNECTED: dict[Any, str] = {}
 
 def _unconnected(unconnected: Any) -> str:
     """``none`` or ``zero``: a call's ``unconnected_gradients`` as the row says it."""
+    if unconnected is UnconnectedGradients.NONE:  # the default (an enum, hashed in Python)
+        return "none"
     try:
         text = _UNCONNECTED.get(unconnected)
     except TypeError:  # unhashable: whatever it is, said as text
