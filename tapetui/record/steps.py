@@ -7,11 +7,10 @@ only to this book, so a training step costs the recorder a few rows instead of a
 
 from __future__ import annotations
 
-from types import CodeType, FrameType
+from types import FrameType
 from typing import Any
 
 import numpy as np
-from tensorflow.python.ops.unconnected_gradients import UnconnectedGradients
 
 from tapetui.record import tf_objects as tfo
 from tapetui.record.leaves import describe, label_of
@@ -23,20 +22,12 @@ from tapetui.trace.steps import CALL, ENTER, EXIT
 
 Site = tuple[str | None, int | None]
 """A gradient call's file and line."""
-Named = tuple[Site, FrameType, bool]
-"""A gradient call's site, the frame that made the call (where its names are looked up), and
-whether that frame is the scenario's own (else the scenario's is looked for above it)."""
+Named = tuple[Site, FrameType]
+"""A gradient call's site, and the frame that made the call (where its names are looked up)."""
 
 _KEPT_ELEMENTS = 1 << 16
 """A value with more elements than this is summarised at once rather than copied (at most a
 few hundred kB a tensor until the rows are sent)."""
-
-_WHOLE_AT_ONCE = 4
-"""A number tensor of at most this many elements is written into its row at once (``whole``
-cannot fail on one), not copied to be written when the rows are sent."""
-
-_SITES_KEPT = 4096
-"""Call sites remembered (``StepRows._where``); past this many they are forgotten at once."""
 
 STEP_ROWS = 1024
 """Rows are sent once this many are waiting; the stream writer's timed flush sends them at
@@ -55,9 +46,6 @@ class StepRows:
         """File name -> its index in the pending record's ``files``."""
         self._names: dict[tuple[Site, int], str] = {}
         """The name a tensor passed at a call site had, by site and position."""
-        self._sites: dict[tuple[int, int], tuple[CodeType, str, int]] = {}
-        """Scenario code calling a tape's method, by its code object's id and instruction: the
-        code (held, so that its id is not reused), its file's trace name and the line."""
         self._values: list[tuple[list[Any], np.ndarray]] = []
         """Tensors of the queued rows whose values are written into them when they are sent,
         each with a copy of its value: summarised at once, a step's values cost more than its
@@ -74,7 +62,7 @@ class StepRows:
         state = tapes.state_of(gt, announce=False)
         state.active = True
         active.append(state)
-        file, line, _ = self._where(frame)
+        file, line = self.rec.where(frame)
         tape = state.record  # kept as the rows say: a later record of the tape sends it whole
         parent_id = parent.id if parent is not None else None
         if tape.line is None:  # created unseen: it is known from its ``with`` on
@@ -96,17 +84,15 @@ class StepRows:
         active = tapes.active
         if state in active:
             active.remove(state)
-        file, line, _ = self._where(frame)
+        file, line = self.rec.where(frame)
         watched = list(state.watched)
         for variable in gt.watched_variables():
-            handle: Any = variable.handle if type(variable) in _VARIABLE_TYPES else None
-            ref = handle._id if type(handle) is EagerTensor else _variable_ref(variable)
+            ref = _variable_ref(variable)
             if ref is not None and ref not in watched:
                 watched.append(ref)
-        record = state.record
-        row: list[Any] = [EXIT, 0, record.id, file, line, watched]
+        row: list[Any] = [EXIT, 0, state.record.id, file, line, watched]
         self._add(row, 3)
-        record.exit_seq, record.watched = row[1], watched
+        state.record.exit_seq, state.record.watched = row[1], watched
 
     def called(
         self,
@@ -121,15 +107,12 @@ class StepRows:
     ) -> tuple[Any, Any]:
         """Queue the call's row; its sources and results as the row has them (their ids)."""
         rec = self.rec
-        file, line, own = self._where(frame)
+        file, line = rec.where(frame)
         tape = self.tapes.state_of(gt).id
         self.calls.count += 1
         tensors: list[list[Any]] = []
-        named = ((file, line), frame, own)
-        refs, get = self._refs, arguments.get
-        target = get("target")
-        sources = get("sources", get("source"))
-        output_gradients = get("output_gradients")
+        named = ((file, line), frame)
+        refs = self._refs
         row = [
             CALL,
             0,
@@ -138,14 +121,10 @@ class StepRows:
             method,
             file,
             line,
-            self._eager(target, tensors, named)
-            if type(target) is EagerTensor
-            else refs(target, tensors, named),
-            self._sources(sources, tensors, named)
-            if type(sources) is list
-            else refs(sources, tensors, named),
-            None if output_gradients is None else refs(output_gradients, tensors, named),
-            _unconnected(get("unconnected_gradients", "none")),
+            refs(arguments.get("target"), tensors, named),
+            refs(arguments.get("sources", arguments.get("source")), tensors, named),
+            refs(arguments.get("output_gradients"), tensors, named),
+            _unconnected(arguments.get("unconnected_gradients", "none")),
             inside,
             None if error is not None else refs(result, tensors),
             None if error is None else [type(error).__name__, str(error)],
@@ -158,26 +137,6 @@ class StepRows:
         if len(self.rows) >= STEP_ROWS:
             rec.send_steps()
         return row[8], row[12]
-
-    def _where(self, frame: FrameType) -> tuple[str | None, int | None, bool]:
-        """``rec.where(frame)``, and whether ``frame`` is itself the scenario's frame (the usual
-        case: a ``with`` or a ``tape.gradient`` in the scenario's code). Such a frame's file and
-        line are known by its code and instruction, the same at every step: looked up in full
-        once per call site. Any other frame (a library's helper) is looked up in full each time:
-        where the scenario stands above it may change."""
-        code = frame.f_code
-        key = (id(code), frame.f_lasti)
-        known = self._sites.get(key)
-        if known is not None and known[0] is code and not self.rec.files.new_files:
-            return known[1], known[2], True  # (a file first met since is sent by ``where``)
-        file, line = self.rec.where(frame)
-        if file is None or line is None or self.rec.files.name(code.co_filename) != file:
-            return file, line, False
-        sites = self._sites
-        if len(sites) >= _SITES_KEPT:
-            sites.clear()
-        sites[key] = (code, file, line)
-        return file, line, True
 
     # --- rows ----------------------------------------------------------------------------------
 
@@ -249,17 +208,6 @@ class StepRows:
             tensors.append(self._tensor(ref, dtype, shape, value, name))
         return ref
 
-    def _sources(self, sources: list[Any], tensors: list[list[Any]], named: Named) -> list[Any]:
-        """``_refs`` of a list of sources, a variable's id read here (the common source)."""
-        found = []
-        for source in sources:
-            handle: Any = source.handle if type(source) in _VARIABLE_TYPES else None
-            if type(handle) is EagerTensor:
-                found.append(handle._id)
-            else:
-                found.append(self._refs(source, tensors, named))
-        return found
-
     def _eager(self, leaf: Any, tensors: list[list[Any]], named: Named | None) -> int:
         ref: int = leaf._id
         name = None if named is None else self._name(leaf, named, len(tensors))
@@ -276,13 +224,6 @@ class StepRows:
         elif value.size > _KEPT_ELEMENTS:  # summarised now, in bounded memory
             tensor[2] = list(value.shape)
             tensor[4] = summary_row(value, self.rec.budget.preview)
-            return ref
-        elif (
-            value.size <= _WHOLE_AT_ONCE
-            and value.dtype.kind in "biuf"
-            and value.size <= self.rec.budget.elements
-        ):  # a loss, a bias's gradient: its few numbers cost less now than a copy kept
-            tensor[2], tensor[3] = list(value.shape), whole(value)
             return ref
         else:
             value = value.copy()  # never the scenario's tensor's memory, kept until sent
@@ -303,12 +244,11 @@ class StepRows:
 
     def _name(self, tensor: Any, named: Named, position: int) -> str | None:
         """The scenario's name for a tensor it passed (``loss``), looked up in full once per
-        call site and argument, then only checked (in the calling frame, when that is the
-        scenario's own: ``_where``)."""
-        site, frame, own = named
+        call site and argument, then only checked."""
+        site, frame = named
         known = self._names.get((site, position))
         if known is not None:
-            scenario = frame if own else self.rec.files.innermost(frame)[0]
+            scenario = self.rec.files.innermost(frame)[0]
             if scenario is not None and scenario.f_locals.get(known) is tensor:
                 return known
         name = self.rec.bound_name(tensor)
@@ -351,8 +291,6 @@ _UNCONNECTED: dict[Any, str] = {}
 
 def _unconnected(unconnected: Any) -> str:
     """``none`` or ``zero``: a call's ``unconnected_gradients`` as the row says it."""
-    if unconnected is UnconnectedGradients.NONE:  # the default (an enum, hashed in Python)
-        return "none"
     try:
         text = _UNCONNECTED.get(unconnected)
     except TypeError:  # unhashable: whatever it is, said as text

@@ -201,17 +201,17 @@ def _lean_gradient(obs: Observer, method: str, original: Callable[..., Any]) -> 
             return original(self, *args, **kwargs)
         arguments = arguments_of(args, kwargs)
         inside = tape_is_recording(self)
-        obs.gradient_depth = 1  # from 0 (read above): TensorFlow's calls inside are not reported
+        obs.gradient_depth += 1
         try:
             result = original(self, *args, **kwargs)
         except BaseException as exc:
-            obs.gradient_depth = 0
+            obs.gradient_depth -= 1
             with obs.guard():
                 obs.lean_called(
                     self, arguments, inside, sys._getframe(1), method=method, result=None, error=exc
                 )
             raise
-        obs.gradient_depth = 0
+        obs.gradient_depth -= 1
         with obs.guard():
             obs.lean_called(
                 self, arguments, inside, sys._getframe(1), method=method, result=result, error=None
@@ -231,10 +231,6 @@ def _arguments(
     defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
 
     def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        arguments = defaults.copy()
-        arguments.update(zip(names, args, strict=False))
-        if kwargs:
-            arguments.update(kwargs)
-        return arguments
+        return {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
 
     return bind
