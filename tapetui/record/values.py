@@ -74,6 +74,13 @@ def _stats(flat: np.ndarray) -> Stats:
     One float64 sum per chunk tells whether it is all finite (the usual case); only a chunk
     with a NaN or an Inf (or a float64 sum that overflows) is scanned again to count them.
     """
+    size = flat.size
+    if 0 < size <= CHUNK:  # one chunk, all finite (the usual case): the loop's sums, unrolled
+        total = 0.0 + float(_sum(flat, dtype=_F8))  # ``0.0 +`` as the loop's: -0.0 reads 0.0
+        if total - total == 0:
+            low, high = float(_min(flat)), float(_max(flat))
+            norm = math.sqrt(0.0 + _sum_of_squares(flat, max(-low, high)))
+            return low, high, total / int(size), 0, 0, norm if math.isfinite(norm) else None
     lo: float | None = None
     hi: float | None = None
     total, squares, count, nan, inf = 0.0, 0.0, 0, 0, 0
