@@ -37,16 +37,7 @@ from tensorflow.python.ops import (
 from tensorflow.python.platform import tf_logging
 from tensorflow.python.util import traceback_utils
 
-from tapetui.record.tf_function_hooks import (
-    TRACING,
-    DetectorManager,
-    compiled_custom_gradient_arguments,
-    compiled_while,
-    function_name,
-    functions_compiled,
-    made_in_trace,
-    unless_in_body,
-)
+from tapetui.record import tf_function_hooks as tff
 from tapetui.record.tf_support import SUPPORTED_TF
 
 __all__ = ["SUPPORTED_TF"]
@@ -250,7 +241,7 @@ class Hooks:
         self._patch(GradientTape, "__init__", lambda o: w.tape_init(o, observe))
         for name in (*_TAPE_METHODS, "stop_recording", *_GRADIENT_METHODS):
             self._patch(GradientTape, name, functools.partial(w.tape_method, name))
-        self._patch(ResourceVariable, "__init__", lambda o: w.variable_init(o, TRACING.keeps))
+        self._patch(ResourceVariable, "__init__", lambda o: w.variable_init(o, tff.TRACING.keeps))
         # ResourceVariable holds copies of some BaseResourceVariable methods: patch both classes.
         for cls in (TFVariable, ResourceVariable):
             for method in ("assign", "assign_add", "assign_sub"):
@@ -305,8 +296,8 @@ class Hooks:
                 if not eager_function_run.RUN_FUNCTIONS_EAGERLY:
                     return original(self, *args, **kwargs)
                 if self._jit_compile:
-                    on_xla_call(function_name(self))
-                    with functions_compiled():
+                    on_xla_call(tff.function_name(self))
+                    with tff.functions_compiled():
                         return original(self, *args, **kwargs)
                 return eager_call(self, args, kwargs, lambda: original(self, *args, **kwargs))
 
@@ -317,15 +308,16 @@ class Hooks:
         # tf.data traces its functions as graphs whatever the setting: a function called in
         # one is traced into it, as under plain python, and TensorFlow does not warn that
         # ``run_functions_eagerly``, which the scenario never set, does not apply to it.
-        self._patch(StructuredFunctionWrapper, "__init__", compiled_while)
+        self._patch(StructuredFunctionWrapper, "__init__", tff.compiled_while)
         for name in ("called_with_tracing", "called_without_tracing"):
-            self._patch(DetectorManager, name, unless_in_body)
+            self._patch(tff.DetectorManager, name, tff.unless_in_body)
         # A variable a trace makes is a function's own kind, which does not run
         # ResourceVariable's __init__ (unless init_scope lifted it out of the trace).
-        self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", made_in_trace)
-        # A tf.custom_gradient called in a body run eagerly gets its arguments as tensors, as
-        # in the compiled call's graph (a variable passed in is read first).
-        self._patch(custom_gradient, "_eager_mode_decorator", compiled_custom_gradient_arguments)
+        self._patch(polymorphic_function.UnliftedInitializerVariable, "__init__", tff.made_in_trace)
+        # A tf.custom_gradient in a body run eagerly gets its arguments as compiled, as tensors.
+        self._patch(
+            custom_gradient, "_eager_mode_decorator", tff.compiled_custom_gradient_arguments
+        )
 
     def stop_observing_ops(self) -> None:
         """Let every op, forward and backward, run as if tapetui were not there (the detail
@@ -377,8 +369,8 @@ _SUMMARISED_KEEPS = {
     (StructuredFunctionWrapper, "__init__"),
     (traceback_utils, "_EXCLUDED_PATHS"),
     (tf_logging, "_get_caller"),
-    (DetectorManager, "called_with_tracing"),
-    (DetectorManager, "called_without_tracing"),
+    (tff.DetectorManager, "called_with_tracing"),
+    (tff.DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
     (custom_gradient, "_eager_mode_decorator"),  # what a compiled call computes, not detail
 }

@@ -10,13 +10,13 @@ import tensorflow as tf
 
 @tf.function
 def halve(x):
-    warnings.warn("halving a tensor", UserWarning)
+    warnings.warn("halving a tensor", UserWarning, stacklevel=1)
     return x / 2.0
 
 
 @tf.function
 def broken(x):
-    warnings.warn("about to fail", UserWarning)
+    warnings.warn("about to fail", UserWarning, stacklevel=1)
     return x.numpy()
 
 
