@@ -28,9 +28,7 @@ def check_paths(paths: Sequence[str]) -> None:
             raise UsageError(f"cannot open {shown(path)}: {problem}")
 
 
-def check_writable(
-    path: str, option: str, example: str, inputs: Sequence[str | None] = ()
-) -> Path:
+def check_writable(path: str, option: str, example: str, inputs: Sequence[str | None] = ()) -> Path:
     """``path`` is a file that can be written, checked by opening it (nothing is truncated), and
     none of ``inputs`` (``-o scenario.py`` would write the trace over the scenario)."""
     out = Path(path)

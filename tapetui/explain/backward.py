@@ -154,7 +154,11 @@ def rule_value(trace: Trace, ref: int | None) -> Any:
 
 
 def _input_check(
-    trace: Trace, event: BackwardStepEvent, op: OpEvent, index: int, values: tuple[list[Any], list[Any]]
+    trace: Trace,
+    event: BackwardStepEvent,
+    op: OpEvent,
+    index: int,
+    values: tuple[list[Any], list[Any]],
 ) -> InputCheck:
     ref = op.inputs[index]
     upstream = _upstream_ref(event, op.op_type, index)

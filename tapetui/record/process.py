@@ -117,7 +117,9 @@ def child_env() -> dict[str, str]:
 class _StreamReader:
     """Reads the records a child appends to its stream file, complete lines only."""
 
-    def __init__(self, path: Path, trace: Trace, on_record: Callable[[dict[str, Any]], None] | None) -> None:
+    def __init__(
+        self, path: Path, trace: Trace, on_record: Callable[[dict[str, Any]], None] | None
+    ) -> None:
         self.path = path
         self.trace = trace
         self.on_record = on_record

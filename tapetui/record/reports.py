@@ -40,6 +40,9 @@ class BookReports:
 
     @gradient_depth.setter
     def gradient_depth(self, depth: int) -> None:
+        if self.steps is not None:  # summarised: no frame is read for names, none is held
+            self.gradients.depth = depth
+            return
         if depth and not self.gradients.depth:  # the scenario's frame waits for the call
             frame = self.places.scenario_at(sys._getframe(1))[0]
             if frame is not None:
@@ -115,7 +118,7 @@ class BookReports:
         sources, results = self._rows().called(gt, arguments, inside, frame, **how)
         if how["error"] is not None:
             return
-        sources, results = flatten(sources), flatten(results)
+        sources, results = _flat(sources), _flat(results)
         if any(r is not None and r < 0 for r in (*sources, *results)):
             # A leaf with an id of tapetui's own (an ``IndexedSlices``, a number): looked at anew.
             self.on_gradient_returned(arguments, how["result"])
@@ -128,3 +131,10 @@ class BookReports:
         rows = self.steps
         assert rows is not None
         return rows
+
+
+def _flat(ids: Any) -> list[Any]:
+    """``flatten`` of a structure of ids, at once for the common one: a flat list of them."""
+    if type(ids) is list and all(type(i) is int or i is None for i in ids):
+        return ids
+    return flatten(ids)

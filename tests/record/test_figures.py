@@ -59,9 +59,7 @@ def test_a_file_savefig_writes_is_listed_where_the_scenario_put_it(tmp_path: Pat
     out.parent.mkdir()
     scenario = tmp_path / "saves.py"
     scenario.write_text(
-        "import matplotlib.pyplot as plt\n"
-        "plt.plot([1, 2], [3, 4])\n"
-        f"plt.savefig({str(out)!r})\n",
+        f"import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4])\nplt.savefig({str(out)!r})\n",
         encoding="utf-8",
     )
     trace = record(scenario, timeout=120)

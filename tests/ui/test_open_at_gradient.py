@@ -54,8 +54,15 @@ def test_a_trace_with_no_gradient_call_opens_as_without_the_flag() -> None:
 def test_the_command_line_flag_reaches_the_screen(tmp_path: Path) -> None:
     shot = tmp_path / "shot.svg"
     done = subprocess.run(
-        [sys.executable, "-m", "tapetui", str(TRACES / "persistent.json"), "--at-gradient",
-         "--screenshot", str(shot)],
+        [
+            sys.executable,
+            "-m",
+            "tapetui",
+            str(TRACES / "persistent.json"),
+            "--at-gradient",
+            "--screenshot",
+            str(shot),
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,

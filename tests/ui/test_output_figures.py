@@ -337,7 +337,9 @@ def test_a_device_or_fifo_a_trace_names_is_never_opened(
     os.mkfifo(fifo)
     opened: list[str] = []
     real_open = os.open
-    monkeypatch.setattr(os, "open", lambda p, *a, **k: opened.append(str(p)) or real_open(p, *a, **k))
+    monkeypatch.setattr(
+        os, "open", lambda p, *a, **k: opened.append(str(p)) or real_open(p, *a, **k)
+    )
     for path in ("/dev/zero", "/dev/null", str(fifo)):
         with pytest.raises(FigureUnreadable, match="not a regular file"):
             read_png(path)

@@ -7,11 +7,16 @@ import tensorflow as tf
 
 strategy = tf.distribute.MirroredStrategy()
 with strategy.scope():
-    model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2), tf.keras.layers.Dense(1)])
+    model = tf.keras.Sequential(
+        [tf.keras.Input((3,)), tf.keras.layers.Dense(2), tf.keras.layers.Dense(1)]
+    )
     opt = tf.keras.optimizers.SGD(0.1)
 
-ds = tf.data.Dataset.from_tensor_slices((np.ones((8, 3), "float32"), np.ones((8, 1), "float32"))).batch(4)
+ds = tf.data.Dataset.from_tensor_slices(
+    (np.ones((8, 3), "float32"), np.ones((8, 1), "float32"))
+).batch(4)
 dist = strategy.experimental_distribute_dataset(ds)
+
 
 @tf.function
 def step(batch):
@@ -22,7 +27,9 @@ def step(batch):
         g = tape.gradient(loss, model.trainable_variables)
         opt.apply_gradients(zip(g, model.trainable_variables, strict=True))
         return loss
+
     return strategy.run(replica, args=batch)
+
 
 for b in dist:
     print(step(b))
