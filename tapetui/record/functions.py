@@ -13,9 +13,12 @@ eager body of another is not traced again: the outer function's trace traced it.
 
 What tracing first keeps of compiled execution: its errors, and its side effects on the first
 call (a Keras layer built, a ``tf.Variable`` made once by ``if self.v is None``), so the eager
-call that follows finds them made, as the compiled call would. What it does not: Python code in
-the body runs on every call (as it does under ``run_functions_eagerly``), so the output the
-trace printed is held back and dropped when tracing succeeds; the eager call prints it. When
+call that follows finds them made, as the compiled call would, and its output: what the trace
+printed (a ``print`` in the body, a warning) is written out, once per trace, as the compiled call
+prints it. Python code in the body then runs again on every call, eagerly: what it writes to
+stdout and stderr, and the warnings it shows, are dropped (``_Quiet``), so a ``print`` in a
+function prints as often as without tapetui; ``tf.print`` and a ``tf.py_function``'s Python
+function, which TensorFlow runs on every call, print on every call as they do compiled. When
 tracing fails, the call is still run eagerly, its output dropped, so that the tapes, gradient
 calls and ops that led to the error are recorded (a Keras ``fit`` step whose loss has no gradient
 fails while tracing, in ``apply_gradients``: the gradient call that gave the ``None``s explains
@@ -31,6 +34,7 @@ XLA fuses and reorders ops, so eager values and errors would not be XLA's.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import warnings
@@ -65,11 +69,74 @@ class _HeldOutput:
         return getattr(self.real, name)
 
 
+class _BodyOutput:
+    """Stands for stdout or stderr while a function body runs eagerly (``_Quiet``): this thread's
+    writes are dropped, the trace wrote them as the compiled call does; other threads' go
+    through, as do those of a ``tf.py_function``'s Python function (``tff.AT_EXECUTION``), which a
+    compiled call runs too. Once its body is done it passes everything through (the scenario
+    may have kept it, or another thread's body wrapped it)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.thread = threading.get_ident()
+        self.active = True
+
+    def _dropped(self) -> bool:
+        return self.active and threading.get_ident() == self.thread and not tff.AT_EXECUTION.depth
+
+    def write(self, text: str) -> int:
+        if self._dropped():
+            return len(text)
+        written: int = self.real.write(text)
+        return written
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+class _Quiet:
+    """``with _Quiet():`` — the body of a function runs eagerly after its trace printed what
+    the compiled call prints: this thread's writes to stdout and stderr and its warnings are
+    dropped until the block ends (a warning still counts in Python's registries and in a
+    ``catch_warnings(record=True)`` the body itself opens)."""
+
+    def __enter__(self) -> None:
+        self.streams = sys.stdout, sys.stderr
+        self.wrapped = _BodyOutput(sys.stdout), _BodyOutput(sys.stderr)
+        sys.stdout, sys.stderr = self.wrapped
+        self.show = warnings.showwarning
+        thread, show = threading.get_ident(), self.show
+
+        def showwarning(*args: Any, **kwargs: Any) -> None:
+            if threading.get_ident() != thread or tff.AT_EXECUTION.depth:
+                show(*args, **kwargs)
+
+        warnings.showwarning = showwarning
+        self.showwarning = showwarning
+
+    def __exit__(self, *_: object) -> None:
+        for wrapped in self.wrapped:
+            wrapped.active = False
+        if sys.stdout is self.wrapped[0]:  # else the scenario (or another thread) set it since
+            sys.stdout = self.streams[0]
+        if sys.stderr is self.wrapped[1]:
+            sys.stderr = self.streams[1]
+        if warnings.showwarning is self.showwarning:
+            warnings.showwarning = self.show
+
+
 class _Body(threading.local):
     depth = 0
     """How many traced-first functions' bodies this thread is running eagerly right now."""
     last: _Call | None = None
     """The last call this thread traced first."""
+
+
+_NOTHING = contextlib.nullcontext()
 
 
 class _Call:
@@ -127,10 +194,11 @@ def trace_before_eager_call(rec: Recorder) -> Any:
             body.last = _Call.of(fn, args, kwargs) if failed is None else None
         elif not body.depth and tfh.eager():
             tff.count_eager_call(fn, False)  # the same call again: TensorFlow's cache, no trace
+        outermost = not body.depth
         body.depth += 1
         try:
             if failed is None:
-                with tff.function_body():
+                with tff.function_body(), _Quiet() if outermost else _NOTHING:
                     result = run()
                 return dense_output_gradients(result, tff.function_name(fn))
             with tff.function_body():
@@ -215,17 +283,15 @@ def _trace_first(
     made: list[Any] = []
     with Tracing(rec):  # the trace's tapes and calls are not the scenario's eager ones
         try:
-            with _ShownWarnings(writes) as shown:
+            with _ShownWarnings(writes):
                 tff.trace_function(fn, args, kwargs, made)
         except BaseException as exc:  # raised later, outside the recorder's guard
             error = exc
         finally:
             sys.stdout, sys.stderr = streams
-    if error is None and tff.TRACING.symbolic:  # run compiled from this trace: its output is
-        for stream, text in writes:  # the compiled call's, which does not trace again
+    if error is None:  # what the compiled call prints: the eager run that follows is quiet
+        for stream, text in writes:
             stream.write(text)
-    elif error is None:
-        shown.forget()  # its output is dropped: the eager call shows them, once, as compiled
     for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
         with rec.guard():
             rec.on_variable_created(var)

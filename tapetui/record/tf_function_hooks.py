@@ -261,3 +261,26 @@ def made_in_trace(original: Any) -> Any:
         TRACING.keeps(self)
 
     return __init__
+
+
+class _AtExecution(threading.local):
+    depth = 0
+    """How deep this thread is in a ``tf.py_function``'s (or ``numpy_function``'s) Python
+    function, which TensorFlow calls as the op runs: on every call of a compiled function too."""
+
+
+AT_EXECUTION = _AtExecution()
+
+
+def at_execution(original: Any) -> Any:
+    """``script_ops.FuncRegistry.__call__``, through which TensorFlow's kernel runs a
+    py_function's Python function: its output is the op's, never dropped (``functions._BodyOutput``)."""
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+        AT_EXECUTION.depth += 1
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            AT_EXECUTION.depth -= 1
+
+    return __call__

@@ -318,6 +318,7 @@ class Hooks:
         self._patch(
             custom_gradient, "_eager_mode_decorator", tff.compiled_custom_gradient_arguments
         )
+        self._patch(script_ops.FuncRegistry, "__call__", tff.at_execution)  # py_function runs
 
     def stop_observing_ops(self) -> None:
         """Let every op, forward and backward, run as if tapetui were not there (the detail
@@ -373,6 +374,7 @@ _SUMMARISED_KEEPS = {
     (tff.DetectorManager, "called_without_tracing"),
     (polymorphic_function.UnliftedInitializerVariable, "__init__"),
     (custom_gradient, "_eager_mode_decorator"),  # what a compiled call computes, not detail
+    (script_ops.FuncRegistry, "__call__"),
 }
 """Hooks that stay as they are when summarising starts: rare calls, recorded in full."""
 

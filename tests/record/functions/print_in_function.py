@@ -1,7 +1,7 @@
 """A Python `print` and a `tf.print` inside a function called 3 times.
 
-Plain `python` prints "python print" once (while tracing) and "tf.print" on every call;
-recorded, the body runs eagerly, so both print on every call.
+Plain `python` prints "python print" once (while tracing) and "tf.print" on every call, and
+so does the recorded run: the trace prints, the eager runs of the body are quiet.
 """
 
 import tensorflow as tf
