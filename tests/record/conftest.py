@@ -43,6 +43,19 @@ def plain_env() -> dict[str, str]:
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"}
 
 
+def plain_and_recorded(
+    folder: Path, name: str, source: str
+) -> tuple[subprocess.CompletedProcess[str], Trace]:
+    """The scenario ``source``, written to ``folder / name``, run plainly (its stdout and stderr
+    kept, TensorFlow's native log lines off) and recorded at the default budget."""
+    path = folder / name
+    path.write_text(source, encoding="utf-8")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    plain = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env,
+                           stdin=subprocess.DEVNULL, timeout=300, check=True)  # fmt: skip
+    return plain, record(path)
+
+
 def plain_outputs(names: list[str]) -> dict[str, str]:
     """What each scenario prints when run without tapetui (one interpreter for all of them,
     since TensorFlow takes seconds to import)."""

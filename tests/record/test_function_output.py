@@ -4,14 +4,12 @@ though the recorder runs the body eagerly on every call."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
-from tapetui.record.process import record
 from tapetui.trace import Trace
+from tests.record.conftest import plain_and_recorded
 
 SCENARIO = """
 import warnings
@@ -46,12 +44,7 @@ print("done")
 def runs(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Trace]:
-    path = tmp_path_factory.mktemp("function_output") / "prints.py"
-    path.write_text(SCENARIO, encoding="utf-8")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    plain = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env,
-                           stdin=subprocess.DEVNULL, timeout=300, check=True)  # fmt: skip
-    return plain, record(path)
+    return plain_and_recorded(tmp_path_factory.mktemp("function_output"), "prints.py", SCENARIO)
 
 
 def test_stdout_is_the_plain_runs_traces_and_py_function_calls(

@@ -3,14 +3,12 @@ scenario's output in the trace, eager or in a function run eagerly, in detail an
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
-from tapetui.record.process import record
 from tapetui.trace import Trace
+from tests.record.conftest import plain_and_recorded
 
 SCENARIO = """
 import sys
@@ -42,12 +40,7 @@ STDERR = "eager [1 2]\ngrad|[8 16]|{'k': 3}\n"
 def runs(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Trace]:
-    path = tmp_path_factory.mktemp("tf_print") / "prints.py"
-    path.write_text(SCENARIO, encoding="utf-8")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    plain = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env,
-                           stdin=subprocess.DEVNULL, timeout=300, check=True)  # fmt: skip
-    return plain, record(path)
+    return plain_and_recorded(tmp_path_factory.mktemp("tf_print"), "prints.py", SCENARIO)
 
 
 def test_the_plain_run_prints_what_the_test_expects(
