@@ -106,8 +106,8 @@ class _Quiet:
 
     def __enter__(self) -> None:
         self.streams = sys.stdout, sys.stderr
-        self.wrapped = _BodyOutput(sys.stdout), _BodyOutput(sys.stderr)
-        sys.stdout, sys.stderr = self.wrapped
+        self.wrapped = tuple(None if s is None else _BodyOutput(s) for s in self.streams)
+        sys.stdout, sys.stderr = self.wrapped  # a stream that is None (pythonw) stays None
         self.show = warnings.showwarning
         thread, show = threading.get_ident(), self.show
 
@@ -120,7 +120,8 @@ class _Quiet:
 
     def __exit__(self, *_: object) -> None:
         for wrapped in self.wrapped:
-            wrapped.active = False
+            if wrapped is not None:
+                wrapped.active = False
         if sys.stdout is self.wrapped[0]:  # else the scenario (or another thread) set it since
             sys.stdout = self.streams[0]
         if sys.stderr is self.wrapped[1]:
