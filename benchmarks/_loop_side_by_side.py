@@ -26,7 +26,6 @@ import io
 import json
 import os
 import random
-import runpy
 import sys
 import tempfile
 from collections.abc import Callable
@@ -36,6 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import tensorflow  # imported before gc.freeze, as every mode's workload needs it
 
+from tapetui.record import script
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
 from tapetui.record.output import CapturedOutput
 from tapetui.record.runner import record_file
@@ -57,8 +57,18 @@ def _printed(run: Callable[[], object]) -> dict[str, list[float]]:
     return {name: _series(text, name) for name in ("step_seconds", "step_cpu_seconds")}
 
 
+def _run(workload: str) -> None:
+    """The workload as ``__main__``, run as the recorder runs a scenario: its code right above
+    this frame (``tapetui.record.script``). TensorFlow walks up to 30 Python frames for each
+    op's stack trace, so plain and recorded runs have the same number of frames below the
+    workload's: ``main`` → mode → ``_printed`` → a function → the workload."""
+    path = os.path.abspath(workload)
+    with script.as_main(path) as main_globals:
+        exec(script.compiled(path), main_globals)
+
+
 def plain(workload: str) -> dict[str, list[float]]:
-    return _printed(lambda: runpy.run_path(workload, run_name="__main__"))
+    return _printed(lambda: _run(workload))
 
 
 def eager(workload: str) -> dict[str, list[float]]:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from tensorflow.python.framework import random_seed
 
-from tapetui.record import figures, tf_print
+from tapetui.record import figures, script, tf_print
 from tapetui.record import tf_function_hooks as tff
 from tapetui.record import tf_hooks as tfh
 from tapetui.record.budget import DEFAULT_BUDGET, Budget
@@ -191,7 +191,13 @@ def record_file(
     sys.path.insert(0, os.getcwd() if module is not None else os.path.dirname(path))
     with hooked(rec, output):
         try:
-            scope = run()
+            if run is not None:
+                scope = run()
+            else:  # the scenario's code right above this frame (``tapetui.record.script``)
+                compiled = script.compiled(path)
+                with script.as_main(path) as main_globals:
+                    exec(compiled, main_globals)
+                    scope = dict(main_globals)
         except SystemExit as exc:
             status, code = "exited", _exit_code(exc.code)
         except BaseException as exc:  # the scenario's own failure, reported like Python does
@@ -220,14 +226,17 @@ def record_file(
 
 def _how_to_run(
     scenario: str, path: str, module: str | None
-) -> tuple[Callable[[], dict[str, Any]], str, Notebook | None]:
-    """How the scenario runs, the source recorded for it, and the notebook it is, if one."""
+) -> tuple[Callable[[], dict[str, Any]] | None, str, Notebook | None]:
+    """How the scenario runs (``None``: a file ``record_file`` runs itself, as ``__main__``),
+    the source recorded for it, and the notebook it is, if one."""
     if is_notebook(path):
         notebook = read_notebook(path)
         return lambda: run_cells(notebook, path), notebook.text, notebook
     text = read_source(path)
     if module is not None:
         return lambda: runpy.run_module(module, run_name="__main__", alter_sys=True), text, None
+    if script.runs_as_file(path):
+        return None, text, None
     return lambda: runpy.run_path(path, run_name="__main__"), text, None
 
 
