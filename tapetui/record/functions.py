@@ -203,7 +203,7 @@ def trace_before_eager_call(rec: Recorder) -> Any:
                     result = run()
                 return dense_output_gradients(result, tff.function_name(fn))
             with tff.function_body():
-                _record_anyway(run)
+                _record_anyway(rec, fn, failed.unfinished, run)
             failed.raise_()
         finally:
             body.depth -= 1
@@ -244,9 +244,13 @@ def dense_output_gradients(result: Any, name: str) -> Any:
 class _TraceError:
     """What tracing raised, and what it printed before (written out when it is raised)."""
 
-    def __init__(self, error: BaseException, writes: list[tuple[Any, str]]) -> None:
+    def __init__(
+        self, error: BaseException, writes: list[tuple[Any, str]], unfinished: list[Any]
+    ) -> None:
         self.error = error
         self.writes = writes
+        self.unfinished = unfinished
+        """The initializers of the variables the trace made (``tff.initialize_unfinished``)."""
 
     def raise_(self) -> None:
         for stream, text in self.writes:
@@ -254,17 +258,21 @@ class _TraceError:
         raise self.error.with_traceback(self.error.__traceback__)
 
 
-def _record_anyway(run: Any) -> None:
+def _record_anyway(rec: Recorder, fn: Any, unfinished: list[Any], run: Any) -> None:
     """Run the call eagerly, its output held back and dropped, before the trace's error is
     raised: its tapes, gradient calls and ops are what the error is explained by (a Keras
     ``fit`` step whose loss has no gradient fails while tracing, at ``apply_gradients``). The
     warnings it showed are forgotten as its output is dropped: plain ``python`` never ran it,
-    and shows them where the scenario next meets them."""
+    and shows them where the scenario next meets them. The variables the trace made (a model
+    first built by the step) are initialised first, unrecorded, as TensorFlow would have once
+    the trace was done: uninitialised, the eager body could not run at all."""
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _HeldOutput(streams[0], []), _HeldOutput(streams[1], [])
     shown = _ShownWarnings([])
     try:
         with shown:
+            with Tracing(rec):
+                tff.initialize_unfinished(fn, unfinished)
             run()
     except Exception:  # the same error, or none: the trace's is the one python raises
         pass
@@ -296,7 +304,7 @@ def _trace_first(
     for var in made:  # at the call's line: the trace ran AutoGraph's copy of the body
         with rec.guard():
             rec.on_variable_created(var)
-    return None if error is None else _TraceError(error, writes)
+    return None if error is None else _TraceError(error, writes, tff.TRACING.unfinished)
 
 
 class _ShownWarnings:

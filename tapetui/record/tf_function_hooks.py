@@ -65,6 +65,9 @@ class _Tracing:
     def __init__(self) -> None:
         self.created: list[Any] = []
         """The variables that trace made (a Keras layer built, ``if self.v is None``)."""
+        self.unfinished: list[Any] = []
+        """The initializers of the variables a trace that raised made: TensorFlow runs them
+        only once a trace is done (``initialize_unfinished``)."""
 
     def keeps(self, var: Any) -> bool:
         """Keep a variable made while a trace runs (initialised when the trace is done)."""
@@ -90,12 +93,18 @@ def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], made:
     TRACING.depth += 1
     TRACING.created = []
     TRACING.symbolic = TRACING.graph_only = False
+    TRACING.unfinished = []
     helper = gradients_util._GradientsHelper
     count = fn.experimental_get_tracing_count()
+    initializers: list[Any] = []
     try:
         gradients_util._GradientsHelper = noting_symbolic(helper)
-        with functions_compiled(), _noting_graph_attributes():
-            concrete = fn.get_concrete_function(*args, **kwargs)
+        with functions_compiled(), _noting_graph_attributes(), _initializers(fn, initializers):
+            try:
+                concrete = fn.get_concrete_function(*args, **kwargs)
+            except BaseException:
+                TRACING.unfinished = initializers
+                raise
         TRACING.retraced = fn.experimental_get_tracing_count() != count
         if TRACING.graph_only:
             _GRAPH_ONLY.add(concrete)
@@ -108,6 +117,37 @@ def trace_function(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], made:
         gradients_util._GradientsHelper = helper
         TRACING.depth -= 1
         TRACING.created = []
+
+
+@contextlib.contextmanager
+def _initializers(fn: Any, into: list[Any]) -> Iterator[None]:
+    """Collect into ``into`` the ``(variable, initial value)`` pairs of the variables the first
+    trace of ``fn`` makes (TensorFlow's ``Function._initialize`` gathers them)."""
+    original = getattr(fn, "_initialize", None)
+    if original is None or "_initialize" in vars(fn):
+        yield
+        return
+
+    def _initialize(args: Any, kwds: Any, add_initializers_to: Any = None) -> Any:
+        try:
+            return original(args, kwds, add_initializers_to=add_initializers_to)
+        finally:
+            if add_initializers_to is not None:
+                into.extend(add_initializers_to)
+
+    fn._initialize = _initialize
+    try:
+        yield
+    finally:
+        del fn._initialize
+
+
+def initialize_unfinished(fn: Any, initializers: list[Any]) -> None:
+    """Initialise the variables a trace of ``fn`` that raised made, as TensorFlow does once a
+    trace is done, so that its body can run eagerly (a Keras model built by a train step whose
+    trace failed, at ``apply_gradients``, has its weights uninitialised until then)."""
+    if initializers:
+        fn._initialize_uninitialized_variables(initializers)
 
 
 _GRAPH_ONLY: weakref.WeakSet[Any] = weakref.WeakSet()
