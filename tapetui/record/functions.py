@@ -271,7 +271,7 @@ def _record_anyway(rec: Recorder, fn: Any, unfinished: list[Any], run: Any) -> N
     shown = _ShownWarnings([])
     try:
         with shown:
-            with Tracing(rec):
+            with Tracing(rec), contextlib.suppress(Exception):  # else the body finds them unset
                 tff.initialize_unfinished(fn, unfinished)
             run()
     except Exception:  # the same error, or none: the trace's is the one python raises

@@ -1,10 +1,10 @@
 """A Python file run as ``__main__``, as ``python FILE`` runs it, with its code one frame above
 the recorder's.
 
-``runpy.run_path`` puts four frames of its own (and the caller's ``lambda``) between the
+``runpy.run_path`` puts three frames of its own (and the runner's ``lambda``) between the
 scenario's module and the runner. That is not free: TensorFlow keeps a stack trace of every
 eager op it runs (up to 30 Python frames, walked in C), so every frame under the scenario's
-code makes each of its ops slower — a few per cent of a small op for those five frames. The
+code makes each of its ops slower — a few per cent of a small op for those four frames. The
 runner executes the scenario's code in its own frame instead (``exec`` is not a Python frame),
 inside ``as_main()``, which sets up what ``run_path`` does: a fresh ``__main__`` module in
 ``sys.modules`` for the run (pickle and ``multiprocessing`` look classes up there), put back
